@@ -1,0 +1,20 @@
+"""Tests: real PostgreSQL and Redis on localhost unless DATABASE_URL / REDIS_URL say otherwise."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chorus")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("PLATFORM_SIMULATOR_URL", "http://127.0.0.1:1")  # tests start their own
+
+from config.settings.base import *  # noqa: E402,F403
+
+DEBUG = False
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES["default"]["KEY_PREFIX"] = f"chorus-test-{os.getpid()}"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

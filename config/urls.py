@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("organizations.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("", include("web.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("organizations.urls")),
+    path("", include("creators.urls")),
+    path("api/v1/", include((api_v1, "api-v1"))),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "web.errors.page_not_found"
+handler500 = "web.errors.server_error"
+handler403 = "web.errors.permission_denied"
+handler400 = "web.errors.bad_request"

@@ -1,0 +1,163 @@
+"""REST API: the organization, its brands, members and invitations. Thin: services do the work."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from organizations import selectors, services
+from organizations.access import OrgAccess
+from organizations.api_base import OrgScopedViewSet
+from organizations.models import Brand, Invitation, Membership, Organization
+from organizations.roles import Role
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ("id", "name", "slug", "kind", "created_at")
+        read_only_fields = ("slug", "kind", "created_at")
+
+
+class BrandSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Brand
+        fields = ("id", "name", "slug", "website", "created_at")
+        read_only_fields = ("slug", "created_at")
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    brand = serializers.CharField(source="brand.public_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = ("id", "email", "name", "role", "brand", "created_at")
+        read_only_fields = ("created_at",)
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    brand = serializers.CharField(source="brand.public_id", read_only=True, allow_null=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ("id", "email", "role", "brand", "status", "expires_at", "created_at")
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    brand = serializers.CharField(required=False, allow_null=True, help_text="Brand id to limit the member to.")
+
+
+class InvitationCreatedSerializer(InvitationSerializer):
+    accept_url = serializers.CharField(read_only=True, help_text="Shown once; also e-mailed to the invitee.")
+
+    class Meta(InvitationSerializer.Meta):
+        fields = (*InvitationSerializer.Meta.fields, "accept_url")
+
+
+class OrganizationViewSet(OrgScopedViewSet):
+    """The organization the API key belongs to."""
+
+    serializer_class = OrganizationSerializer
+    required_scopes = {"current": "org:read", "update_current": "org:write"}
+
+    def scoped_queryset(self, access: OrgAccess) -> Any:
+        return Organization.objects.filter(pk=access.organization.pk)
+
+    def current(self, request: Request) -> Response:
+        return Response(OrganizationSerializer(self.access.organization).data)
+
+    @extend_schema(request=OrganizationSerializer)
+    def update_current(self, request: Request) -> Response:
+        serializer = OrganizationSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        org = self.access.organization
+        if "name" in serializer.validated_data:
+            org = services.organization_update(access=self.access, name=serializer.validated_data["name"])
+        return Response(OrganizationSerializer(org).data)
+
+
+class BrandViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    serializer_class = BrandSerializer
+    required_scopes = {"list": "brands:read", "retrieve": "brands:read", "create": "brands:write", "partial_update": "brands:write"}
+    ordering_fields = ("name", "created_at")
+
+    def scoped_queryset(self, access: OrgAccess) -> Any:
+        return selectors.brands_for_org(access)
+
+    def create(self, request: Request) -> Response:
+        serializer = BrandSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        brand = services.brand_create(access=self.access, **serializer.validated_data)
+        return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        brand = self.get_object()
+        serializer = BrandSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        brand = services.brand_update(access=self.access, brand=brand, **serializer.validated_data)
+        return Response(BrandSerializer(brand).data)
+
+
+class MemberViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    serializer_class = MemberSerializer
+    required_scopes = {"list": "members:read", "retrieve": "members:read", "partial_update": "members:read", "destroy": "members:read"}
+    filterset_fields = ("role",)
+    ordering_fields = ("created_at", "role")
+
+    def scoped_queryset(self, access: OrgAccess) -> Any:
+        return selectors.members_for_org(access)
+
+    @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        membership = self.get_object()
+        serializer = MemberRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_change_role(access=self.access, membership=membership, role=serializer.validated_data["role"])
+        return Response(MemberSerializer(membership).data)
+
+    def destroy(self, request: Request, public_id: str) -> Response:
+        # Services decide who may remove whom (yourself, owners, the last owner).
+        services.membership_remove(access=self.access, membership=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    serializer_class = InvitationSerializer
+    required_scopes = {"list": "members:read", "retrieve": "members:read", "create": "members:invite", "destroy": "members:invite"}
+    filterset_fields = ("role", "email")
+
+    def scoped_queryset(self, access: OrgAccess) -> Any:
+        return selectors.invitations_for_org(access)
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = InvitationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        brand = selectors.brand_get_for_org(self.access, data["brand"]) if data.get("brand") else None
+        invitation, link = services.invitation_create(access=self.access, email=data["email"], role=data["role"], brand=brand)
+        body = InvitationSerializer(invitation).data | {"accept_url": link}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: InvitationSerializer}, description="Revoke a pending invitation.")
+    def destroy(self, request: Request, public_id: str) -> Response:
+        invitation = services.invitation_revoke(access=self.access, invitation=self.get_object())
+        return Response(InvitationSerializer(invitation).data)
+

@@ -1,0 +1,67 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from organizations.models import Brand
+from organizations.roles import Role
+from users.models import User
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
+    brand = forms.ModelChoiceField(
+        queryset=Brand.objects.none(),
+        required=False,
+        empty_label="All brands",
+        to_field_name="public_id",
+        help_text="Limit this person to one brand.",
+    )
+
+    def __init__(self, *args: object, brands: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if brands is not None:
+            self.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class BrandForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    website = forms.URLField(required=False, assume_scheme="https")
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="What will use it, e.g. 'Agency reporting script'.")
+    role = forms.ChoiceField(
+        choices=[c for c in Role.choices if c[0] != Role.OWNER], initial=Role.ADMIN
+    )
+    expires_at = forms.DateTimeField(
+        required=False,
+        label="Expires",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a key that does not expire.",
+    )
+
+
+class InvitationSignupForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Your name")
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="Password (again)", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: object, email: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.email = email
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif p1:
+            try:
+                validate_password(str(p1), user=User(email=self.email))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

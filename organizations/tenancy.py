@@ -1,0 +1,43 @@
+"""Browser tenancy: ``/o/<org-slug>/…`` resolves the organization from the URL and the membership."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from core.errors import NotFound
+from organizations.access import OrgAccess, access_for_user
+
+OrgView = Callable[..., HttpResponse]
+
+
+def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
+    """Resolve ``org_slug`` to the member's OrgAccess and require ``scope``.
+
+    Not a member answers 404 like a missing organization (no existence leak); a member whose
+    role lacks the scope gets 403.
+    """
+
+    def decorator(view: OrgView) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                access = access_for_user(request.user, org_slug)  # type: ignore[arg-type]
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            if not access.has(scope):
+                raise PermissionDenied(f"Your role ({access.role}) cannot open this page.")
+            request.org_access = access  # type: ignore[attr-defined]
+            return view(request, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def current_access(request: HttpRequest) -> OrgAccess | None:
+    return getattr(request, "org_access", None)
