@@ -4,6 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 api_v1 = [
     path("", include("organizations.api_urls")),
+    path("", include("campaigns.api_urls")),
+    path("", include("creators.api_urls")),
+    path("", include("recruitment.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
@@ -13,7 +16,9 @@ urlpatterns = [
     path("", include("web.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("organizations.urls")),
+    path("", include("campaigns.urls")),
     path("", include("creators.urls")),
+    path("", include("recruitment.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("admin/", admin.site.urls),
 ]

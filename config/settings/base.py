@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "organizations",
     "campaigns",
     "creators",
+    "recruitment",
     "submissions",
     "payouts",
     "analytics",
@@ -136,7 +137,25 @@ STATICFILES_DIRS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console by default; SMTP (or any backend) when configured.
+_mail_backend = env.str("MAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": (
+            {
+                "host": env.str("SMTP_HOST", default="localhost"),
+                "port": env.int("SMTP_PORT", default=587),
+                "username": env.str("SMTP_USERNAME", default=""),
+                "password": env.str("SMTP_PASSWORD", default=""),
+                "use_tls": env.bool("SMTP_USE_TLS", default=True),
+                "timeout": 10,
+            }
+            if _mail_backend.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chorus <no-reply@chorus.local>")
 
 LOGIN_URL = "account_login"

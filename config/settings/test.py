@@ -14,7 +14,11 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Parallel runs (several developers, or xdist) each get their own test database.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": "test_chorus" + (f"_{os.environ['CHORUS_TEST_DB_SUFFIX']}" if os.environ.get("CHORUS_TEST_DB_SUFFIX") else "")
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES["default"]["KEY_PREFIX"] = f"chorus-test-{os.getpid()}"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
