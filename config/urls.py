@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("campaigns.api_urls")),
     path("", include("creators.api_urls")),
     path("", include("recruitment.api_urls")),
+    path("", include("discovery.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("creators.urls")),
     path("", include("recruitment.urls")),
+    path("", include("discovery.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "campaigns",
     "creators",
     "recruitment",
+    "discovery",
     "submissions",
     "payouts",
     "analytics",
