@@ -1,0 +1,67 @@
+"""Defensive readers for decoded JSON: a wrong shape becomes UnexpectedResponse, never KeyError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from platforms.errors import UnexpectedResponse
+
+JSONObject = dict[str, Any]
+
+
+class Reader:
+    """Reads fields of one platform's payloads, naming the platform in errors."""
+
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+
+    def fail(self, what: str) -> UnexpectedResponse:
+        return UnexpectedResponse(f"unexpected response: {what}", platform=self.platform)
+
+    def obj(self, value: object, what: str) -> JSONObject:
+        if not isinstance(value, dict):
+            raise self.fail(f"{what} is not an object")
+        return value
+
+    def opt_obj(self, parent: JSONObject, key: str) -> JSONObject:
+        """A nested object that may be absent (absent reads as empty)."""
+        value = parent.get(key)
+        return {} if value is None else self.obj(value, key)
+
+    def items(self, parent: JSONObject, key: str) -> list[JSONObject]:
+        """A list of objects that may be absent (absent reads as empty)."""
+        value = parent.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(f"{key} is not a list")
+        return [self.obj(v, f"an item of {key}") for v in value]
+
+    def string(self, parent: JSONObject, key: str, *, required: bool = False) -> str:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"{key} is missing")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.fail(f"{key} is not a string")
+        return str(value)
+
+    def count(self, parent: JSONObject, key: str, *, required: bool = False) -> int:
+        """A non-negative count; YouTube sends uint64 as strings, others as numbers."""
+        value = parent.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"{key} is missing")
+            return 0
+        if isinstance(value, bool):
+            raise self.fail(f"{key} is not a count")
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, str) and value.isdigit():
+            number = int(value)
+        else:
+            raise self.fail(f"{key} is not a count")
+        if number < 0:
+            raise self.fail(f"{key} is negative")
+        return number

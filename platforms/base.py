@@ -1,0 +1,186 @@
+"""HTTP plumbing shared by the platform clients: transport, retries, throttle memory.
+
+Each client supplies ``_raise_for_error`` (its platform's error shape → our errors);
+this class turns transport failures into PlatformUnavailable, retries those with a
+short bounded backoff (tenacity), and never retries RateLimited. After a RateLimited
+the client refuses further calls until ``retry_after`` has passed, because every
+platform extends a block when it is hammered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from tenacity import (
+    Retrying,
+    before_sleep_log,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from platforms._parse import JSONObject, Reader
+from platforms.errors import PlatformError, PlatformUnavailable, RateLimited, UnexpectedResponse
+from platforms.types import Platform
+
+logger = logging.getLogger("platforms")
+
+DEFAULT_TIMEOUT_SECONDS = 10.0
+DEFAULT_MAX_ATTEMPTS = 3
+DEFAULT_BACKOFF_SECONDS = 0.2
+
+
+def retry_after_header(response: httpx.Response) -> int | None:
+    """``Retry-After`` in seconds (delta form only; HTTP-dates are rare on these APIs)."""
+    value = response.headers.get("retry-after", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+class BaseClient:
+    platform: Platform
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if not base_url:
+            raise ValueError(f"{self.platform.label} client needs a base_url")
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            headers={"Accept": "application/json", "User-Agent": "chorus-platforms/1"},
+            transport=transport,
+        )
+        self._max_attempts = max(1, max_attempts)
+        self._backoff = backoff_seconds
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._read = Reader(self.platform.value)
+        self._blocked_until = 0.0  # time.monotonic() before which we do not call
+        self._lock = threading.Lock()
+
+    # Lifecycle ---------------------------------------------------------------
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> BaseClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Requests ----------------------------------------------------------------
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Any = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> JSONObject:
+        """One logical call: retried on transient failures, mapped to our errors."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self._max_attempts),
+            wait=wait_exponential(multiplier=self._backoff, max=2.0),
+            retry=retry_if_exception_type(PlatformUnavailable),
+            before_sleep=before_sleep_log(logger, logging.WARNING),
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                return self._request_once(
+                    method, path, params=params, json_body=json_body, data=data, headers=headers
+                )
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+    def _request_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None,
+        json_body: Any,
+        data: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+    ) -> JSONObject:
+        self._check_not_blocked()
+        try:
+            response = self._http.request(
+                method, path, params=params, json=json_body, data=data, headers=headers
+            )
+        except httpx.TimeoutException as exc:
+            raise PlatformUnavailable("timed out", platform=self.platform.value) from exc
+        except httpx.TransportError as exc:
+            raise PlatformUnavailable(
+                f"connection failed: {exc.__class__.__name__}", platform=self.platform.value
+            ) from exc
+        payload = self._decode(response)
+        try:
+            self._raise_for_error(response, payload)
+        except RateLimited as exc:
+            self._block_for(exc.retry_after_seconds)
+            raise
+        if payload is None:
+            raise UnexpectedResponse(
+                "response body is not a JSON object",
+                platform=self.platform.value,
+                status=response.status_code,
+            )
+        return payload
+
+    def _decode(self, response: httpx.Response) -> JSONObject | None:
+        """The JSON object in the body, or None when there is none (HTML error page, junk)."""
+        try:
+            value = json.loads(response.content)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _raise_for_error(self, response: httpx.Response, payload: JSONObject | None) -> None:
+        """Map an error response to our exceptions. Subclasses call super() last."""
+        status = response.status_code
+        platform = self.platform.value
+        if status == 429:
+            raise RateLimited(
+                "too many requests",
+                retry_after_seconds=retry_after_header(response) or 60,
+                platform=platform,
+                status=status,
+            )
+        if status >= 500:
+            raise PlatformUnavailable(f"server error {status}", platform=platform, status=status)
+        if status >= 400:
+            raise PlatformError(f"request failed with {status}", platform=platform, status=status)
+
+    # Throttle memory ---------------------------------------------------------
+    def _block_for(self, seconds: int) -> None:
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
+
+    def _check_not_blocked(self) -> None:
+        with self._lock:
+            remaining = self._blocked_until - time.monotonic()
+        if remaining > 0:
+            raise RateLimited(
+                "still rate limited; not calling again yet",
+                retry_after_seconds=int(remaining) + 1,
+                platform=self.platform.value,
+                code="client_backoff",
+            )
+
+    def _now(self) -> datetime:
+        return self._clock()

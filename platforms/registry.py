@@ -1,0 +1,118 @@
+"""Build platform clients from Django settings.
+
+Settings (all read when a client is first asked for):
+
+``PLATFORM_BASE_URLS``  (required) ``{"tiktok": url, "instagram": url, "youtube": url}``
+    e.g. ``https://open.tiktokapis.com``, ``https://graph.facebook.com[/v25.0]``,
+    ``https://www.googleapis.com[/youtube/v3]`` — or the simulator's
+    ``http://127.0.0.1:8765/tiktok`` … (the simulator accepts both forms too).
+``PLATFORM_CREDENTIALS`` (optional) per platform:
+    ``{"tiktok": {"client_key", "client_secret", "access_token"?},
+      "instagram": {"access_token", "ig_user_id", "api_version"?},
+      "youtube": {"api_key"}}``
+    A missing value falls back to the simulator's placeholder credentials, which the
+    simulator accepts and every real API rejects (AuthError), so nothing silently works
+    against production with fake keys.
+``PLATFORM_HTTP_TIMEOUT_SECONDS`` (optional, default 10).
+
+Clients are cached per configuration (they hold connection pools and, for TikTok, a
+client token) and are thread-safe; the cache empties when those settings change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from platforms.base import DEFAULT_TIMEOUT_SECONDS
+from platforms.instagram import InstagramClient
+from platforms.simulator import SIMULATOR_CREDENTIALS
+from platforms.tiktok import TikTokClient
+from platforms.types import Platform, PlatformClient
+from platforms.youtube import YouTubeClient
+
+SETTING_NAMES = frozenset(
+    {"PLATFORM_BASE_URLS", "PLATFORM_CREDENTIALS", "PLATFORM_HTTP_TIMEOUT_SECONDS"}
+)
+
+_cache: dict[tuple[Any, ...], PlatformClient] = {}
+_cache_lock = threading.Lock()
+
+
+def get_client(platform: Platform | str) -> PlatformClient:
+    """The configured client for ``platform`` (a Platform or its value, e.g. "tiktok")."""
+    platform = Platform(platform)
+    base_url = _base_url(platform)
+    credentials = _credentials(platform)
+    timeout = float(getattr(settings, "PLATFORM_HTTP_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    key = (platform, base_url, tuple(sorted(credentials.items())), timeout)
+    with _cache_lock:
+        client = _cache.get(key)
+        if client is None:
+            client = build_client(
+                platform, base_url=base_url, credentials=credentials, timeout=timeout
+            )
+            _cache[key] = client
+        return client
+
+
+def build_client(
+    platform: Platform | str,
+    *,
+    base_url: str,
+    credentials: Mapping[str, str],
+    **options: Any,
+) -> PlatformClient:
+    """A new, uncached client; ``options`` go to the client (timeout, max_attempts, …)."""
+    platform = Platform(platform)
+    if platform == Platform.TIKTOK:
+        return TikTokClient(
+            base_url=base_url,
+            client_key=credentials.get("client_key", ""),
+            client_secret=credentials.get("client_secret", ""),
+            access_token=credentials.get("access_token", ""),
+            **options,
+        )
+    if platform == Platform.INSTAGRAM:
+        extra = (
+            {"api_version": credentials["api_version"]} if credentials.get("api_version") else {}
+        )
+        return InstagramClient(
+            base_url=base_url,
+            access_token=credentials.get("access_token", ""),
+            ig_user_id=credentials.get("ig_user_id", ""),
+            **extra,
+            **options,
+        )
+    return YouTubeClient(base_url=base_url, api_key=credentials.get("api_key", ""), **options)
+
+
+def clear_client_cache() -> None:
+    """Close and forget every cached client (settings changed, or tests)."""
+    with _cache_lock:
+        clients = list(_cache.values())
+        _cache.clear()
+    for client in clients:
+        client.close()
+
+
+def _base_url(platform: Platform) -> str:
+    urls = getattr(settings, "PLATFORM_BASE_URLS", None) or {}
+    url = urls.get(platform.value) if isinstance(urls, Mapping) else None
+    if not url:
+        raise ImproperlyConfigured(f"PLATFORM_BASE_URLS has no URL for {platform.value!r}")
+    return str(url)
+
+
+def _credentials(platform: Platform) -> dict[str, str]:
+    configured = getattr(settings, "PLATFORM_CREDENTIALS", None) or {}
+    mine = configured.get(platform.value) if isinstance(configured, Mapping) else None
+    merged = dict(SIMULATOR_CREDENTIALS[platform.value])
+    for name, value in (mine or {}).items():
+        if value:
+            merged[name] = str(value)
+    return merged

@@ -1,0 +1,308 @@
+"""Simulated YouTube Data API v3: channels (forHandle/id), playlistItems, videos.
+
+Counts are uint64 JSON strings; an unknown handle is a 200 without ``items``; errors
+use Google's envelope ``{"error": {"code", "message", "errors": [{"reason", …}], "status"}}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from platforms.simulator.accounts import Account, Post, posts
+from platforms.simulator.http import (
+    Request,
+    Response,
+    html_error,
+    json_response,
+    raw_response,
+    retry_after,
+)
+from platforms.simulator.state import Failure, SimulatorState
+
+PREFIX = "/youtube/v3/"
+MAX_RESULTS = 50
+
+
+def handle(request: Request, state: SimulatorState) -> Response:
+    resource = (
+        request.path.removeprefix(PREFIX).rstrip("/") if request.path.startswith(PREFIX) else ""
+    )
+    routes = {"channels": _channels, "playlistItems": _playlist_items, "videos": _videos}
+    handler = routes.get(resource)
+    if handler is None or request.method != "GET":
+        return _error(404, "notFound", "Not Found", status="NOT_FOUND", domain="global")
+    failure = state.record_call("youtube", f"{request.method} {request.path}")
+    if failure:
+        return failure_response(failure)
+    if not (request.headers.get("x-goog-api-key") or request.query.get("key")):
+        return _error(
+            403,
+            "forbidden",
+            "The request is missing a valid API key.",
+            status="PERMISSION_DENIED",
+            domain="global",
+        )
+    parts = {p.strip() for p in request.query.get("part", "").split(",") if p.strip()}
+    if not parts:
+        return _error(
+            400,
+            "missingRequiredParameter",
+            "No filter selected. Expected one of: part",
+            domain="global",
+        )
+    return handler(request, state, parts)
+
+
+def _channels(request: Request, state: SimulatorState, parts: set[str]) -> Response:
+    accounts: list[Account] = []
+    if "forHandle" in request.query:
+        handle_name = request.query["forHandle"].lstrip("@").lower()
+        accounts = [state.account("youtube", handle_name)]
+    elif "id" in request.query:
+        for channel_id in request.query["id"].split(","):
+            known = state.lookup_id(channel_id)
+            if known:
+                accounts.append(state.account(*known))
+    else:
+        return _error(
+            400,
+            "missingRequiredParameter",
+            "No filter selected. Expected one of: forHandle, id, mine",
+            domain="youtube.parameter",
+        )
+    items = []
+    for account in accounts:
+        if not account.exists:
+            continue
+        state.remember_id(account.external_id, "youtube", account.handle)
+        state.remember_id(_uploads_id(account), "youtube", account.handle)
+        items.append(_channel(account, parts))
+    return _list("youtube#channelListResponse", items)
+
+
+def _channel(account: Account, parts: set[str]) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "kind": "youtube#channel",
+        "etag": _etag(account.external_id),
+        "id": account.external_id,
+    }
+    if "snippet" in parts:
+        thumb = f"https://yt3.ggpht.com/{account.handle}"
+        item["snippet"] = {
+            "title": account.display_name,
+            "description": account.bio,
+            "customUrl": f"@{account.handle}",
+            "publishedAt": "2019-03-14T09:26:53Z",
+            "thumbnails": {
+                "default": {"url": f"{thumb}=s88", "width": 88, "height": 88},
+                "medium": {"url": f"{thumb}=s240", "width": 240, "height": 240},
+                "high": {"url": f"{thumb}=s800", "width": 800, "height": 800},
+            },
+            "localized": {"title": account.display_name, "description": account.bio},
+        }
+    if "contentDetails" in parts:
+        item["contentDetails"] = {
+            "relatedPlaylists": {"likes": "", "uploads": _uploads_id(account)}
+        }
+    if "statistics" in parts:
+        stats: dict[str, Any] = {
+            "viewCount": str(account.average_views * (account.post_count + 30)),
+            "hiddenSubscriberCount": account.hidden_subscriber_count,
+            "videoCount": str(account.post_count),
+        }
+        if not account.hidden_subscriber_count:
+            stats["subscriberCount"] = str(account.follower_count)
+        item["statistics"] = stats
+    return item
+
+
+def _playlist_items(request: Request, state: SimulatorState, parts: set[str]) -> Response:
+    known = state.lookup_id(request.query.get("playlistId", ""))
+    account = state.account(*known) if known else None
+    if account is None or not account.exists or account.post_count <= 0:
+        return _error(
+            404,
+            "playlistNotFound",
+            "The playlist identified with the request's <code>playlistId</code> parameter "
+            "cannot be found.",
+            domain="youtube.playlistItem",
+        )
+    try:
+        limit = min(int(request.query.get("maxResults", 5)), MAX_RESULTS)
+    except ValueError:
+        return _error(
+            400, "invalidParameter", "Invalid value for maxResults", domain="youtube.parameter"
+        )
+    uploads = posts(account, datetime.now(UTC))
+    items = []
+    for post in uploads[:limit]:
+        state.remember_id(post.id, "youtube", account.handle)
+        item: dict[str, Any] = {
+            "kind": "youtube#playlistItem",
+            "etag": _etag(post.id),
+            "id": _etag("pi" + post.id)[:40],
+        }
+        if "contentDetails" in parts:
+            item["contentDetails"] = {"videoId": post.id, "videoPublishedAt": _time(post)}
+        if "snippet" in parts:
+            item["snippet"] = {
+                "publishedAt": _time(post),
+                "channelId": account.external_id,
+                "title": _title(account, post),
+            }
+        items.append(item)
+    extra = {"nextPageToken": "EAAaBlBUOkNBVQ"} if len(uploads) > limit else {}
+    return _list(
+        "youtube#playlistItemListResponse", items, total=len(uploads), per_page=limit, **extra
+    )
+
+
+def _videos(request: Request, state: SimulatorState, parts: set[str]) -> Response:
+    ids = [i for i in request.query.get("id", "").split(",") if i]
+    if not ids:
+        return _error(
+            400,
+            "missingRequiredParameter",
+            "No filter selected. Expected one of: id, chart, myRating",
+            domain="youtube.parameter",
+        )
+    if len(ids) > MAX_RESULTS:
+        return _error(400, "invalidParameter", "Too many ids", domain="youtube.parameter")
+    now = datetime.now(UTC)
+    items = []
+    for video_id in ids:  # unknown, deleted or private ids are simply left out
+        known = state.lookup_id(video_id)
+        if not known:
+            continue
+        account = state.account(*known)
+        post = next((p for p in posts(account, now) if p.id == video_id), None)
+        if post is not None:
+            items.append(_video(account, post, parts))
+    return _list("youtube#videoListResponse", items)
+
+
+def _video(account: Account, post: Post, parts: set[str]) -> dict[str, Any]:
+    item: dict[str, Any] = {"kind": "youtube#video", "etag": _etag(post.id), "id": post.id}
+    if "snippet" in parts:
+        item["snippet"] = {
+            "publishedAt": _time(post),
+            "channelId": account.external_id,
+            "title": _title(account, post),
+            "description": account.bio,
+        }
+    if "statistics" in parts:
+        item["statistics"] = {
+            "viewCount": str(post.views),
+            "likeCount": str(post.likes),
+            "favoriteCount": "0",
+            "commentCount": str(post.comments),
+        }
+    return item
+
+
+def failure_response(failure: Failure) -> Response:
+    kind = failure.kind
+    if kind == "rate_limit":
+        response = _error(
+            403,
+            "rateLimitExceeded",
+            "The request cannot be completed because you have exceeded your rate limit.",
+            domain="youtube.quota",
+        )
+        response.headers += retry_after(failure.retry_after)
+        return response
+    if kind == "quota":
+        return _error(
+            403,
+            "quotaExceeded",
+            "The request cannot be completed because you have exceeded your "
+            '<a href="/youtube/v3/getting-started#quota">quota</a>.',
+            domain="youtube.quota",
+        )
+    if kind == "server_error":
+        return _error(500, "backendError", "Backend Error", domain="global")
+    if kind == "unavailable":
+        return html_error(503)
+    if kind == "auth":
+        return _error(
+            400,
+            "badRequest",
+            "API key not valid. Please pass a valid API key.",
+            status="INVALID_ARGUMENT",
+            domain="global",
+            details=[
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "API_KEY_INVALID",
+                    "domain": "googleapis.com",
+                }
+            ],
+        )
+    if kind == "malformed":
+        return raw_response(
+            200, b'{"kind": "youtube#channelListResponse", "items": [{', "application/json"
+        )
+    return json_response(
+        200, {"kind": "youtube#channelListResponse", "items": [{"id": 5, "statistics": []}]}
+    )
+
+
+def _list(
+    kind: str,
+    items: list[dict[str, Any]],
+    *,
+    total: int | None = None,
+    per_page: int = 5,
+    **extra: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "kind": kind,
+        "etag": _etag(kind + str(len(items))),
+        **extra,
+        "pageInfo": {
+            "totalResults": len(items) if total is None else total,
+            "resultsPerPage": per_page,
+        },
+    }
+    if items:  # an empty result has no "items" key at all
+        body["items"] = items
+    return json_response(200, body)
+
+
+def _error(
+    http_status: int,
+    reason: str,
+    message: str,
+    *,
+    domain: str,
+    status: str = "",
+    details: list[dict[str, str]] | None = None,
+) -> Response:
+    error: dict[str, Any] = {
+        "code": http_status,
+        "message": message,
+        "errors": [{"message": message, "domain": domain, "reason": reason}],
+    }
+    if status:
+        error["status"] = status
+    if details:
+        error["details"] = details
+    return json_response(http_status, {"error": error})
+
+
+def _uploads_id(account: Account) -> str:
+    return "UU" + account.external_id[2:]
+
+
+def _time(post: Post) -> str:
+    return post.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _title(account: Account, post: Post) -> str:
+    return f"{account.bio.split(' · ')[0]} vlog #{post.id[:4]}"
+
+
+def _etag(seed: str) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:27]

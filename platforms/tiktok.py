@@ -1,0 +1,209 @@
+"""TikTok client.
+
+Looking up *someone else's* public account by handle is only offered by the
+Research API (``POST /v2/research/user/info/`` with a client access token from the
+``client_credentials`` grant). The Display API's ``/v2/user/info/`` only describes
+the owner of a user token and takes no handle, so it cannot back ``fetch_profile``.
+TikTok grants Research API access to approved research projects only; a production
+deployment without it should switch this lookup to the creator's own OAuth token
+(Display API), which is where post-metrics pulls will live anyway.
+
+Recent videos come from ``POST /v2/research/video/query/`` (username EQ filter,
+last 30 days — the API's maximum date range).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from platforms import metrics
+from platforms._parse import JSONObject
+from platforms.base import BaseClient, retry_after_header
+from platforms.errors import (
+    AccountNotFound,
+    AuthError,
+    PlatformError,
+    PlatformUnavailable,
+    RateLimited,
+)
+from platforms.handles import parse_handle, profile_url
+from platforms.types import AccountProfile, Platform
+
+USER_FIELDS = "display_name,bio_description,avatar_url,is_verified,follower_count,video_count"
+VIDEO_FIELDS = "id,create_time,username,like_count,comment_count,share_count,view_count"
+RECENT_VIDEOS = 20
+RESEARCH_RANGE_DAYS = 29  # start..end inclusive must stay within 30 days
+TOKEN_REFRESH_MARGIN_SECONDS = 60
+DEFAULT_RETRY_AFTER = 60  # rate limits are per one-minute sliding window
+
+_AUTH_CODES = frozenset({"access_token_invalid", "scope_not_authorized", "scope_permission_missed"})
+
+
+class TikTokClient(BaseClient):
+    platform = Platform.TIKTOK
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        client_key: str = "",
+        client_secret: str = "",
+        access_token: str = "",
+        **options: Any,
+    ):
+        super().__init__(base_url=base_url, **options)
+        self._client_key = client_key
+        self._client_secret = client_secret
+        # A pre-obtained client token is used until TikTok rejects it; then, given a
+        # client key and secret, we fetch our own.
+        self._token = access_token
+        self._token_expires_at = float("inf") if access_token else 0.0  # time.monotonic()
+        self._token_lock = threading.Lock()
+
+    def fetch_profile(self, handle: str) -> AccountProfile:
+        handle = parse_handle(self.platform, handle)
+        user = self._read.obj(
+            self._research(
+                "/v2/research/user/info/", fields=USER_FIELDS, body={"username": handle}
+            ).get("data"),
+            "data",
+        )
+        followers = self._read.count(user, "follower_count", required=True)
+        videos = self._recent_videos(handle)
+        return AccountProfile(
+            platform=self.platform,
+            handle=handle,
+            # The research user object carries no id; the username is the identifier.
+            external_id=handle,
+            display_name=self._read.string(user, "display_name") or handle,
+            bio=self._read.string(user, "bio_description"),
+            profile_url=profile_url(self.platform, handle),
+            follower_count=followers,
+            average_views=metrics.average([self._read.count(v, "view_count") for v in videos]),
+            engagement_rate_bp=metrics.engagement_rate_bp(
+                [
+                    self._read.count(v, "like_count")
+                    + self._read.count(v, "comment_count")
+                    + self._read.count(v, "share_count")
+                    for v in videos
+                ],
+                followers,
+            ),
+            fetched_at=self._now(),
+            avatar_url=self._read.string(user, "avatar_url"),
+            posts_sampled=len(videos),
+        )
+
+    def _recent_videos(self, handle: str) -> list[JSONObject]:
+        end = self._now().date()
+        start = end - timedelta(days=RESEARCH_RANGE_DAYS)
+        body = {
+            "query": {
+                "and": [{"operation": "EQ", "field_name": "username", "field_values": [handle]}]
+            },
+            "start_date": start.strftime("%Y%m%d"),
+            "end_date": end.strftime("%Y%m%d"),
+            "max_count": RECENT_VIDEOS,
+        }
+        data = self._read.opt_obj(
+            self._research("/v2/research/video/query/", fields=VIDEO_FIELDS, body=body), "data"
+        )
+        videos = self._read.items(data, "videos")
+        # The research API does not promise an order; newest first, then cap.
+        videos.sort(key=lambda v: self._read.count(v, "create_time"), reverse=True)
+        return videos[:RECENT_VIDEOS]
+
+    # Research calls with a cached client token --------------------------------
+    def _research(self, path: str, *, fields: str, body: JSONObject) -> JSONObject:
+        try:
+            return self._call(path, fields, body)
+        except AuthError as exc:
+            if exc.code != "access_token_invalid":
+                raise
+            # Tokens live ~2 h and the server may drop them earlier: get a new one once.
+            self._forget_token()
+            return self._call(path, fields, body)
+
+    def _call(self, path: str, fields: str, body: JSONObject) -> JSONObject:
+        token = self._client_token()
+        return self._request(
+            "POST",
+            path,
+            params={"fields": fields},
+            json_body=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    def _client_token(self) -> str:
+        with self._token_lock:
+            if self._token and time.monotonic() < self._token_expires_at:
+                return self._token
+            if not (self._client_key and self._client_secret):
+                raise AuthError(
+                    "no valid access_token, and no client_key/client_secret to get one",
+                    platform="tiktok",
+                    code="access_token_invalid",
+                )
+            payload = self._request(
+                "POST",
+                "/v2/oauth/token/",
+                data={
+                    "client_key": self._client_key,
+                    "client_secret": self._client_secret,
+                    "grant_type": "client_credentials",
+                },
+            )
+            token = self._read.string(payload, "access_token", required=True)
+            lifetime = self._read.count(payload, "expires_in") or 7200
+            self._token = token
+            self._token_expires_at = time.monotonic() + max(
+                lifetime - TOKEN_REFRESH_MARGIN_SECONDS, 1
+            )
+            return token
+
+    def _forget_token(self) -> None:
+        with self._token_lock:
+            self._token = ""
+            self._token_expires_at = 0.0
+
+    # Error mapping -------------------------------------------------------------
+    def _raise_for_error(self, response: httpx.Response, payload: JSONObject | None) -> None:
+        status = response.status_code
+        error = payload.get("error") if payload else None
+        if isinstance(error, str) and payload and "error_description" in payload:
+            # OAuth endpoints: {"error": "invalid_client", "error_description": ..., "log_id": ...}
+            message = str(payload.get("error_description") or error)
+            if status >= 500:
+                raise PlatformUnavailable(message, platform="tiktok", code=error, status=status)
+            raise AuthError(message, platform="tiktok", code=error, status=status)
+        if isinstance(error, dict):
+            # v2 envelope: {"data": {...}, "error": {"code": "ok", "message": "", "log_id": ...}}
+            code = str(error.get("code") or "")
+            message = str(error.get("message") or code)
+            if code == "ok":
+                if status < 400:
+                    return
+            elif code == "rate_limit_exceeded":
+                raise RateLimited(
+                    message,
+                    retry_after_seconds=retry_after_header(response) or DEFAULT_RETRY_AFTER,
+                    platform="tiktok",
+                    code=code,
+                    status=status,
+                )
+            elif code in _AUTH_CODES:
+                raise AuthError(message, platform="tiktok", code=code, status=status)
+            elif code == "invalid_params" and response.url.path.endswith("/research/user/info/"):
+                # The only parameter is the username: TikTok answers invalid_params for a
+                # username that does not exist or is not public (as seen in public clients).
+                raise AccountNotFound(message, platform="tiktok", code=code, status=status)
+            elif code == "internal_error" or status >= 500:
+                raise PlatformUnavailable(message, platform="tiktok", code=code, status=status)
+            else:
+                raise PlatformError(message, platform="tiktok", code=code, status=status)
+        super()._raise_for_error(response, payload)

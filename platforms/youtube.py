@@ -1,0 +1,194 @@
+"""YouTube Data API v3 client (API key; public data only).
+
+A profile costs 3 quota units: ``channels.list?forHandle=`` (snippet, statistics and
+the uploads playlist), ``playlistItems.list`` on the uploads playlist (newest first)
+and ``videos.list`` on those ids for their statistics. Counts arrive as strings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
+
+from platforms import metrics
+from platforms._parse import JSONObject
+from platforms.base import BaseClient, retry_after_header
+from platforms.errors import (
+    AccountNotFound,
+    AuthError,
+    PlatformError,
+    PlatformUnavailable,
+    RateLimited,
+)
+from platforms.handles import parse_handle, profile_url
+from platforms.types import AccountProfile, Platform
+
+API_PREFIX = "/youtube/v3"
+RECENT_VIDEOS = 12
+DEFAULT_RETRY_AFTER = 60
+
+_QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+_THROTTLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+_AUTH_REASONS = frozenset(
+    {
+        "keyInvalid",
+        "keyExpired",
+        "forbidden",
+        "accessNotConfigured",
+        "ipRefererBlocked",
+        "authError",
+        "insufficientPermissions",
+        "API_KEY_INVALID",
+    }
+)
+_TRANSIENT_REASONS = frozenset({"backendError", "internalError"})
+_NOT_FOUND_REASONS = frozenset({"channelNotFound"})
+
+
+class YouTubeClient(BaseClient):
+    platform = Platform.YOUTUBE
+
+    def __init__(self, *, base_url: str, api_key: str, **options: Any):
+        super().__init__(base_url=base_url, **options)
+        self._api_key = api_key
+        # Accept both https://www.googleapis.com and https://www.googleapis.com/youtube/v3.
+        has_prefix = httpx.URL(base_url).path.rstrip("/").endswith(API_PREFIX)
+        self._prefix = "" if has_prefix else API_PREFIX
+
+    def fetch_profile(self, handle: str) -> AccountProfile:
+        handle = parse_handle(self.platform, handle)
+        if not self._api_key:
+            raise AuthError("api_key is required", platform="youtube")
+        channels = self._get(
+            "channels", part="snippet,statistics,contentDetails", forHandle=f"@{handle}"
+        )
+        found = self._read.items(channels, "items")
+        if not found:  # an unknown handle is a 200 with no "items"
+            raise AccountNotFound(f"no channel has the handle @{handle}", platform="youtube")
+        channel = found[0]
+        snippet = self._read.opt_obj(channel, "snippet")
+        statistics = self._read.opt_obj(channel, "statistics")
+        uploads = self._read.string(
+            self._read.opt_obj(self._read.opt_obj(channel, "contentDetails"), "relatedPlaylists"),
+            "uploads",
+        )
+        # hiddenSubscriberCount: subscriberCount is then absent (reads as 0).
+        followers = self._read.count(statistics, "subscriberCount")
+        videos = self._recent_video_stats(uploads)
+        return AccountProfile(
+            platform=self.platform,
+            handle=handle,
+            external_id=self._read.string(channel, "id", required=True),
+            display_name=self._read.string(snippet, "title") or handle,
+            bio=self._read.string(snippet, "description"),
+            profile_url=profile_url(self.platform, handle),
+            follower_count=followers,
+            average_views=metrics.average([self._read.count(v, "viewCount") for v in videos]),
+            engagement_rate_bp=metrics.engagement_rate_bp(
+                [
+                    self._read.count(v, "likeCount") + self._read.count(v, "commentCount")
+                    for v in videos
+                ],
+                followers,
+            ),
+            fetched_at=self._now(),
+            avatar_url=self._thumbnail(snippet),
+            posts_sampled=len(videos),
+        )
+
+    def _recent_video_stats(self, uploads_playlist: str) -> list[JSONObject]:
+        """Statistics objects of the newest uploads (empty when there are none)."""
+        if not uploads_playlist:
+            return []
+        try:
+            page = self._get(
+                "playlistItems",
+                part="contentDetails",
+                playlistId=uploads_playlist,
+                maxResults=RECENT_VIDEOS,
+            )
+        except PlatformError as exc:
+            if exc.code == "playlistNotFound":  # a channel that never uploaded
+                return []
+            raise
+        ids = [
+            self._read.string(self._read.opt_obj(item, "contentDetails"), "videoId")
+            for item in self._read.items(page, "items")
+        ]
+        ids = [i for i in ids if i][:RECENT_VIDEOS]
+        if not ids:
+            return []
+        videos = self._get("videos", part="statistics", id=",".join(ids))
+        # Deleted/private ids are simply left out of items.
+        return [self._read.opt_obj(v, "statistics") for v in self._read.items(videos, "items")]
+
+    def _thumbnail(self, snippet: JSONObject) -> str:
+        thumbnails = self._read.opt_obj(snippet, "thumbnails")
+        for size in ("high", "medium", "default"):
+            url = self._read.string(self._read.opt_obj(thumbnails, size), "url")
+            if url:
+                return url
+        return ""
+
+    def _get(self, resource: str, **params: str | int) -> JSONObject:
+        # Header rather than ?key= so the API key stays out of logged URLs.
+        return self._request(
+            "GET",
+            f"{self._prefix}/{resource}",
+            params=params,
+            headers={"X-Goog-Api-Key": self._api_key},
+        )
+
+    def _raise_for_error(self, response: httpx.Response, payload: JSONObject | None) -> None:
+        error = payload.get("error") if payload else None
+        if isinstance(error, dict):
+            ordered = _reasons(error)
+            reasons = set(ordered)
+            status = response.status_code
+            message = str(error.get("message") or "YouTube API error")
+            code = ordered[0] if ordered else str(error.get("status") or status)
+            kwargs: dict[str, Any] = {"platform": "youtube", "code": code, "status": status}
+            if reasons & _QUOTA_REASONS:
+                # Not transient: the daily quota resets at midnight Pacific Time.
+                raise RateLimited(
+                    message, retry_after_seconds=seconds_until_quota_reset(), **kwargs
+                )
+            if reasons & _THROTTLE_REASONS or status == 429:
+                retry = retry_after_header(response) or DEFAULT_RETRY_AFTER
+                raise RateLimited(message, retry_after_seconds=retry, **kwargs)
+            if reasons & _AUTH_REASONS or status == 401:
+                raise AuthError(message, **kwargs)
+            if reasons & _NOT_FOUND_REASONS:
+                raise AccountNotFound(message, **kwargs)
+            if reasons & _TRANSIENT_REASONS or status >= 500:
+                raise PlatformUnavailable(message, **kwargs)
+            if status >= 400:
+                raise PlatformError(message, **kwargs)
+        super()._raise_for_error(response, payload)
+
+
+def _reasons(error: JSONObject) -> list[str]:
+    """Reasons from ``errors[].reason`` and google.rpc ``details[].reason``, first seen first."""
+    found: list[str] = []
+    for key in ("errors", "details"):
+        entries = error.get(key)
+        for entry in entries if isinstance(entries, list) else []:
+            reason = entry.get("reason") if isinstance(entry, dict) else None
+            if isinstance(reason, str) and reason not in found:
+                found.append(reason)
+    return found
+
+
+def seconds_until_quota_reset(now: datetime | None = None) -> int:
+    """Seconds until the next midnight in America/Los_Angeles (YouTube's quota day)."""
+    try:
+        pacific: timezone | ZoneInfo = ZoneInfo("America/Los_Angeles")
+    except ZoneInfoNotFoundError:  # no tz database: standard time is close enough
+        pacific = timezone(timedelta(hours=-8))
+    local = (now or datetime.now(UTC)).astimezone(pacific)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    # Subtract in UTC: same-tzinfo subtraction ignores a DST change in between.
+    return max(1, int((midnight.astimezone(UTC) - local.astimezone(UTC)).total_seconds()))
