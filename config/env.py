@@ -11,3 +11,6 @@ env = environ.Env()
 _dotenv = BASE_DIR / ".env"
 if _dotenv.exists():
     env.read_env(str(_dotenv), overwrite=False)
+
+# Where the embedded default keeps its SQLite file, broker folders, cache and uploaded files.
+VAR_DIR = Path(env.str("CHORUS_VAR_DIR", default=str(BASE_DIR / "var")))

@@ -36,4 +36,4 @@ if [ ! -f "$npm_stamp" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   touch "$npm_stamp"
 fi
-mkdir -p var
+mkdir -p "${CHORUS_VAR_DIR:-var}"

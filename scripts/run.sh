@@ -10,6 +10,8 @@ PORT=${PORT:-8000}
 SIM_PORT=${SIM_PORT:-8765}
 export PLATFORM_SIMULATOR_URL=${PLATFORM_SIMULATOR_URL:-http://127.0.0.1:$SIM_PORT}
 PY=.venv/bin/python
+var_dir=${CHORUS_VAR_DIR:-var}
+mkdir -p "$var_dir/broker/queue" "$var_dir/broker/processed"
 
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo

@@ -1,6 +1,6 @@
 """Settings shared by every environment. Values that vary come from config.env."""
 
-from config.env import BASE_DIR, env
+from config.env import BASE_DIR, VAR_DIR, env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-chorus-key-change-me-0123456789abcdef")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -82,7 +82,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'chorus.sqlite3'}"
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'chorus.sqlite3'}"
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -105,7 +105,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(BASE_DIR / "var" / "cache"),
+            "LOCATION": str(VAR_DIR / "cache"),
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -127,7 +127,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"
 # Front-end packages come from npm (package.json); only their built files are exposed.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -136,7 +136,7 @@ STATICFILES_DIRS = [
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 # E-mail: printed to the console by default; SMTP (or any backend) when configured.
 _mail_backend = env.str("MAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

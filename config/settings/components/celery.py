@@ -1,9 +1,9 @@
 """Celery: Redis when REDIS_URL is set, otherwise a broker on the local file system (no server)."""
 
-from config.env import BASE_DIR, env
+from config.env import VAR_DIR, env
 
 _redis_url = env.str("REDIS_URL", default="")
-_broker_dir = BASE_DIR / "var" / "broker"
+_broker_dir = VAR_DIR / "broker"
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_redis_url or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -16,14 +16,20 @@ PLATFORM_BASE_URLS = {
     "instagram": _platform_url("instagram", "https://graph.facebook.com/v25.0"),
     "youtube": _platform_url("youtube", "https://www.googleapis.com/youtube/v3"),
 }
+
+def _credentials(**names: str) -> dict[str, str]:
+    """Only the values set in the environment; platforms/ falls back to simulator placeholders."""
+    return {key: env.str(var) for key, var in names.items() if env.str(var, default="")}
+
+
 PLATFORM_CREDENTIALS = {
-    "tiktok": {"access_token": env.str("TIKTOK_ACCESS_TOKEN", default="sim-tiktok-token")},
-    "instagram": {
-        "access_token": env.str("INSTAGRAM_ACCESS_TOKEN", default="sim-instagram-token"),
-        "ig_user_id": env.str("INSTAGRAM_USER_ID", default="17841400000000000"),
-    },
-    "youtube": {"api_key": env.str("YOUTUBE_API_KEY", default="sim-youtube-key")},
+    "tiktok": _credentials(
+        client_key="TIKTOK_CLIENT_KEY", client_secret="TIKTOK_CLIENT_SECRET", access_token="TIKTOK_ACCESS_TOKEN"
+    ),
+    "instagram": _credentials(access_token="INSTAGRAM_ACCESS_TOKEN", ig_user_id="INSTAGRAM_USER_ID"),
+    "youtube": _credentials(api_key="YOUTUBE_API_KEY"),
 }
+PLATFORM_HTTP_TIMEOUT_SECONDS = env.int("PLATFORM_HTTP_TIMEOUT_SECONDS", default=10)
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
