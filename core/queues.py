@@ -7,7 +7,9 @@ class Queue(StrEnum):
     DEFAULT = "default"  # small housekeeping; every worker
     EMAIL = "email"  # notification e-mails
     METRICS = "metrics"  # platform metric pulls, rate-limited per platform (scale these out)
-    PAYOUTS = "payouts"  # Stripe transfers; one or two workers, never more concurrency than Stripe allows
+    PAYOUTS = (
+        "payouts"  # Stripe transfers; one or two workers, never more concurrency than Stripe allows
+    )
     WEBHOOKS = "webhooks"  # outbound agency webhooks with retries
 
 

@@ -63,7 +63,9 @@ def access_for_api_key(api_key: ApiKey) -> OrgAccess:
 
 def memberships_for_user(user: User) -> list[Membership]:
     return list(
-        Membership.objects.select_related("organization").filter(user=user).order_by("organization__name")
+        Membership.objects.select_related("organization")
+        .filter(user=user)
+        .order_by("organization__name")
     )
 
 

@@ -55,17 +55,29 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ("id", "email", "role", "brand", "status", "expires_at", "created_at")
+        fields: tuple[str, ...] = (
+            "id",
+            "email",
+            "role",
+            "brand",
+            "status",
+            "expires_at",
+            "created_at",
+        )
 
 
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices)
-    brand = serializers.CharField(required=False, allow_null=True, help_text="Brand id to limit the member to.")
+    brand = serializers.CharField(
+        required=False, allow_null=True, help_text="Brand id to limit the member to."
+    )
 
 
 class InvitationCreatedSerializer(InvitationSerializer):
-    accept_url = serializers.CharField(read_only=True, help_text="Shown once; also e-mailed to the invitee.")
+    accept_url = serializers.CharField(
+        read_only=True, help_text="Shown once; also e-mailed to the invitee."
+    )
 
     class Meta(InvitationSerializer.Meta):
         fields = (*InvitationSerializer.Meta.fields, "accept_url")
@@ -89,13 +101,20 @@ class OrganizationViewSet(OrgScopedViewSet):
         serializer.is_valid(raise_exception=True)
         org = self.access.organization
         if "name" in serializer.validated_data:
-            org = services.organization_update(access=self.access, name=serializer.validated_data["name"])
+            org = services.organization_update(
+                access=self.access, name=serializer.validated_data["name"]
+            )
         return Response(OrganizationSerializer(org).data)
 
 
 class BrandViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = BrandSerializer
-    required_scopes = {"list": "brands:read", "retrieve": "brands:read", "create": "brands:write", "partial_update": "brands:write"}
+    required_scopes = {
+        "list": "brands:read",
+        "retrieve": "brands:read",
+        "create": "brands:write",
+        "partial_update": "brands:write",
+    }
     ordering_fields = ("name", "created_at")
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -117,7 +136,12 @@ class BrandViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
 
 class MemberViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = MemberSerializer
-    required_scopes = {"list": "members:read", "retrieve": "members:read", "partial_update": "members:read", "destroy": "members:read"}
+    required_scopes = {
+        "list": "members:read",
+        "retrieve": "members:read",
+        "partial_update": "members:read",
+        "destroy": "members:read",
+    }
     filterset_fields = ("role",)
     ordering_fields = ("created_at", "role")
 
@@ -129,7 +153,9 @@ class MemberViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         membership = self.get_object()
         serializer = MemberRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_change_role(access=self.access, membership=membership, role=serializer.validated_data["role"])
+        membership = services.membership_change_role(
+            access=self.access, membership=membership, role=serializer.validated_data["role"]
+        )
         return Response(MemberSerializer(membership).data)
 
     def destroy(self, request: Request, public_id: str) -> Response:
@@ -140,7 +166,12 @@ class MemberViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
 
 class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = InvitationSerializer
-    required_scopes = {"list": "members:read", "retrieve": "members:read", "create": "members:invite", "destroy": "members:invite"}
+    required_scopes = {
+        "list": "members:read",
+        "retrieve": "members:read",
+        "create": "members:invite",
+        "destroy": "members:invite",
+    }
     filterset_fields = ("role", "email")
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -151,13 +182,18 @@ class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        brand = selectors.brand_get_for_org(self.access, data["brand"]) if data.get("brand") else None
-        invitation, link = services.invitation_create(access=self.access, email=data["email"], role=data["role"], brand=brand)
+        brand = (
+            selectors.brand_get_for_org(self.access, data["brand"]) if data.get("brand") else None
+        )
+        invitation, link = services.invitation_create(
+            access=self.access, email=data["email"], role=data["role"], brand=brand
+        )
         body = InvitationSerializer(invitation).data | {"accept_url": link}
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: InvitationSerializer}, description="Revoke a pending invitation.")
+    @extend_schema(
+        responses={200: InvitationSerializer}, description="Revoke a pending invitation."
+    )
     def destroy(self, request: Request, public_id: str) -> Response:
         invitation = services.invitation_revoke(access=self.access, invitation=self.get_object())
         return Response(InvitationSerializer(invitation).data)
-

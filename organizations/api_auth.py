@@ -32,18 +32,24 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[Any, ApiKey] | None:
-        header = authentication.get_authorization_header(request).decode("latin-1", errors="replace")
+        header = authentication.get_authorization_header(request).decode(
+            "latin-1", errors="replace"
+        )
         if not header:
             return None
         parts = header.split()
         if not parts or parts[0].lower() != self.keyword.lower():
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Malformed Authorization header: use 'Bearer <key>'.")
+            raise exceptions.AuthenticationFailed(
+                "Malformed Authorization header: use 'Bearer <key>'."
+            )
         raw = parts[1]
         if not looks_like_api_key(raw):
             raise exceptions.AuthenticationFailed("Malformed API key: keys start with 'chorus_'.")
-        api_key = ApiKey.objects.select_related("organization").filter(key_hash=hash_secret(raw)).first()
+        api_key = (
+            ApiKey.objects.select_related("organization").filter(key_hash=hash_secret(raw)).first()
+        )
         if api_key is None:
             raise exceptions.AuthenticationFailed("Unknown API key.")
         if not api_key_is_usable(api_key):

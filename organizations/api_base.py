@@ -7,10 +7,9 @@ Subclasses implement ``scoped_queryset(access)`` and declare ``required_scopes``
 
 from typing import Any, ClassVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from core.errors import NotFound
 from organizations.access import OrgAccess, access_for_api_key, access_for_user
@@ -30,13 +29,15 @@ def resolve_api_access(request: Request) -> OrgAccess:
         raise exceptions.NotAuthenticated()
     slug = request.headers.get(ORG_HEADER, "").strip()
     if not slug:
-        slugs = list(Membership.objects.filter(user=user).values_list("organization__slug", flat=True)[:2])
+        slugs = list(
+            Membership.objects.filter(user=user).values_list("organization__slug", flat=True)[:2]
+        )
         if len(slugs) != 1:
             raise exceptions.ValidationError(
                 {ORG_HEADER: ["Name the organization (its slug) in this header."]}
             )
         slug = slugs[0]
-    return access_for_user(user, slug)  # type: ignore[arg-type]
+    return access_for_user(user, slug)
 
 
 class OrgScopedViewSet(viewsets.GenericViewSet):
@@ -65,10 +66,11 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant
-            return self.get_serializer_class().Meta.model.objects.none()
+            serializer_class: Any = self.get_serializer_class()
+            return serializer_class.Meta.model._default_manager.none()
         return self.scoped_queryset(self.access)
 
-    def get_object(self) -> Model:
+    def get_object(self) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
         value = str(self.kwargs.get(self.lookup_url_kwarg, ""))
         obj = queryset.filter(**{self.lookup_field: value}).first()

@@ -25,5 +25,5 @@ class HasRequiredScope(permissions.BasePermission):
             return True
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        access: "OrgAccess | None" = getattr(view, "access", None)
+        access: OrgAccess | None = getattr(view, "access", None)
         return access is not None and access.has(scope)

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from organizations.api import BrandViewSet, InvitationViewSet, MemberViewSet, OrganizationViewSet
 
-router = SimpleRouter(trailing_slash="/?")
+router = SimpleRouter(trailing_slash="/?")  # type: ignore[arg-type]  # DRF accepts a regex
 router.register("brands", BrandViewSet, basename="brand")
 router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")

@@ -33,7 +33,9 @@ class BrandForm(forms.Form):
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="What will use it, e.g. 'Agency reporting script'.")
+    name = forms.CharField(
+        max_length=80, help_text="What will use it, e.g. 'Agency reporting script'."
+    )
     role = forms.ChoiceField(
         choices=[c for c in Role.choices if c[0] != Role.OWNER], initial=Role.ADMIN
     )

@@ -47,7 +47,9 @@ class Brand(PublicIdModel):
     class Meta:
         ordering = ("name",)
         constraints = [
-            models.UniqueConstraint(fields=("organization", "slug"), name="brand_unique_slug_per_org"),
+            models.UniqueConstraint(
+                fields=("organization", "slug"), name="brand_unique_slug_per_org"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,18 +59,26 @@ class Brand(PublicIdModel):
 class Membership(PublicIdModel):
     public_id_prefix = "mem"
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=10, choices=Role.choices)
     # When set, the member works on this one brand only (agencies limit freelancers this way).
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ("created_at",)
         constraints = [
-            models.UniqueConstraint(fields=("organization", "user"), name="membership_unique_user_per_org"),
+            models.UniqueConstraint(
+                fields=("organization", "user"), name="membership_unique_user_per_org"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,10 +88,14 @@ class Membership(PublicIdModel):
 class Invitation(PublicIdModel):
     public_id_prefix = "inv"
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=Role.choices)
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # Only a hash of the token is stored: a leaked database cannot be used to accept invitations.
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
@@ -121,7 +135,9 @@ class Invitation(PublicIdModel):
 class ApiKey(PublicIdModel):
     public_id_prefix = "key"
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_keys")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(max_length=80)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.ADMIN)
     # The first characters of the key, shown in lists so people can recognise it.
@@ -156,7 +172,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    actor_api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_api_key = models.ForeignKey(
+        ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.CharField(max_length=32, blank=True)
@@ -168,3 +186,6 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ("-created_at",)
         indexes = [models.Index(fields=("organization", "-created_at"), name="audit_org_time")]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.target_type} {self.target_id}"

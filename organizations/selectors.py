@@ -57,7 +57,11 @@ def invitation_get_for_org(access: OrgAccess, public_id: str) -> Invitation:
 
 
 def api_keys_for_org(access: OrgAccess) -> QuerySet[ApiKey]:
-    return ApiKey.objects.for_org(access.organization).select_related("created_by").order_by("-created_at")
+    return (
+        ApiKey.objects.for_org(access.organization)
+        .select_related("created_by")
+        .order_by("-created_at")
+    )
 
 
 def api_key_get_for_org(access: OrgAccess, public_id: str) -> ApiKey:

@@ -24,30 +24,47 @@ API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
 RESERVED_SLUGS = {"new", "api", "admin", "accounts", "static", "media", "o", "healthz"}
 
 
-def _unique_slug(base: str, taken: "set[str] | None" = None, *, model: type = Organization, **scope: object) -> str:
+def _unique_slug(
+    base: str, *, model: type[Organization] | type[Brand] = Organization, **scope: object
+) -> str:
     root = (slugify(base) or "org")[:50]
     candidate, n = root, 1
-    while candidate in RESERVED_SLUGS or model.objects.filter(slug=candidate, **scope).exists():
+    while (
+        candidate in RESERVED_SLUGS
+        or model._default_manager.filter(slug=candidate, **scope).exists()
+    ):
         n += 1
         candidate = f"{root}-{n}"
     return candidate
 
 
-def organization_create(*, name: str, kind: str, owner: User, first_brand_name: str = "") -> Organization:
+def organization_create(
+    *, name: str, kind: str, owner: User, first_brand_name: str = ""
+) -> Organization:
     """Create a workspace with ``owner`` as its owner and a first brand.
 
     Not durable: sign-up composes it with creating the user in one transaction.
     """
     name = name.strip()
     if not name:
-        raise ChorusError("invalid", "An organization needs a name.", fields={"name": ["Required."]})
+        raise ChorusError(
+            "invalid", "An organization needs a name.", fields={"name": ["Required."]}
+        )
     if kind not in Organization.Kind.values:
-        raise ChorusError("invalid", f"Unknown organization kind {kind!r}.", fields={"kind": ["Choose brand or agency."]})
+        raise ChorusError(
+            "invalid",
+            f"Unknown organization kind {kind!r}.",
+            fields={"kind": ["Choose brand or agency."]},
+        )
     with transaction.atomic():
         org = Organization.objects.create(name=name, kind=kind, slug=_unique_slug(name))
         Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
         brand_name = (first_brand_name or name).strip()
-        Brand.objects.create(organization=org, name=brand_name, slug=_unique_slug(brand_name, model=Brand, organization=org))
+        Brand.objects.create(
+            organization=org,
+            name=brand_name,
+            slug=_unique_slug(brand_name, model=Brand, organization=org),
+        )
         audit_record(organization=org, actor=owner, action="organization.created", target=org)
     return org
 
@@ -56,7 +73,9 @@ def organization_update(*, access: OrgAccess, name: str) -> Organization:
     access.require("org:write")
     org = access.organization
     if not name.strip():
-        raise ChorusError("invalid", "An organization needs a name.", fields={"name": ["Required."]})
+        raise ChorusError(
+            "invalid", "An organization needs a name.", fields={"name": ["Required."]}
+        )
     with transaction.atomic(durable=True):
         org.name = name.strip()
         org.save(update_fields=["name"])
@@ -71,17 +90,25 @@ def brand_create(*, access: OrgAccess, name: str, website: str = "") -> Brand:
         raise ChorusError("invalid", "A brand needs a name.", fields={"name": ["Required."]})
     org = access.organization
     if Brand.objects.for_org(org).filter(name__iexact=name).exists():
-        raise ChorusError("duplicate", f"There is already a brand called {name}.", fields={"name": ["Already used."]})
+        raise ChorusError(
+            "duplicate",
+            f"There is already a brand called {name}.",
+            fields={"name": ["Already used."]},
+        )
     with transaction.atomic(durable=True):
         brand = Brand.objects.create(
-            organization=org, name=name, website=website,
+            organization=org,
+            name=name,
+            website=website,
             slug=_unique_slug(name, model=Brand, organization=org),
         )
         audit_record(organization=org, access=access, action="brand.created", target=brand)
     return brand
 
 
-def brand_update(*, access: OrgAccess, brand: Brand, name: str | None = None, website: str | None = None) -> Brand:
+def brand_update(
+    *, access: OrgAccess, brand: Brand, name: str | None = None, website: str | None = None
+) -> Brand:
     access.require("brands:write")
     fields: list[str] = []
     if name is not None:
@@ -95,53 +122,87 @@ def brand_update(*, access: OrgAccess, brand: Brand, name: str | None = None, we
     with transaction.atomic(durable=True):
         if fields:
             brand.save(update_fields=fields)
-        audit_record(organization=access.organization, access=access, action="brand.updated", target=brand, data={"fields": fields})
+        audit_record(
+            organization=access.organization,
+            access=access,
+            action="brand.updated",
+            target=brand,
+            data={"fields": fields},
+        )
     return brand
 
 
-def invitation_create(*, access: OrgAccess, email: str, role: str, brand: Brand | None = None) -> tuple[Invitation, str]:
+def invitation_create(
+    *, access: OrgAccess, email: str, role: str, brand: Brand | None = None
+) -> tuple[Invitation, str]:
     """Invite someone by e-mail. Returns the invitation and its one-time link (shown once)."""
     access.require("members:invite")
     org = access.organization
     email = email.strip().lower()
     if role not in Role.values:
-        raise ChorusError("invalid", f"Unknown role {role!r}.", fields={"role": ["Choose one of: " + ", ".join(Role.values)]})
+        raise ChorusError(
+            "invalid",
+            f"Unknown role {role!r}.",
+            fields={"role": ["Choose one of: " + ", ".join(Role.values)]},
+        )
     if not role_can_grant(access.role, role):
         raise ChorusError(
-            "role_not_grantable", f"As {access.role} you cannot invite someone as {role}.",
-            fields={"role": ["Choose a role no higher than your own."]}, status_code=403,
+            "role_not_grantable",
+            f"As {access.role} you cannot invite someone as {role}.",
+            fields={"role": ["Choose a role no higher than your own."]},
+            status_code=403,
         )
     if brand is not None and brand.organization_id != org.pk:
         raise NotFound("No such brand.")
     if Membership.objects.for_org(org).filter(user__email__iexact=email).exists():
-        raise ChorusError("already_member", f"{email} is already a member.", fields={"email": ["Already a member."]})
+        raise ChorusError(
+            "already_member",
+            f"{email} is already a member.",
+            fields={"email": ["Already a member."]},
+        )
     raw, token_hash = new_invitation_token()
     try:
         with transaction.atomic(durable=True):
             invitation = Invitation.objects.create(
-                organization=org, email=email, role=role, brand=brand, token_hash=token_hash,
-                invited_by=access.user, expires_at=timezone.now() + INVITATION_TTL,
+                organization=org,
+                email=email,
+                role=role,
+                brand=brand,
+                token_hash=token_hash,
+                invited_by=access.user,
+                expires_at=timezone.now() + INVITATION_TTL,
             )
-            audit_record(organization=org, access=access, action="invitation.created", target=invitation, data={"email": email, "role": role})
+            audit_record(
+                organization=org,
+                access=access,
+                action="invitation.created",
+                target=invitation,
+                data={"email": email, "role": role},
+            )
             link = invitation_link(raw)
-            transaction.on_commit(lambda: send_email.delay(
-                to=[email],
-                subject=f"You're invited to {org.name} on Chorus",
-                body=(
-                    f"{access.actor_label} invited you to join {org.name} on Chorus as {role}.\n\n"
-                    f"Accept the invitation: {link}\n\nThe link works once and expires in 7 days."
-                ),
-            ))
+            transaction.on_commit(
+                lambda: send_email.delay(
+                    to=[email],
+                    subject=f"You're invited to {org.name} on Chorus",
+                    body=(
+                        f"{access.actor_label} invited you to join {org.name} on Chorus as {role}.\n\n"
+                        f"Accept the invitation: {link}\n\nThe link works once and expires in 7 days."
+                    ),
+                )
+            )
     except IntegrityError as exc:
         raise ChorusError(
-            "already_invited", f"{email} already has a pending invitation. Revoke it to send a new one.",
+            "already_invited",
+            f"{email} already has a pending invitation. Revoke it to send a new one.",
             fields={"email": ["Already invited."]},
         ) from exc
     return invitation, link
 
 
 def invitation_link(raw_token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("organizations:invitation_accept", args=[raw_token])
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "organizations:invitation_accept", args=[raw_token]
+    )
 
 
 def invitation_revoke(*, access: OrgAccess, invitation: Invitation) -> Invitation:
@@ -151,27 +212,47 @@ def invitation_revoke(*, access: OrgAccess, invitation: Invitation) -> Invitatio
     with transaction.atomic(durable=True):
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(organization=access.organization, access=access, action="invitation.revoked", target=invitation)
+        audit_record(
+            organization=access.organization,
+            access=access,
+            action="invitation.revoked",
+            target=invitation,
+        )
     return invitation
 
 
 def invitation_for_token(raw_token: str) -> Invitation:
     """The invitation behind a link, or a clear error saying why it cannot be used."""
     if not raw_token or len(raw_token) > 100:
-        raise ChorusError("invitation_invalid", "This invitation link is not valid.", status_code=404)
+        raise ChorusError(
+            "invitation_invalid", "This invitation link is not valid.", status_code=404
+        )
     invitation = (
         Invitation.objects.select_related("organization", "brand", "invited_by")
-        .filter(token_hash=hash_secret(raw_token)).first()
+        .filter(token_hash=hash_secret(raw_token))
+        .first()
     )
     if invitation is None:
-        raise ChorusError("invitation_invalid", "This invitation link is not valid. Ask for a new one.", status_code=404)
+        raise ChorusError(
+            "invitation_invalid",
+            "This invitation link is not valid. Ask for a new one.",
+            status_code=404,
+        )
     status = invitation.status
     if status == "accepted":
-        raise ChorusError("invitation_used", "This invitation has already been used.", status_code=410)
+        raise ChorusError(
+            "invitation_used", "This invitation has already been used.", status_code=410
+        )
     if status == "revoked":
-        raise ChorusError("invitation_revoked", "This invitation was withdrawn. Ask for a new one.", status_code=410)
+        raise ChorusError(
+            "invitation_revoked",
+            "This invitation was withdrawn. Ask for a new one.",
+            status_code=410,
+        )
     if status == "expired":
-        raise ChorusError("invitation_expired", "This invitation has expired. Ask for a new one.", status_code=410)
+        raise ChorusError(
+            "invitation_expired", "This invitation has expired. Ask for a new one.", status_code=410
+        )
     return invitation
 
 
@@ -181,7 +262,9 @@ def invitation_accept(*, raw_token: str, user: User) -> Membership:
         return _accept(raw_token=raw_token, user=user)
 
 
-def invitation_accept_with_signup(*, raw_token: str, password: str, full_name: str = "") -> Membership:
+def invitation_accept_with_signup(
+    *, raw_token: str, password: str, full_name: str = ""
+) -> Membership:
     """Create the account the invitation was sent to and accept it, in one transaction.
 
     The link proves the invitee controls the address, so the e-mail is marked verified.
@@ -189,8 +272,12 @@ def invitation_accept_with_signup(*, raw_token: str, password: str, full_name: s
     with transaction.atomic(durable=True):
         invitation = invitation_for_token(raw_token)
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ChorusError("account_exists", "An account with this e-mail exists. Log in to accept.")
-        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+            raise ChorusError(
+                "account_exists", "An account with this e-mail exists. Log in to accept."
+            )
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         return _accept(raw_token=raw_token, user=user)
 
@@ -200,7 +287,9 @@ def _accept(*, raw_token: str, user: User) -> Membership:
     # Lock the row so two clicks cannot both accept it.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ChorusError("invitation_used", "This invitation has already been used.", status_code=410)
+        raise ChorusError(
+            "invitation_used", "This invitation has already been used.", status_code=410
+        )
     if invitation.email.lower() != user.email.lower():
         raise ChorusError(
             "invitation_wrong_user",
@@ -216,7 +305,13 @@ def _accept(*, raw_token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit_record(organization=org, actor=user, action="invitation.accepted", target=membership, data={"role": invitation.role})
+    audit_record(
+        organization=org,
+        actor=user,
+        action="invitation.accepted",
+        target=membership,
+        data={"role": invitation.role},
+    )
     return membership
 
 
@@ -227,11 +322,23 @@ def _owner_count(org: Organization) -> int:
 def membership_change_role(*, access: OrgAccess, membership: Membership, role: str) -> Membership:
     access.require("members:admin")
     if role not in Role.values:
-        raise ChorusError("invalid", f"Unknown role {role!r}.", fields={"role": ["Choose one of: " + ", ".join(Role.values)]})
+        raise ChorusError(
+            "invalid",
+            f"Unknown role {role!r}.",
+            fields={"role": ["Choose one of: " + ", ".join(Role.values)]},
+        )
     if not role_can_grant(access.role, role):
-        raise ChorusError("role_not_grantable", f"As {access.role} you cannot make someone {role}.", status_code=403)
+        raise ChorusError(
+            "role_not_grantable",
+            f"As {access.role} you cannot make someone {role}.",
+            status_code=403,
+        )
     if ROLE_RANK[membership.role] > access.rank:
-        raise ChorusError("role_not_grantable", f"Only an owner can change an {membership.role}'s role.", status_code=403)
+        raise ChorusError(
+            "role_not_grantable",
+            f"Only an owner can change an {membership.role}'s role.",
+            status_code=403,
+        )
     with transaction.atomic(durable=True):
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.role == Role.OWNER and role != Role.OWNER:
@@ -241,13 +348,23 @@ def membership_change_role(*, access: OrgAccess, membership: Membership, role: s
         old = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
-        audit_record(organization=access.organization, access=access, action="member.role_changed", target=membership, data={"from": old, "to": role})
+        audit_record(
+            organization=access.organization,
+            access=access,
+            action="member.role_changed",
+            target=membership,
+            data={"from": old, "to": role},
+        )
     return membership
 
 
 def _lock_owners(org: Organization) -> None:
     # Serialises concurrent demotions/removals so two owners cannot both leave at once.
-    list(Membership.objects.select_for_update().filter(organization=org, role=Role.OWNER).values_list("pk", flat=True))
+    list(
+        Membership.objects.select_for_update()
+        .filter(organization=org, role=Role.OWNER)
+        .values_list("pk", flat=True)
+    )
 
 
 def membership_remove(*, access: OrgAccess, membership: Membership) -> None:
@@ -256,7 +373,9 @@ def membership_remove(*, access: OrgAccess, membership: Membership) -> None:
     if not leaving:
         access.require("members:admin")
         if membership.role == Role.OWNER and access.role != Role.OWNER:
-            raise ChorusError("owner_protected", "Only an owner can remove an owner.", status_code=403)
+            raise ChorusError(
+                "owner_protected", "Only an owner can remove an owner.", status_code=403
+            )
     with transaction.atomic(durable=True):
         if membership.role == Role.OWNER:
             _lock_owners(access.organization)
@@ -266,32 +385,63 @@ def membership_remove(*, access: OrgAccess, membership: Membership) -> None:
                     "The last owner cannot leave. Make someone else an owner first.",
                 )
         audit_record(
-            organization=access.organization, access=access,
+            organization=access.organization,
+            access=access,
             action="member.left" if leaving else "member.removed",
-            target=membership, data={"email": membership.user.email, "role": membership.role},
+            target=membership,
+            data={"email": membership.user.email, "role": membership.role},
         )
         membership.delete()
 
 
-def api_key_create(*, access: OrgAccess, name: str, role: str = Role.ADMIN, expires_at: datetime | None = None) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, access: OrgAccess, name: str, role: str = Role.ADMIN, expires_at: datetime | None = None
+) -> tuple[ApiKey, str]:
     """Create a key; the raw key is returned once and only its hash is kept."""
     access.require("apikeys:manage")
     name = name.strip()
     if not name:
-        raise ChorusError("invalid", "Give the key a name so you can recognise it.", fields={"name": ["Required."]})
+        raise ChorusError(
+            "invalid",
+            "Give the key a name so you can recognise it.",
+            fields={"name": ["Required."]},
+        )
     if role not in Role.values or role == Role.OWNER:
-        raise ChorusError("invalid", "An API key's role is admin, manager, reviewer or viewer.", fields={"role": ["Invalid role."]})
+        raise ChorusError(
+            "invalid",
+            "An API key's role is admin, manager, reviewer or viewer.",
+            fields={"role": ["Invalid role."]},
+        )
     if not role_can_grant(access.role, role):
-        raise ChorusError("role_not_grantable", f"As {access.role} you cannot create a key with role {role}.", status_code=403)
+        raise ChorusError(
+            "role_not_grantable",
+            f"As {access.role} you cannot create a key with role {role}.",
+            status_code=403,
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise ChorusError("invalid", "The expiry date must be in the future.", fields={"expires_at": ["Must be in the future."]})
+        raise ChorusError(
+            "invalid",
+            "The expiry date must be in the future.",
+            fields={"expires_at": ["Must be in the future."]},
+        )
     raw, prefix, key_hash = new_api_key()
     with transaction.atomic(durable=True):
         key = ApiKey.objects.create(
-            organization=access.organization, name=name, role=role, prefix=prefix,
-            key_hash=key_hash, created_by=access.user, expires_at=expires_at,
+            organization=access.organization,
+            name=name,
+            role=role,
+            prefix=prefix,
+            key_hash=key_hash,
+            created_by=access.user,
+            expires_at=expires_at,
         )
-        audit_record(organization=access.organization, access=access, action="api_key.created", target=key, data={"role": role})
+        audit_record(
+            organization=access.organization,
+            access=access,
+            action="api_key.created",
+            target=key,
+            data={"role": role},
+        )
     return key, raw
 
 
@@ -302,7 +452,12 @@ def api_key_revoke(*, access: OrgAccess, api_key: ApiKey) -> ApiKey:
     with transaction.atomic(durable=True):
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
-        audit_record(organization=access.organization, access=access, action="api_key.revoked", target=api_key)
+        audit_record(
+            organization=access.organization,
+            access=access,
+            action="api_key.revoked",
+            target=api_key,
+        )
     return api_key
 
 

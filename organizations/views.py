@@ -85,11 +85,15 @@ def member_change_role(request: HttpRequest, access: OrgAccess, member_id: str) 
         messages.error(request, "Choose a valid role.")
     else:
         try:
-            services.membership_change_role(access=access, membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(
+                access=access, membership=membership, role=form.cleaned_data["role"]
+            )
         except ChorusError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{membership.user.email} is now {membership.get_role_display().lower()}.")
+            messages.success(
+                request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
+            )
     return redirect("organizations:members", org_slug=access.organization.slug)
 
 
@@ -134,7 +138,11 @@ def brands(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         else:
             messages.success(request, f"Brand {brand.name} created.")
             return redirect("organizations:brands", org_slug=access.organization.slug)
-    context = {"brands": selectors.brands_for_org(access), "form": form, "can_edit": access.has("brands:write")}
+    context = {
+        "brands": selectors.brands_for_org(access),
+        "form": form,
+        "can_edit": access.has("brands:write"),
+    }
     return render(request, "organizations/brands.html", context, status=400 if form.errors else 200)
 
 
@@ -151,7 +159,9 @@ def brand_edit(request: HttpRequest, access: OrgAccess, brand_id: str) -> HttpRe
             messages.success(request, "Brand saved.")
             return redirect("organizations:brands", org_slug=access.organization.slug)
     context = {"brand": brand, "form": form, "can_edit": access.has("brands:write")}
-    return render(request, "organizations/brand_edit.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "organizations/brand_edit.html", context, status=400 if form.errors else 200
+    )
 
 
 @org_view("apikeys:manage")
@@ -168,7 +178,9 @@ def api_keys(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         else:
             form = ApiKeyForm()
     context = {"keys": selectors.api_keys_for_org(access), "form": form, "new_key": new_key}
-    return render(request, "organizations/api_keys.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "organizations/api_keys.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -185,14 +197,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_for_token(token)
     except ChorusError as exc:
-        return render(request, "organizations/invitation_invalid.html", {"error": exc}, status=exc.status_code)
+        return render(
+            request, "organizations/invitation_invalid.html", {"error": exc}, status=exc.status_code
+        )
 
     user = request.user
     signup_form = None
     if user.is_authenticated:
         if request.method == "POST":
             try:
-                membership = services.invitation_accept(raw_token=token, user=user)  # type: ignore[arg-type]
+                membership = services.invitation_accept(raw_token=token, user=user)
             except ChorusError as exc:
                 messages.error(request, exc.message)
             else:
@@ -211,9 +225,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 except ChorusError as exc:
                     signup_form.add_error(None, exc.message)
                 else:
-                    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                    login(
+                        request,
+                        membership.user,
+                        backend="django.contrib.auth.backends.ModelBackend",
+                    )
                     messages.success(request, f"Welcome to {membership.organization.name}!")
-                    return redirect("organizations:dashboard", org_slug=membership.organization.slug)
+                    return redirect(
+                        "organizations:dashboard", org_slug=membership.organization.slug
+                    )
     context = {"invitation": invitation, "signup_form": signup_form}
     status = 400 if signup_form is not None and signup_form.errors else 200
     return render(request, "organizations/invitation_accept.html", context, status=status)

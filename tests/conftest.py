@@ -16,7 +16,12 @@ from organizations.access import OrgAccess
 from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
 from organizations.services import api_key_create
-from tests.factories.organizations import BrandFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories.organizations import (
+    BrandFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 from users.models import User
 
 

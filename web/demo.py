@@ -31,7 +31,9 @@ def _user(email: str, full_name: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
-    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
@@ -39,18 +41,24 @@ def _org(slug: str, name: str, kind: str, brands: list[str]) -> Organization:
     org, _ = Organization.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
     for brand_name in brands:
         Brand.objects.get_or_create(
-            organization=org, slug=brand_name.lower().replace(" ", "-"), defaults={"name": brand_name}
+            organization=org,
+            slug=brand_name.lower().replace(" ", "-"),
+            defaults={"name": brand_name},
         )
     return org
 
 
 def _member(org: Organization, user: User, role: str, brand: Brand | None = None) -> None:
-    Membership.objects.get_or_create(organization=org, user=user, defaults={"role": role, "brand": brand})
+    Membership.objects.get_or_create(
+        organization=org, user=user, defaults={"role": role, "brand": brand}
+    )
 
 
 @transaction.atomic
 def seed_demo(creator_count: int = 36) -> list[DemoLogin]:
-    agency = _org("northstar", "Northstar Agency", Organization.Kind.AGENCY, ["Glow Skincare", "Peak Outdoor"])
+    agency = _org(
+        "northstar", "Northstar Agency", Organization.Kind.AGENCY, ["Glow Skincare", "Peak Outdoor"]
+    )
     brightbrew = _org("brightbrew", "Brightbrew Coffee", Organization.Kind.BRAND, ["Brightbrew"])
 
     team = [
@@ -63,14 +71,23 @@ def seed_demo(creator_count: int = 36) -> list[DemoLogin]:
     for local, role, name in team:
         _member(agency, _user(f"{local}@{DEMO_DOMAIN}", name), role)
     glow = Brand.objects.get(organization=agency, slug="glow-skincare")
-    _member(agency, _user(f"freelancer@{DEMO_DOMAIN}", "Fran Freelancer"), Role.REVIEWER, brand=glow)
+    _member(
+        agency, _user(f"freelancer@{DEMO_DOMAIN}", "Fran Freelancer"), Role.REVIEWER, brand=glow
+    )
 
     _member(brightbrew, _user(f"brightbrew-owner@{DEMO_DOMAIN}", "Bea Brightbrew"), Role.OWNER)
-    _member(brightbrew, _user(f"brightbrew-reviewer@{DEMO_DOMAIN}", "Ray Brightbrew"), Role.REVIEWER)
+    _member(
+        brightbrew, _user(f"brightbrew-reviewer@{DEMO_DOMAIN}", "Ray Brightbrew"), Role.REVIEWER
+    )
 
     creator_user = _user(f"creator@{DEMO_DOMAIN}", "Casey Creator")
     CreatorProfile.objects.get_or_create(
-        user=creator_user, defaults={"display_name": "caseycreates", "country": "US", "bio": "Coffee, trails and skincare."}
+        user=creator_user,
+        defaults={
+            "display_name": "caseycreates",
+            "country": "US",
+            "bio": "Coffee, trails and skincare.",
+        },
     )
     for i in range(1, creator_count + 1):
         first, last = FIRST[i % len(FIRST)], LAST[i % len(LAST)]

@@ -7,17 +7,27 @@ from django.shortcuts import render
 def _respond(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
-    return render(request, "errors/error.html", {"status": status, "message": message}, status=status)
+    return render(
+        request, "errors/error.html", {"status": status, "message": message}, status=status
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    detail = str(exception.args[0]) if exception and exception.args and isinstance(exception.args[0], str) else ""
+    detail = (
+        str(exception.args[0])
+        if exception and exception.args and isinstance(exception.args[0], str)
+        else ""
+    )
     # Django's resolver puts a dict in args; only our own messages are shown.
-    return _respond(request, 404, "not_found", detail or "There is nothing here, or it is not yours to see.")
+    return _respond(
+        request, 404, "not_found", detail or "There is nothing here, or it is not yours to see."
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    detail = str(exception) if exception and str(exception) else "You do not have permission to do this."
+    detail = (
+        str(exception) if exception and str(exception) else "You do not have permission to do this."
+    )
     return _respond(request, 403, "permission_denied", detail)
 
 
@@ -27,7 +37,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "server_error", "message": "Something went wrong on our side.", "fields": {}}, status=500)
+        return JsonResponse(
+            {"code": "server_error", "message": "Something went wrong on our side.", "fields": {}},
+            status=500,
+        )
     return HttpResponse(
-        "<h1>Something went wrong on our side</h1><p>We have been told. Please try again.</p>", status=500
+        "<h1>Something went wrong on our side</h1><p>We have been told. Please try again.</p>",
+        status=500,
     )

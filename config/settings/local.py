@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("PLATFORM_SIMULATOR_URL", "http://127.0.0.1:8765")
 
-from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = True
 WHITENOISE_USE_FINDERS = True

@@ -5,8 +5,8 @@ import os
 # Production sends real e-mail unless told otherwise.
 os.environ.setdefault("MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
-from config.env import env  # noqa: E402
-from config.settings.base import *  # noqa: E402,F403
+from config.env import env
+from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 DEBUG = False

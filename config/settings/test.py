@@ -6,7 +6,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chorus
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("PLATFORM_SIMULATOR_URL", "http://127.0.0.1:1")  # tests start their own
 
-from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 WHITENOISE_USE_FINDERS = True
@@ -16,7 +16,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Parallel runs (several developers, or xdist) each get their own test database.
 DATABASES["default"]["TEST"] = {  # noqa: F405
-    "NAME": "test_chorus" + (f"_{os.environ['CHORUS_TEST_DB_SUFFIX']}" if os.environ.get("CHORUS_TEST_DB_SUFFIX") else "")
+    "NAME": "test_chorus"
+    + (f"_{os.environ['CHORUS_TEST_DB_SUFFIX']}" if os.environ.get("CHORUS_TEST_DB_SUFFIX") else "")
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -26,7 +26,9 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
     return {"non_field_errors": _flatten(detail)}
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"code": code, "message": message, "fields": fields or {}}
 
 
@@ -35,7 +37,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         set_rollback()
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -56,7 +60,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         fields = _field_errors(exc.detail)
         first = next(iter(fields.items()), ("", ["Invalid input."]))
         message = (
-            f"{first[0]}: {first[1][0]}" if first[0] not in ("", "non_field_errors") else first[1][0]
+            f"{first[0]}: {first[1][0]}"
+            if first[0] not in ("", "non_field_errors")
+            else first[1][0]
         )
         body = error_body("invalid", message, fields)
         return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=headers)

@@ -21,7 +21,9 @@ def test_production_settings_pass_check_deploy():
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
         "DJANGO_ALLOWED_HOSTS": "chorus.example.com",
     }
-    result = _run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    result = _run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -21,7 +21,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified_email(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.save()
-            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,7 @@
 """Structured logs (structlog) with a request id bound by django-structlog's middleware."""
 
+from typing import Any
+
 import structlog
 
 from config.env import env
@@ -7,7 +9,7 @@ from config.env import env
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_JSON = env.bool("LOG_JSON", default=False)
 
-_shared_processors = [
+_shared_processors: list[Any] = [
     structlog.contextvars.merge_contextvars,
     structlog.processors.TimeStamper(fmt="iso"),
     structlog.stdlib.add_logger_name,
@@ -18,7 +20,7 @@ _shared_processors = [
     structlog.processors.UnicodeDecoder(),
 ]
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -17,6 +17,7 @@ PLATFORM_BASE_URLS = {
     "youtube": _platform_url("youtube", "https://www.googleapis.com/youtube/v3"),
 }
 
+
 def _credentials(**names: str) -> dict[str, str]:
     """Only the values set in the environment; platforms/ falls back to simulator placeholders."""
     return {key: env.str(var) for key, var in names.items() if env.str(var, default="")}
@@ -24,9 +25,13 @@ def _credentials(**names: str) -> dict[str, str]:
 
 PLATFORM_CREDENTIALS = {
     "tiktok": _credentials(
-        client_key="TIKTOK_CLIENT_KEY", client_secret="TIKTOK_CLIENT_SECRET", access_token="TIKTOK_ACCESS_TOKEN"
+        client_key="TIKTOK_CLIENT_KEY",
+        client_secret="TIKTOK_CLIENT_SECRET",
+        access_token="TIKTOK_ACCESS_TOKEN",
     ),
-    "instagram": _credentials(access_token="INSTAGRAM_ACCESS_TOKEN", ig_user_id="INSTAGRAM_USER_ID"),
+    "instagram": _credentials(
+        access_token="INSTAGRAM_ACCESS_TOKEN", ig_user_id="INSTAGRAM_USER_ID"
+    ),
     "youtube": _credentials(api_key="YOUTUBE_API_KEY"),
 }
 PLATFORM_HTTP_TIMEOUT_SECONDS = env.int("PLATFORM_HTTP_TIMEOUT_SECONDS", default=10)

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("org_slug")
         parser.add_argument("--name", default="Operator key")
-        parser.add_argument("--role", default=Role.ADMIN, choices=[r for r in Role.values if r != Role.OWNER])
+        parser.add_argument(
+            "--role", default=Role.ADMIN, choices=[r for r in Role.values if r != Role.OWNER]
+        )
 
     def handle(self, *args: Any, org_slug: str, name: str, role: str, **options: Any) -> None:
         org = Organization.objects.filter(slug=org_slug).first()

@@ -10,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = seed_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
+        )
         for login in logins:
             self.stdout.write(f"  {login.role:<26} {login.email}")
