@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import structlog
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -26,3 +27,18 @@ class ChorusErrorMiddleware:
             {"error": exception},
             status=exception.status_code,
         )
+
+
+class RequestIdHeaderMiddleware:
+    """Echo the request id (bound into every log line by django-structlog) to the client,
+    so a user's bug report can be matched to our logs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        if request_id:
+            response["X-Request-ID"] = str(request_id)
+        return response

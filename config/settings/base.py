@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
+    "core.middleware.RequestIdHeaderMiddleware",
     "core.middleware.ChorusErrorMiddleware",
 ]
 
