@@ -11,7 +11,7 @@ SIM_PORT=${SIM_PORT:-8765}
 export PLATFORM_SIMULATOR_URL=${PLATFORM_SIMULATOR_URL:-http://127.0.0.1:$SIM_PORT}
 PY=.venv/bin/python
 var_dir=${CHORUS_VAR_DIR:-var}
-mkdir -p "$var_dir/broker/queue" "$var_dir/broker/processed"
+mkdir -p "$var_dir/broker/queue" "$var_dir/broker/processed" "$var_dir/broker/control"
 
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
