@@ -57,6 +57,10 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.perform_authentication(request)
+        if getattr(self, "action", None) is None and request.method not in ("OPTIONS", None):
+            # The route does not take this method: say so (405) before the scope check, which
+            # would deny it with a 403 that looks like "it exists but you may not".
+            raise exceptions.MethodNotAllowed(request.method)
         if request.user and request.user.is_authenticated:
             self.access = resolve_api_access(request)
         super().initial(request, *args, **kwargs)

@@ -85,7 +85,7 @@ def member_change_role(request: HttpRequest, access: OrgAccess, member_id: str) 
         messages.error(request, "Choose a valid role.")
     else:
         try:
-            services.membership_change_role(
+            membership = services.membership_change_role(
                 access=access, membership=membership, role=form.cleaned_data["role"]
             )
         except ChorusError as exc:
@@ -129,6 +129,8 @@ def invitation_revoke(request: HttpRequest, access: OrgAccess, invitation_id: st
 
 @org_view("brands:read")
 def brands(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    if request.method == "POST":
+        access.require("brands:write")  # the form is not even shown to such a role: say why (403)
     form = BrandForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,6 +151,8 @@ def brands(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 @org_view("brands:read")
 def brand_edit(request: HttpRequest, access: OrgAccess, brand_id: str) -> HttpResponse:
     brand = selectors.brand_get_for_org(access, brand_id)
+    if request.method == "POST":
+        access.require("brands:write")
     form = BrandForm(request.POST or None, initial={"name": brand.name, "website": brand.website})
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,7 +212,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 membership = services.invitation_accept(raw_token=token, user=user)
             except ChorusError as exc:
-                messages.error(request, exc.message)
+                # Wrong account, already a member, used meanwhile: a clear page with the reason.
+                return render(
+                    request,
+                    "organizations/invitation_invalid.html",
+                    {"error": exc},
+                    status=exc.status_code,
+                )
             else:
                 messages.success(request, f"Welcome to {membership.organization.name}!")
                 return redirect("organizations:dashboard", org_slug=membership.organization.slug)

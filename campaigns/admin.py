@@ -1,0 +1,50 @@
+from typing import Any
+
+from django.contrib import admin
+
+from campaigns.models import Campaign, Deliverable
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Deliverable
+    extra = 0
+    fields = ("platform", "format", "quantity", "fee_cents", "notes", "position")
+    readonly_fields = ("public_id",)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "organization",
+        "brand",
+        "status",
+        "visibility",
+        "budget_cents",
+        "committed_cents",
+        "currency",
+        "created_at",
+    )
+    list_filter = ("status", "visibility", "currency")
+    search_fields = ("name", "public_id", "organization__name", "brand__name")
+    list_select_related = ("organization", "brand")
+    raw_id_fields = ("organization", "brand")
+    # Committed spend changes only through campaign_budget_reserve/release.
+    readonly_fields = (
+        "public_id",
+        "committed_cents",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "completed_at",
+    )
+    inlines = (DeliverableInline,)
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            if isinstance(obj, Deliverable) and not obj.organization_id:
+                obj.organization_id = form.instance.organization_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()

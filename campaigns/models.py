@@ -1,0 +1,222 @@
+"""Campaigns: the brief, its deliverables, the money and the dates, the targeting, the lifecycle.
+
+The database holds every invariant it can (check constraints); the rest lives in
+``campaigns.services`` (format fits platform, dates in order at publish, budget vs fees).
+"""
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import PublicIdModel
+from organizations.models import Brand, Organization, OrgScopedQuerySet
+from platforms.types import Platform
+
+
+class CampaignQuerySet(OrgScopedQuerySet):
+    pass
+
+
+class Campaign(PublicIdModel):
+    public_id_prefix = "cmp"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RECRUITING = "recruiting", "Recruiting"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ARCHIVED = "archived", "Archived"
+
+    class Visibility(models.TextChoices):
+        OPEN = "open", "Open to all eligible creators"
+        INVITE_ONLY = "invite_only", "Invite only"
+
+    class UsageRights(models.TextChoices):
+        ORGANIC = "organic", "Organic only"
+        PAID = "paid", "Paid usage (ads)"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="campaigns"
+    )
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=120)
+    objective = models.CharField(max_length=200, blank=True)
+
+    # The brief. ``brief`` is markdown, rendered by campaigns.rendering.render_brief (sanitised).
+    brief = models.TextField(blank=True)
+    reference_links = models.JSONField(default=list, blank=True)  # list of URLs
+    dos = models.TextField(blank=True)
+    donts = models.TextField(blank=True)
+    product_name = models.CharField(max_length=120, blank=True)
+    landing_url = models.URLField(max_length=500, blank=True)
+    required_hashtags = models.JSONField(default=list, blank=True)  # ["glowserum"], no "#"
+    required_mentions = models.JSONField(default=list, blank=True)  # ["glowskincare"], no "@"
+    disclosure_required = models.BooleanField(default=True)
+    usage_rights = models.CharField(
+        max_length=10, choices=UsageRights.choices, default=UsageRights.ORGANIC
+    )
+    paid_usage_months = models.PositiveIntegerField(default=0)
+
+    # Money: integer minor units + ISO-4217 currency.
+    currency = models.CharField(max_length=3, default="USD")
+    budget_cents = models.BigIntegerField(default=0)
+    # Money promised to accepted creators; changed only by campaign_budget_reserve/release.
+    committed_cents = models.BigIntegerField(default=0)
+    bonus_per_1k_views_cents = models.BigIntegerField(default=0)
+    bonus_cap_per_post_cents = models.BigIntegerField(default=0)
+    commission_per_conversion_cents = models.BigIntegerField(default=0)
+
+    # Dates.
+    application_deadline = models.DateField(null=True, blank=True)
+    draft_due = models.DateField(null=True, blank=True)
+    posting_starts = models.DateField(null=True, blank=True)
+    posting_ends = models.DateField(null=True, blank=True)
+    pay_by_days = models.PositiveIntegerField(default=14)  # creators paid within N days of approval
+
+    # Targeting (empty lists = any).
+    min_followers = models.PositiveIntegerField(default=1000)
+    max_followers = models.PositiveIntegerField(default=100000)
+    niches = models.JSONField(default=list, blank=True)  # core.taxonomy.Niche values
+    countries = models.JSONField(default=list, blank=True)  # ISO 3166-1 alpha-2
+    min_engagement_bp = models.PositiveIntegerField(default=0)  # basis points, 0 = any
+    max_creators = models.PositiveIntegerField(default=10)
+
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.OPEN
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[Any] = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [
+            models.Index(
+                fields=("organization", "status", "-created_at"), name="campaign_org_status"
+            ),
+            models.Index(
+                fields=("organization", "brand", "-created_at"), name="campaign_org_brand"
+            ),
+            models.Index(
+                fields=("status", "visibility", "application_deadline"), name="campaign_marketplace"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget_cents__gte=0), name="campaign_budget_nonneg"),
+            models.CheckConstraint(
+                condition=Q(committed_cents__gte=0), name="campaign_committed_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed_cents__lte=F("budget_cents")),
+                name="campaign_committed_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_followers__lte=F("max_followers")), name="campaign_follower_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_creators__gte=1), name="campaign_max_creators_pos"
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_per_1k_views_cents__gte=0)
+                & Q(bonus_cap_per_post_cents__gte=0)
+                & Q(commission_per_conversion_cents__gte=0),
+                name="campaign_rates_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=Q(usage_rights="paid") | Q(paid_usage_months=0),
+                name="campaign_organic_no_paid_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "recruiting", "active", "completed", "archived"]),
+                name="campaign_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["open", "invite_only"]),
+                name="campaign_visibility_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # -- derived values ---------------------------------------------------------------------
+
+    @property
+    def per_creator_fee_cents(self) -> int:
+        """What one creator costs in fixed fees: sum(quantity * fee_cents) over deliverables.
+
+        Reads ``self.deliverables.all()``: prefetch ``deliverables`` on lists (the selectors do),
+        otherwise this runs one query per campaign.
+        """
+        return sum(d.quantity * d.fee_cents for d in self.deliverables.all())
+
+    @property
+    def platforms(self) -> list[str]:
+        """Sorted distinct platforms of the deliverables (prefetch ``deliverables`` on lists)."""
+        return sorted({d.platform for d in self.deliverables.all()})
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.budget_cents - self.committed_cents
+
+    @property
+    def creators_affordable(self) -> int:
+        """How many more creators the uncommitted budget pays for (capped by nothing else)."""
+        fee = self.per_creator_fee_cents
+        return self.remaining_cents // fee if fee > 0 else 0
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RECRUITING, self.Status.ACTIVE)
+
+
+# Which formats each platform accepts (validated in services and forms).
+PLATFORM_FORMATS: dict[str, tuple[str, ...]] = {
+    Platform.TIKTOK: ("video", "photo", "carousel", "story"),
+    Platform.INSTAGRAM: ("reel", "story", "photo", "carousel"),
+    Platform.YOUTUBE: ("video", "short"),
+}
+
+
+class Deliverable(PublicIdModel):
+    public_id_prefix = "dlv"
+
+    class Format(models.TextChoices):
+        VIDEO = "video", "Video"
+        REEL = "reel", "Reel"
+        SHORT = "short", "Short"
+        STORY = "story", "Story"
+        PHOTO = "photo", "Photo post"
+        CAROUSEL = "carousel", "Carousel"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliverables")
+    platform = models.CharField(max_length=12, choices=Platform.choices)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    quantity = models.PositiveIntegerField(default=1)  # posts per creator
+    fee_cents = models.BigIntegerField()  # fixed fee per approved post
+    notes = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("position", "id")
+        indexes = [
+            models.Index(fields=("organization", "campaign"), name="deliverable_org_campaign")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="deliverable_quantity_pos"),
+            models.CheckConstraint(condition=Q(fee_cents__gt=0), name="deliverable_fee_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.get_platform_display()} {self.get_format_display()}"
+
+    @property
+    def total_cents(self) -> int:
+        return self.quantity * self.fee_cents

@@ -1,0 +1,78 @@
+"""Read queries for campaigns.
+
+Brand side: always scoped to the organization (and to one brand for a brand-limited member);
+missing and someone else's raise the same ``NotFound``.
+
+Creator side (creators are not tenant members): the loudly named ``unscoped_…`` selectors, which
+only ever return what the marketplace may show or what a creator page asks for by public id.
+"""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from campaigns.models import Campaign, Deliverable
+from core.errors import NotFound
+from organizations.access import OrgAccess
+from organizations.models import Brand
+
+
+def _with_related(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    return qs.select_related("brand", "organization").prefetch_related(
+        Prefetch("deliverables", queryset=Deliverable.objects.order_by("position", "id"))
+    )
+
+
+def campaigns_for_org(
+    access: OrgAccess, *, status: str | None = None, brand: Brand | str | None = None
+) -> QuerySet[Campaign]:
+    """The organization's campaigns, newest first, with brand and deliverables loaded.
+
+    ``brand`` is a Brand or its public id. A member limited to one brand sees only its campaigns.
+    """
+    qs = Campaign.objects.for_org(access.organization)
+    if access.brand_id is not None:
+        qs = qs.filter(brand_id=access.brand_id)
+    if status:
+        qs = qs.filter(status=status)
+    if isinstance(brand, Brand):
+        qs = qs.filter(brand=brand)
+    elif brand:
+        qs = qs.filter(brand__public_id=brand)
+    return _with_related(qs).order_by("-created_at", "-id")
+
+
+def campaign_get_for_org(access: OrgAccess, public_id: str) -> Campaign:
+    campaign = campaigns_for_org(access).filter(public_id=str(public_id)).first()
+    if campaign is None:
+        raise NotFound("No such campaign.")
+    return campaign
+
+
+def campaign_status_counts(access: OrgAccess) -> dict[str, int]:
+    """How many campaigns per status (for the list page's filter tabs); one query."""
+    qs = Campaign.objects.for_org(access.organization)
+    if access.brand_id is not None:
+        qs = qs.filter(brand_id=access.brand_id)
+    rows = qs.values("status").annotate(n=Count("id")).order_by()
+    counts = {status: 0 for status in Campaign.Status.values}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def unscoped_open_campaigns() -> QuerySet[Campaign]:
+    """CROSS-TENANT: every campaign in the creator marketplace — open, recruiting, deadline not
+    passed — with brand, organization and deliverables prefetched, deadline soonest first."""
+    today = timezone.localdate()
+    qs = Campaign.objects.filter(
+        status=Campaign.Status.RECRUITING,
+        visibility=Campaign.Visibility.OPEN,
+        application_deadline__gte=today,
+    )
+    return _with_related(qs).order_by("application_deadline", "-created_at", "id")
+
+
+def unscoped_campaign_by_public_id(public_id: str) -> Campaign | None:
+    """CROSS-TENANT: one campaign for creator pages (any status; the caller decides what a creator
+    may see of it, e.g. through an invitation or participation). None when missing."""
+    return _with_related(Campaign.objects.filter(public_id=str(public_id))).first()

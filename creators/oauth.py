@@ -1,0 +1,131 @@
+"""Verification by OAuth: connecting a TikTok, Instagram or Google account through allauth.
+
+When allauth social apps are configured (``SOCIALACCOUNT_PROVIDERS`` in settings or SocialApp
+rows in the admin) and the provider apps are installed
+(``allauth.socialaccount.providers.tiktok`` / ``.instagram`` / ``.google``), the accounts page
+shows "Connect with …" buttons. Connecting fires allauth's ``social_account_added`` (or
+``..._updated``) signal; ``on_social_account_connected`` (wired in ``CreatorsConfig.ready``)
+then marks the matching SocialAccount verified with method "oauth" through
+``creators.services.social_account_verify_oauth``.
+
+TikTok and Instagram put the account's ``username`` in ``extra_data``. Google sign-in does not
+name a YouTube channel: the handle is taken from ``extra_data["youtube_handle"]`` when a custom
+adapter adds it (e.g. after calling ``channels?mine=true`` with the youtube.readonly scope);
+otherwise nothing is verified and the creator uses the bio-code path.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+
+from core.errors import ChorusError
+from platforms.types import Platform
+
+logger = logging.getLogger(__name__)
+
+OAUTH_PROVIDERS: dict[str, Platform] = {
+    "tiktok": Platform.TIKTOK,
+    "instagram": Platform.INSTAGRAM,
+    "google": Platform.YOUTUBE,
+}
+
+
+@dataclass(frozen=True)
+class OAuthOption:
+    provider: str
+    platform: Platform
+    label: str
+    url: str
+
+
+def oauth_connect_options(request: HttpRequest) -> list[OAuthOption]:
+    """The "Connect with …" buttons to show: only providers that are installed and configured."""
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.providers import registry
+
+    options: list[OAuthOption] = []
+    adapter = get_adapter(request)
+    for provider, platform in OAUTH_PROVIDERS.items():
+        if registry.get_class(provider) is None:
+            continue
+        try:
+            if not adapter.list_apps(request, provider=provider):
+                continue
+            base = reverse(f"{provider}_login")
+        except NoReverseMatch:
+            continue
+        query = urlencode({"process": "connect", "next": reverse("creators:accounts")})
+        options.append(OAuthOption(provider, platform, platform.label, f"{base}?{query}"))
+    return options
+
+
+def account_from_sociallogin(sociallogin: Any) -> tuple[str, str, str] | None:
+    """(platform, handle, external id) named by a connected allauth account, if any."""
+    account = sociallogin.account
+    platform = OAUTH_PROVIDERS.get(account.provider)
+    if platform is None:
+        return None
+    extra = account.extra_data if isinstance(account.extra_data, dict) else {}
+    if platform == Platform.YOUTUBE:
+        handle = extra.get("youtube_handle") or ""
+        external_id = extra.get("youtube_channel_id") or ""
+    else:
+        data = extra.get("data", {}).get("user", extra) if platform == Platform.TIKTOK else extra
+        handle = (data or {}).get("username") or extra.get("username") or ""
+        external_id = str(account.uid or "")
+    if not isinstance(handle, str) or not handle.strip():
+        return None
+    return platform.value, handle.strip(), str(external_id)
+
+
+def on_social_account_connected(
+    sender: object, request: HttpRequest, sociallogin: Any, **kwargs: Any
+) -> None:
+    """allauth signal receiver: verify the connected account (after the connect commits)."""
+    from creators.selectors import creator_profile_for_user
+    from creators.services import social_account_verify_oauth
+
+    found = account_from_sociallogin(sociallogin)
+    if found is None:
+        return
+    user = sociallogin.user
+    creator = creator_profile_for_user(user) if user is not None and user.pk else None
+    if creator is None:
+        return
+    platform, handle, external_id = found
+
+    def verify() -> None:
+        try:
+            account = social_account_verify_oauth(
+                creator=creator, platform=platform, handle=handle, external_id=external_id
+            )
+        except (ChorusError, ValueError) as exc:
+            text = exc.message if isinstance(exc, ChorusError) else str(exc)
+            logger.warning("oauth verification refused for %s @%s: %s", platform, handle, text)
+            _message(request, messages.ERROR, text)
+            return
+        _message(request, messages.SUCCESS, f"{account} is connected and verified.")
+
+    transaction.on_commit(verify)
+
+
+def _message(request: HttpRequest, level: int, text: str) -> None:
+    # fail_silently: a request without the messages middleware (e.g. in tests) is fine.
+    messages.add_message(request, level, text, fail_silently=True)
+
+
+def connect_signals() -> None:
+    from allauth.socialaccount.signals import social_account_added, social_account_updated
+
+    social_account_added.connect(on_social_account_connected, dispatch_uid="creators-oauth-added")
+    social_account_updated.connect(
+        on_social_account_connected, dispatch_uid="creators-oauth-updated"
+    )

@@ -1,0 +1,68 @@
+"""Template helpers for recruitment: ``{% load recruitment_tags %}``.
+
+- ``{% unread_notifications as n %}``: the signed-in user's unread notifications (all of them on
+  the creator portal; ``{% unread_notifications org_access.organization as n %}`` for one org).
+  One query, for navigation badges in base templates.
+- ``{{ application.status|rc_status_class }}``: the badge modifier for a status.
+- ``{{ date|days_left }}``: "today", "1 day left", "5 days left", "closed".
+"""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+from organizations.models import Organization
+from platforms.types import Platform
+from recruitment.selectors import unread_notification_count
+
+register = template.Library()
+
+_STATUS_CLASS = {
+    "pending": "rc-pending",
+    "accepted": "ok",
+    "active": "ok",
+    "completed": "rc-done",
+    "declined": "rc-bad",
+    "cancelled": "rc-bad",
+    "waitlisted": "rc-warn",
+    "withdrawn": "rc-muted",
+    "expired": "rc-muted",
+}
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(
+    context: template.Context, organization: Organization | None = None
+) -> int:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return unread_notification_count(user, organization=organization)
+
+
+@register.filter
+def rc_status_class(status: str) -> str:
+    return _STATUS_CLASS.get(status, "")
+
+
+@register.filter
+def days_left(value: datetime.date | None) -> str:
+    if value is None:
+        return ""
+    days = (value - timezone.localdate()).days
+    if days < 0:
+        return "closed"
+    if days == 0:
+        return "last day"
+    return f"{days} day{'s' if days != 1 else ''} left"
+
+
+@register.filter
+def platform_label(value: str) -> str:
+    """'tiktok' -> 'TikTok'."""
+    try:
+        return str(Platform(value).label)
+    except ValueError:
+        return value

@@ -1,0 +1,30 @@
+"""Cross-tenant builders for the campaigns app's URL parameters (browser and API).
+
+Other apps' builders can reuse the victim's campaign with ``victim_campaign(owner)``.
+"""
+
+from campaigns.models import Campaign
+from tests.cross_tenant.registry import Owner, url_param
+from tests.factories.campaigns import CampaignFactory
+
+
+def victim_campaign(owner: Owner) -> Campaign:
+    """A recruiting, open campaign of the victim organization (built once per harness run)."""
+    return owner.once(
+        "campaigns:campaign",
+        lambda: CampaignFactory(
+            brand=owner.tenant.brand,
+            name="Victim Campaign",
+            deliverables=[("tiktok", "video", 1, 15_000), ("instagram", "reel", 1, 20_000)],
+        ),
+    )
+
+
+@url_param("campaign_id")
+def campaign_id(owner: Owner) -> str:
+    return victim_campaign(owner).public_id
+
+
+@url_param("api:campaign")
+def api_campaign(owner: Owner) -> str:
+    return victim_campaign(owner).public_id

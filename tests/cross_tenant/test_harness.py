@@ -1,0 +1,349 @@
+"""The cross-tenant harness: every URL that names an object, tried by another tenant, answers 404.
+
+It walks every URL pattern of the site (``tests/cross_tenant/routes.py``). For each pattern with a
+kwarg that names an object, the attackers — the owner of organization A (a member of A only), an
+admin API key of A, and for creator-portal routes another creator — try the victim's object
+(organization B and its creator, built by the builders of ``tests/cross_tenant/objects_<app>.py``)
+with GET, POST, PUT, PATCH and DELETE, with an empty body and one with typical fields. ``org_slug``
+is tried both ways: B's slug with B's ids, and A's own slug with B's ids. Every answer must be
+404 (405 for a method the route does not take), and no row of any of our models may change.
+DRF router routes take ``public_id`` from the builder ``api:<basename>``; creator-portal routes
+prefer a builder named ``creator:<kwarg>`` when one is registered (see CREATOR_PREFIX).
+
+A pattern whose kwarg has no builder fails ``test_every_object_route_has_builders`` with the
+exact registration to add. Patterns that name no object (no kwargs besides ``org_slug``… and
+those only for B's organization) are skipped by rule; the few exemptions are in ``EXEMPT``.
+
+List pages and list endpoints (patterns without object kwargs) are requested by A and must not
+contain B's ids or names. The tenant-scoping base is checked on every registered viewset.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from rest_framework.test import APIRequestFactory
+
+from organizations.api_base import OrgScopedViewSet
+from organizations.models import Organization
+from tests.cross_tenant import snapshot
+from tests.cross_tenant.routes import ORG_SLUG, Route, all_routes
+from tests.cross_tenant.world import World, build_world, import_builders, savepoint
+
+import_builders()  # so a missing builder is reported at collection, by test id
+
+# The only routes with object kwargs that the harness does not attack, each with its reason.
+EXEMPT: dict[str, str] = {
+    "admin": "Django admin (namespace 'admin'): staff only and outside every tenant; staff see all tenants by design.",
+    "allauth.urls": (
+        "allauth's account routes (e-mail confirmation key, password-reset uidb36/key): each key is a "
+        "bearer secret for one user, checked by allauth; tests/organizations/test_accounts.py covers them."
+    ),
+    "organizations:invitation_accept": (
+        "its token is a bearer secret whose possession is the authorization; "
+        "tests/organizations/test_invitations.py covers forged, expired, used, revoked and wrong-user tokens."
+    ),
+}
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# For creator-portal routes a builder registered as "creator:<kwarg>" wins over "<kwarg>": an
+# object every creator may see (an open campaign in the marketplace) is no secret, so such a
+# builder returns one the attacking creator must not reach (e.g. an invite-only campaign).
+CREATOR_PREFIX = "creator:"
+ACCEPTABLE = {404, 405}
+TYPICAL_FIELDS: dict[str, Any] = {
+    "name": "Hijacked by tenant A",
+    "title": "Hijacked by tenant A",
+    "email": "intruder@example.com",
+    "role": "owner",
+    "website": "https://intruder.example.com",
+    "status": "archived",
+    "message": "taken over",
+    "pitch": "taken over",
+    "note": "taken over",
+    "reason": "taken over",
+    "decision": "accept",
+    "amount_cents": 100,
+    "budget_cents": 100,
+    "currency": "USD",
+}
+
+
+def exemption(route: Route) -> str | None:
+    if route.namespace and route.namespace.split(":")[0] == "admin":
+        return EXEMPT["admin"]
+    if "allauth.urls" in route.urlconfs:
+        return EXEMPT["allauth.urls"]
+    return EXEMPT.get(route.name or "")
+
+
+ROUTES = all_routes()
+OBJECT_ROUTES = [r for r in ROUTES if r.kwargs and not exemption(r)]
+NO_OBJECT_ROUTES = [r for r in ROUTES if not r.object_kwargs and not exemption(r)]
+
+
+def attackers_for(route: Route) -> tuple[str, ...]:
+    if route.is_creator_portal:
+        return ("creator",)
+    if route.is_api:
+        return ("member", "api_key")
+    return ("member",)
+
+
+@dataclass(frozen=True)
+class Case:
+    route: Route
+    method: str
+    attacker: str
+
+    def __str__(self) -> str:
+        return f"{self.route.label}-{self.method}-{self.attacker}"
+
+
+ATTACKS = [Case(r, m, a) for r in OBJECT_ROUTES for a in attackers_for(r) for m in METHODS]
+
+
+def _missing_builder_message(route: Route, kwarg: str, name: str) -> str:
+    what = (
+        f"the {route.drf_basename!r} object of the router"
+        if name.startswith("api:")
+        else f"the object {kwarg!r} names"
+    )
+    return (
+        f"Route {route.label} ({route.path}) has the URL kwarg {kwarg!r}, and no cross-tenant builder "
+        f"is registered for {name!r}. Add to tests/cross_tenant/objects_{route.app}.py:\n\n"
+        f"    @url_param({name!r})\n"
+        f"    def {re.sub(r'\W', '_', name)}(owner: Owner) -> str:\n"
+        f"        # {what}, belonging to owner.tenant.org (or, for the creator portal, to owner.creator)\n"
+        f"        return ...public_id\n"
+    )
+
+
+def object_values(route: Route, world: World) -> dict[str, str]:
+    """The victim's value for each object kwarg of ``route``; fails the test with what to add."""
+    values: dict[str, str] = {}
+    for kwarg in route.object_kwargs:
+        name = route.builder_name(kwarg)
+        portal_name = f"{CREATOR_PREFIX}{name}"
+        if route.is_creator_portal and (
+            portal_name in world.values or portal_name in world.builder_errors
+        ):
+            name = portal_name
+        if name in world.builder_errors:
+            pytest.fail(
+                f"The builder for {name!r} (route {route.label}) raised:\n{world.builder_errors[name]}"
+            )
+        if name not in world.values:
+            pytest.fail(_missing_builder_message(route, kwarg, name))
+        values[kwarg] = world.values[name]
+    return values
+
+
+def url_variants(route: Route, world: World) -> list[tuple[str, str]]:
+    """(description, URL): with ``org_slug``, B's slug and B's ids, then A's own slug and B's ids."""
+    values = object_values(route, world)
+    if ORG_SLUG not in route.kwargs:
+        return [("victim's ids", route.url(values))]
+    variants = [("victim's organization", route.url({**values, ORG_SLUG: world.victim_slug}))]
+    if route.object_kwargs:
+        variants.append(
+            (
+                "attacker's own organization, victim's ids",
+                route.url({**values, ORG_SLUG: world.attacker_slug}),
+            )
+        )
+    return variants
+
+
+def bodies_for(method: str) -> list[tuple[str, dict[str, Any] | None]]:
+    if method in ("GET", "DELETE"):
+        return [("no body", None)]
+    return [("empty body", {}), ("typical fields", TYPICAL_FIELDS)]
+
+
+def send(
+    client: Client, method: str, url: str, body: dict[str, Any] | None, *, as_json: bool
+) -> HttpResponse:
+    call = getattr(client, method.lower())
+    if body is None:
+        return call(url)
+    if as_json:
+        return call(url, body, content_type="application/json")
+    if method == "POST":
+        return call(url, body)
+    return call(url, urlencode(body), content_type="application/x-www-form-urlencoded")
+
+
+def _explain(status: int, response: HttpResponse) -> str:
+    if status == 403:
+        return "403 tells the attacker the object exists: answer 404 (look the object up in the tenant first)"
+    if status in (301, 302, 303, 307, 308):
+        return f"redirects to {response.get('Location')!r}: a signed-in member of another tenant must get 404"
+    if status == 401:
+        return "401 for an authenticated attacker: the object lookup must answer 404"
+    if status < 300:
+        return (
+            "the other tenant's object was served or acted on (if every creator may see this object, "
+            "e.g. an open campaign, register a 'creator:<kwarg>' builder that returns one they may not)"
+        )
+    return "expected 404"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """Built once for the module inside a transaction; each test runs in a savepoint of it."""
+    from django.test import TestCase
+
+    with django_db_blocker.unblock():
+        atomics = TestCase._enter_atomics()
+        try:
+            yield build_world()
+        finally:
+            TestCase._rollback_atomics(atomics)
+
+
+def test_every_route_is_seen_by_the_harness() -> None:
+    """The walk reaches both kinds of pattern: Django paths and DRF router regexes."""
+    names = {r.name for r in ROUTES}
+    assert "organizations:member_role" in names
+    assert "api-v1:member-detail" in names
+    drf = next(r for r in ROUTES if r.name == "api-v1:member-detail")
+    assert drf.kwargs == ("public_id",)
+    assert drf.builder_name("public_id") == "api:member"
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.label)
+def test_every_object_route_has_builders(route: Route, world: World) -> None:
+    assert route.name, (
+        f"The URL pattern {route.pattern!r} has no name: give it one so the harness can build it."
+    )
+    object_values(route, world)
+
+
+def test_exemptions_name_existing_routes() -> None:
+    """The exemption table does not rot: each entry still matches a route."""
+    for key in EXEMPT:
+        assert any(exemption(r) == EXEMPT[key] for r in ROUTES), (
+            f"EXEMPT[{key!r}] matches no route any more"
+        )
+
+
+@pytest.mark.parametrize("case", ATTACKS, ids=str)
+def test_other_tenant_gets_404_and_nothing_changes(case: Case, world: World, db: None) -> None:
+    client = world.clients[case.attacker]
+    failures: list[str] = []
+    for variant, url in url_variants(case.route, world):
+        for body_label, body in bodies_for(case.method):
+            attempt = f"{case.method} {url} [{variant}; {body_label}] as {case.attacker}"
+            with savepoint():
+                try:
+                    response = send(client, case.method, url, body, as_json=case.route.is_api)
+                except Exception as exc:  # a 500: report it with the route, keep going
+                    failures.append(f"{attempt}: raised {type(exc).__name__}: {exc}")
+                    transaction.set_rollback(True)
+                    continue
+                if response.status_code not in ACCEPTABLE:
+                    failures.append(
+                        f"{attempt}: answered {response.status_code} — {_explain(response.status_code, response)}"
+                    )
+                try:
+                    changes = snapshot.diff(world.baseline, snapshot.take())
+                except Exception as exc:
+                    changes = [f"could not read the database afterwards: {exc}"]
+                if changes:
+                    failures.append(
+                        f"{attempt}: changed the database:\n      " + "\n      ".join(changes)
+                    )
+                transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)
+
+
+LIST_CASES = [
+    (r, a)
+    for r in NO_OBJECT_ROUTES
+    if not r.is_creator_portal  # the marketplace shows organizations' open campaigns to every creator
+    for a in (("member", "api_key") if r.is_api else ("member",))
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "attacker"), LIST_CASES, ids=[f"{r.label}-{a}" for r, a in LIST_CASES]
+)
+def test_lists_do_not_show_other_tenants_rows(
+    route: Route, attacker: str, world: World, db: None
+) -> None:
+    if route.is_api and route.drf_actions and "get" not in route.drf_actions:
+        pytest.skip(f"{route.label} takes no GET")  # pragma: no cover - no such route today
+    kwargs = {ORG_SLUG: world.attacker_slug} if ORG_SLUG in route.kwargs else {}
+    url = route.url(kwargs)
+    response = world.clients[attacker].get(url)
+    assert response.status_code < 400 or response.status_code == 405, (
+        f"GET {url} as {attacker} of organization A answered {response.status_code}: "
+        "A's own page must work for this check to mean anything"
+    )
+    body = response.content.decode(errors="replace")
+    leaks = [
+        f"{marker!r} ({what})" for marker, what in world.victim_markers().items() if marker in body
+    ]
+    assert not leaks, (
+        f"GET {url} as {attacker} of organization A shows organization B's data: "
+        + ", ".join(leaks)
+    )
+
+
+def test_victim_has_objects_to_leak(world: World, db: None) -> None:
+    """The list check means something: B holds members, invitations, keys and brands of its own."""
+    markers = world.victim_markers().values()
+    for kind in ("Membership", "Invitation", "ApiKey", "Brand"):
+        assert any(f"organizations.{kind} of organization B" in m for m in markers), kind
+
+
+def _scoped_viewsets() -> list[type[OrgScopedViewSet]]:
+    found: dict[str, type[OrgScopedViewSet]] = {}
+    for route in ROUTES:
+        cls = getattr(route.callback, "cls", None)
+        if isinstance(cls, type) and issubclass(cls, OrgScopedViewSet):
+            found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return [found[k] for k in sorted(found)]
+
+
+@pytest.mark.parametrize("viewset", _scoped_viewsets(), ids=lambda c: c.__qualname__)
+def test_api_key_never_sees_other_tenants_rows_through_viewset_queryset(
+    viewset: type[OrgScopedViewSet], world: World, db: None
+) -> None:
+    """Every registered OrgScopedViewSet's queryset, for A's API key, holds A's rows only."""
+    from organizations.access import access_for_api_key
+    from organizations.models import ApiKey
+    from organizations.secrets import hash_secret
+
+    api_key = ApiKey.objects.select_related("organization").get(
+        key_hash=hash_secret(world.attacker_key)
+    )
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {world.attacker_key}")
+    view = viewset()
+    view.action_map = {"get": "list"}
+    view.args, view.kwargs, view.format_kwarg = (), {}, None
+    view.request = view.initialize_request(request)
+    view.access = access_for_api_key(api_key)
+    queryset = view.get_queryset()
+    model = queryset.model
+    org_a, org_b = world.attacker_tenant.org, world.victim.tenant.org
+    if model is Organization:
+        assert list(queryset.values_list("pk", flat=True)) == [org_a.pk]
+        return
+    if "organization" not in {f.name for f in model._meta.concrete_fields}:
+        # A global table (creators are global users, not tenant members): no tenant's rows to hide.
+        assert model._meta.app_label not in {"organizations"}, model._meta.label
+        return
+    assert model._base_manager.filter(organization=org_b).exists(), (
+        f"organization B has no {model._meta.label} rows, so this check proves nothing: register "
+        f"a builder (e.g. @url_param('api:<basename>') in tests/cross_tenant/objects_<app>.py) that creates one"
+    )
+    assert not queryset.exclude(organization=org_a).exists(), (
+        f"{viewset.__qualname__}'s queryset for A's API key holds other organizations' rows"
+    )

@@ -1,0 +1,86 @@
+"""Recruitment factories, shared by the recruitment and discovery tests.
+
+They write rows directly (no services, no budget reservation): use them to set the scene.
+To go through the rules (eligibility, budget, max creators) call ``recruitment.services``.
+
+    CampaignInvitationFactory(campaign=campaign, creator=profile)       # pending
+    ApplicationFactory(campaign=campaign)                                # new creator + account
+    ApplicationFactory(campaign=campaign, creator=profile, social_account=account)
+    ParticipationFactory(campaign=campaign, creator=profile)             # active, codes set
+    NotificationFactory(recipient=user)
+"""
+
+import factory
+
+from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from tests.factories.campaigns import CampaignFactory
+from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
+
+
+class CampaignInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignInvitation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organization = factory.SelfAttribute("campaign.organization")
+    creator = factory.SubFactory(CreatorProfileFactory)
+    message = "We love your videos: join our campaign?"
+    status = CampaignInvitation.Status.PENDING
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organization = factory.SelfAttribute("campaign.organization")
+    creator = factory.SubFactory(CreatorProfileFactory)
+    social_account = factory.SubFactory(
+        SocialAccountFactory, creator=factory.SelfAttribute("..creator")
+    )
+    pitch = "I post a skincare routine every morning; my audience asks for honest reviews."
+    status = Application.Status.PENDING
+
+
+def _fees(campaign: object) -> list[dict[str, object]]:
+    return [
+        {
+            "platform": d.platform,
+            "format": d.format,
+            "quantity": d.quantity,
+            "fee_cents": d.fee_cents,
+        }
+        for d in campaign.deliverables.all()  # type: ignore[attr-defined]
+    ]
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organization = factory.SelfAttribute("campaign.organization")
+    creator = factory.SubFactory(CreatorProfileFactory)
+    social_account = factory.SubFactory(
+        SocialAccountFactory, creator=factory.SelfAttribute("..creator")
+    )
+    agreed_fees = factory.LazyAttribute(lambda o: _fees(o.campaign))
+    agreed_total_cents = factory.LazyAttribute(
+        lambda o: sum(int(f["quantity"]) * int(f["fee_cents"]) for f in o.agreed_fees)  # type: ignore[call-overload]
+    )
+    currency = factory.SelfAttribute("campaign.currency")
+    tracking_code = factory.Sequence(lambda n: f"t{n:07d}")
+    promo_code = factory.Sequence(lambda n: f"TEST-{n:06d}")
+    status = Participation.Status.ACTIVE
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory("tests.factories.organizations.UserFactory")
+    organization = None
+    kind = Notification.Kind.INVITATION_RECEIVED
+    title = factory.Sequence(lambda n: f"Notification {n}")
+    body = "Something happened."
+    url = "/creator/work/"
