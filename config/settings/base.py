@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_celery_beat",
+    "config.apps.CeleryBeatConfig",
     "django_htmx",
     "allauth",
     "allauth.account",

@@ -41,3 +41,9 @@ def test_apps_depend_on_each_other_one_way_only():
     result = _run([str(lint_imports)], dict(os.environ))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_models_and_migrations_agree():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = _run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
