@@ -412,6 +412,10 @@ CASES = [
         "Worked with us, TikTok, beauty · most followers",
         {"worked_with_us": True, "platform": "tiktok", "niche": "beauty", "sort": "followers_desc"},
     ),
+    Case(
+        "Instagram, US, verified · newest",
+        {"platform": "instagram", "country": "US", "verified_only": True, "sort": "newest"},
+    ),
     Case("No filters · most followers (the page's default)", {"sort": "followers_desc"}),
 ]
 
@@ -426,7 +430,13 @@ def time_cases(access: Any, runs: int, explain: bool, page_size: int) -> list[di
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from discovery.search import CreatorSearchParams, search_creators
+    from discovery.search import (
+        CreatorSearchParams,
+        _capped_count,
+        account_search_queryset,
+        creator_search_queryset,
+        search_creators,
+    )
 
     results = []
     for case in CASES:
@@ -444,8 +454,19 @@ def time_cases(access: Any, runs: int, explain: bool, page_size: int) -> list[di
             started = time.perf_counter()
             run()
             timings.append((time.perf_counter() - started) * 1000)
+        matching = (
+            account_search_queryset(access, params)
+            if params.platform
+            else creator_search_queryset(access, params)
+        )
+        count_timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            _capped_count(matching)
+            count_timings.append((time.perf_counter() - started) * 1000)
         row = {
             "case": case.label,
+            "count_ms": statistics.median(count_timings),
             "median_ms": statistics.median(timings),
             "p95_ms": _percentile(timings, 95),
             "queries": len(captured.captured_queries),
@@ -454,7 +475,7 @@ def time_cases(access: Any, runs: int, explain: bool, page_size: int) -> list[di
         }
         results.append(row)
         print(
-            f"  {row['median_ms']:7.1f} {row['p95_ms']:7.1f} {row['queries']:>3} "
+            f"  {row['median_ms']:7.1f} {row['p95_ms']:7.1f} {row['count_ms']:7.1f} {row['queries']:>3} "
             f"{row['results']:>7}  {case.label}",
             flush=True,
         )
@@ -510,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
             vacuum_analyze()
             print(f"Loaded in {time.perf_counter() - started:.1f} s", flush=True)
         print(f"\nFirst page ({args.page_size} creators), {args.runs} warm runs each:")
-        print(f"  {'median':>7} {'p95':>7} {'SQL':>3} {'matches':>7}  case (ms)")
+        print(f"  {'median':>7} {'p95':>7} {'count':>7} {'SQL':>3} {'matches':>7}  case (ms)")
         results = time_cases(access, args.runs, args.explain, args.page_size)
     finally:
         if not args.keep:

@@ -1,9 +1,9 @@
 from django.urls import URLPattern, URLResolver
-from rest_framework.routers import SimpleRouter
 
 from campaigns.api import CampaignViewSet
+from core.api.routers import OptionalSlashRouter
 
-router = SimpleRouter(trailing_slash="/?")  # type: ignore[arg-type]  # DRF accepts a regex
+router = OptionalSlashRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

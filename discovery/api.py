@@ -75,7 +75,7 @@ class CreatorSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CreatorProfile
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "display_name",
             "country",
@@ -221,7 +221,14 @@ class ShortlistSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Shortlist
-        fields = ("id", "name", "brand", "creator_count", "created_at", "updated_at")
+        fields: tuple[str, ...] = (
+            "id",
+            "name",
+            "brand",
+            "creator_count",
+            "created_at",
+            "updated_at",
+        )
         read_only_fields = fields
 
 
@@ -420,7 +427,7 @@ class InviteBatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InviteBatch
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "campaign",
             "source",

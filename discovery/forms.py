@@ -195,7 +195,7 @@ class InviteShortlistForm(forms.Form):
     message = forms.CharField(
         required=False,
         max_length=MESSAGE_MAX_CHARS,
-        label="Message (optional)",
+        label="Message",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -219,7 +219,7 @@ class InviteHandlesForm(forms.Form):
     message = forms.CharField(
         required=False,
         max_length=MESSAGE_MAX_CHARS,
-        label="Message (optional)",
+        label="Message",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -238,7 +238,7 @@ class InviteCsvForm(forms.Form):
     message = forms.CharField(
         required=False,
         max_length=MESSAGE_MAX_CHARS,
-        label="Message (optional)",
+        label="Message",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -259,7 +259,7 @@ class InviteCampaignForm(forms.Form):
     message = forms.CharField(
         required=False,
         max_length=MESSAGE_MAX_CHARS,
-        label="Message (optional)",
+        label="Message",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

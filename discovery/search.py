@@ -4,7 +4,7 @@ Creators are global, so any organization may search them all; only "worked with 
 organization. ``search_creators`` runs a fixed number of queries whatever the page size:
 
 1. a capped count (``COUNT(*)`` over at most ``COUNT_CAP + 1`` matching rows, so a broad search
-   never counts 100,000 rows: the page says "1,000+");
+   never counts 100,000 rows: the page says "500+");
 2. the page itself (``page_size + 1`` rows, the extra one says whether there is a next page);
    with a platform, the page of creator ids comes from ``SocialAccount`` and a second query loads
    those creators;
@@ -45,7 +45,7 @@ from recruitment.selectors import creator_ids_who_worked_with_org
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE = 400  # OFFSET grows with the page; nobody reads 10,000 creators page by page
-COUNT_CAP = 1000  # "1,000+" rather than counting every match of a broad search
+COUNT_CAP = 500  # "500+" rather than counting every match of a broad search (20 pages of 25)
 
 SORT_CHOICES: list[tuple[str, str]] = [
     ("followers_desc", "Most followers"),
@@ -133,7 +133,7 @@ class Page:
 
     @property
     def total_label(self) -> str:
-        """'1,000+' when capped, '37' otherwise."""
+        """'500+' when capped, '37' otherwise."""
         return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
 
 

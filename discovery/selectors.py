@@ -15,7 +15,7 @@ from organizations.access import OrgAccess
 
 def shortlists_for_org(access: OrgAccess) -> QuerySet[Shortlist]:
     """The organization's shortlists by name, each with ``entry_count`` (one query)."""
-    qs = Shortlist.objects.for_org(access.organization)
+    qs: QuerySet[Shortlist] = Shortlist.objects.filter(organization=access.organization)
     if access.brand_id is not None:
         qs = qs.filter(brand_id=access.brand_id)
     return (

@@ -1,9 +1,9 @@
 from django.urls import URLPattern, URLResolver
-from rest_framework.routers import SimpleRouter
 
+from core.api.routers import OptionalSlashRouter
 from recruitment.api import ApplicationViewSet, CampaignInvitationViewSet, ParticipationViewSet
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("participations", ParticipationViewSet, basename="participation")
 router.register("campaign-invitations", CampaignInvitationViewSet, basename="campaign-invitation")

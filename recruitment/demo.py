@@ -7,7 +7,8 @@ budget through the same path the services use, so ``committed_cents`` adds up), 
 wait-listed and declined. creator@demo.chorus.test has a pending invitation to Glow (accept it
 live) and takes part in the invite-only "Hiking Boots Spring Push".
 
-Idempotent: rows are found by (campaign, creator) and only missing ones are made. It may run
+Idempotent: the Glow queue is made once (while the campaign has no application yet) and then
+left as people leave it; the demo creator's rows are found by (campaign, creator). It may run
 inside the caller's transaction (it opens no durable one, and sends no e-mail).
 """
 
@@ -18,7 +19,9 @@ from django.utils import timezone
 from campaigns.demo import GLOW_LAUNCH
 from campaigns.models import Campaign
 from core.errors import ChorusError
+from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
+from organizations.models import Organization
 from recruitment.models import Application, CampaignInvitation, Notification, Participation
 from recruitment.services import _participation_create
 from users.models import User
@@ -76,26 +79,41 @@ def _accept(
     return True
 
 
-def _note(user: User, org: object, kind: str, title: str, url: str, body: str = "") -> None:
+def _note(user: User, org: Organization, kind: str, title: str, url: str, body: str = "") -> None:
     if not Notification.objects.filter(recipient=user, kind=kind, title=title).exists():
         Notification.objects.create(
             recipient=user, organization=org, kind=kind, title=title, body=body, url=url
         )
 
 
+def _glow_counts(glow: Campaign) -> dict[str, int]:
+    counts = {status: 0 for status, _ in PLAN}
+    for status in Application.objects.filter(campaign=glow).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
 def _seed_glow(glow: Campaign, decider: User | None) -> dict[str, int]:
+    if Application.objects.filter(campaign=glow).exists():
+        return _glow_counts(glow)  # seeded before (or in use): leave the queue as people left it
     platforms = glow.platforms
     creators = list(
         CreatorProfile.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}")
         .exclude(user__email=MAIN_CREATOR)
         .select_related("user")
-        .prefetch_related("social_accounts")
+        .prefetch_related("social_accounts", "niche_links")
         .order_by("user__email")
     )
-    existing = {
-        a.creator_id: a for a in Application.objects.filter(campaign=glow).select_related("creator")
+    # Creators who qualify come first, so the accepted ones fit the targeting; the demo has too
+    # few of them to fill the whole queue, so the rest are creators with an account on a
+    # campaign platform (as if their stats had changed since they applied).
+    qualifies = {
+        c.pk: check_eligibility(
+            creator=c, campaign=glow, accounts=list(c.social_accounts.all())
+        ).eligible
+        for c in creators
     }
-    counts = {status: 0 for status, _ in PLAN}
+    creators.sort(key=lambda c: not qualifies[c.pk])
     plan = [status for status, n in PLAN for _ in range(n)]
     now = timezone.now()
     index = 0
@@ -107,27 +125,23 @@ def _seed_glow(glow: Campaign, decider: User | None) -> dict[str, int]:
             continue
         status = plan[index]
         index += 1
-        application = existing.get(creator.pk)
-        if application is None:
-            application = Application.objects.create(
-                organization=glow.organization,
-                campaign=glow,
-                creator=creator,
-                social_account=account,
-                pitch=PITCHES[index % len(PITCHES)],
-                status=Application.Status.PENDING,
-            )
-        if application.status == Application.Status.PENDING and status != "pending":
-            if status == "accepted" and not _accept(
-                glow, creator, account, application=application
-            ):
-                continue
-            application.status = status
-            application.decided_by = decider
-            application.decided_at = now
-            application.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-        counts[application.status] = counts.get(application.status, 0) + 1
-    return counts
+        application = Application.objects.create(
+            organization=glow.organization,
+            campaign=glow,
+            creator=creator,
+            social_account=account,
+            pitch=PITCHES[index % len(PITCHES)],
+            status=Application.Status.PENDING,
+        )
+        if status == "pending":
+            continue
+        if status == "accepted" and not _accept(glow, creator, account, application=application):
+            continue  # full or out of budget: it stays pending
+        application.status = status
+        application.decided_by = decider
+        application.decided_at = now
+        application.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return _glow_counts(glow)
 
 
 def _seed_main_creator(glow: Campaign | None, boots: Campaign | None, decider: User | None) -> None:

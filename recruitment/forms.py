@@ -54,22 +54,24 @@ class DecisionForm(forms.Form):
     )
 
 
+class _ApplicationIds(forms.MultipleChoiceField):
+    """Any short id is accepted here: the service answers for each one (not found, full, ...)."""
+
+    def valid_value(self, value: str) -> bool:
+        return 0 < len(str(value)) <= 40
+
+
 class BulkDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[(d, d) for d in DECISIONS],
         error_messages={"required": "Choose accept, decline or waitlist."},
     )
-    ids = forms.MultipleChoiceField(
-        required=True,
-        error_messages={"required": "Tick at least one application first."},
+    ids = _ApplicationIds(
+        error_messages={
+            "required": "Tick at least one application first.",
+            "invalid_choice": "%(value)s is not an application id.",
+        },
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Any id is "valid" here: the service answers for each one (not found, full, ...).
-        data = args[0] if args else kwargs.get("data")
-        ids = data.getlist("ids") if data is not None and hasattr(data, "getlist") else []
-        self.fields["ids"].choices = [(i, i) for i in ids[:1000]]  # type: ignore[attr-defined]
 
 
 STATUS_FILTERS: list[tuple[str, str]] = [

@@ -78,7 +78,7 @@ def notify_many(
 def recruiters_for_campaign(campaign: Campaign) -> list[User]:
     """The campaign's organization members who may decide on applications (one query)."""
     memberships = (
-        Membership.objects.for_org(campaign.organization_id)
+        Membership.objects.filter(organization_id=campaign.organization_id)
         .select_related("user")
         .filter(user__is_active=True)
     )

@@ -27,7 +27,7 @@ _DELIVERABLES = Prefetch("deliverables", queryset=Deliverable.objects.order_by("
 # -- for other apps -----------------------------------------------------------------------------
 
 
-def creator_ids_who_worked_with_org(organization: Organization) -> QuerySet[int]:
+def creator_ids_who_worked_with_org(organization: Organization) -> "QuerySet[Participation, int]":
     """Creators with a (not cancelled) participation in any of the organization's campaigns.
 
     A subquery-friendly values list: ``CreatorProfile.objects.filter(pk__in=...)``.
@@ -42,7 +42,7 @@ def creator_ids_who_worked_with_org(organization: Organization) -> QuerySet[int]
 # -- brand side ---------------------------------------------------------------------------------
 
 
-def _scoped(qs: QuerySet, access: OrgAccess) -> QuerySet:  # type: ignore[type-arg]
+def _scoped(qs: QuerySet, access: OrgAccess) -> QuerySet:
     qs = qs.filter(organization=access.organization)
     if access.brand_id is not None:
         qs = qs.filter(campaign__brand_id=access.brand_id)

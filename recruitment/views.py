@@ -168,7 +168,7 @@ def applications_bulk_decide(request: HttpRequest, access: OrgAccess) -> HttpRes
     if not form.is_valid():
         for problems in form.errors.values():
             for problem in problems:
-                messages.error(request, problem)
+                messages.error(request, str(problem))
         return redirect(target)
     decision = form.cleaned_data["decision"]
     try:
@@ -395,7 +395,11 @@ def my_work(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
     context = {
         "creator": creator,
         "pending_invitations": [i for i in invitations if i.is_pending],
-        "past_invitations": [i for i in invitations if not i.is_pending][:20],
+        "past_invitations": [
+            i
+            for i in invitations
+            if i.status != CampaignInvitation.Status.ACCEPTED and not i.is_pending
+        ][:20],
         "applications": list(
             selectors.applications_for_creator(creator).exclude(status=Application.Status.ACCEPTED)[
                 :100

@@ -4,8 +4,10 @@ Idempotent: running it again finds what exists and adds only what is missing.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from creators.models import CreatorProfile
@@ -27,10 +29,16 @@ class DemoLogin:
     email: str
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; every demo user shares one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, full_name: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
+        user = User.objects.create(email=email, password=_demo_password_hash(), full_name=full_name)
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )

@@ -4,6 +4,7 @@ from django import template
 from django.http import QueryDict
 
 from core.taxonomy import COUNTRIES, Niche
+from platforms.types import Platform
 
 register = template.Library()
 
@@ -39,3 +40,11 @@ def sort_arrow(current: str, column: str) -> str:
     if current == f"{column}_asc":
         return "▲"
     return ""
+
+
+@register.filter
+def platform_label(value: str) -> str:
+    try:
+        return str(Platform(value).label)
+    except ValueError:
+        return value

@@ -23,11 +23,11 @@ _STATUS_CLASS = {
     "accepted": "ok",
     "active": "ok",
     "completed": "rc-done",
-    "declined": "rc-bad",
-    "cancelled": "rc-bad",
-    "waitlisted": "rc-warn",
-    "withdrawn": "rc-muted",
-    "expired": "rc-muted",
+    "declined": "danger",
+    "cancelled": "danger",
+    "waitlisted": "warn",
+    "withdrawn": "muted",
+    "expired": "muted",
 }
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from celery import current_app
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: connections are refused at once
 
@@ -38,7 +38,9 @@ def unreachable_broker() -> Iterator[None]:
         conf.broker_write_url = saved
 
 
-def test_healthz_is_503_and_names_the_broker_when_it_is_down(db: None, client: Client, unreachable_broker: None) -> None:
+def test_healthz_is_503_and_names_the_broker_when_it_is_down(
+    db: None, client: Client, unreachable_broker: None
+) -> None:
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
@@ -51,8 +53,6 @@ def test_healthz_is_503_and_names_the_broker_when_it_is_down(db: None, client: C
 
 def test_healthz_is_503_and_names_the_cache_when_it_is_down(db: None, client: Client) -> None:
     caches = {"default": {**settings.CACHES["default"], "LOCATION": CLOSED_PORT}}
-    from django.test import override_settings
-
     with override_settings(CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.db"):
         response = client.get("/healthz")
     assert response.status_code == 503

@@ -4,6 +4,7 @@
 change on any authenticated request (``User.last_login``, ``ApiKey.last_used_at``) are ignored.
 """
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ def _is_ours(app_path: str) -> bool:
     )
 
 
+@functools.cache
 def snapshot_models() -> list[type[models.Model]]:
     """Our apps' concrete models (users, organizations, campaigns, creators, …) plus EXTRA_MODELS.
 
@@ -67,6 +69,30 @@ def take() -> Snapshot:
         pk_index = columns.index(pk)
         snap[label] = (columns, {row[pk_index]: row for row in rows})
     return snap
+
+
+def write_counters() -> dict[str, tuple[int, ...]] | None:
+    """PostgreSQL's count of rows inserted, updated and deleted per table in this transaction.
+
+    One cheap query: when it is unchanged across a request, nothing was written and the full
+    snapshot can be skipped. None on other databases (then always take the full snapshot).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+        )
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def changes_since(
+    baseline: Snapshot, counters_before: dict[str, tuple[int, ...]] | None
+) -> list[str]:
+    """What changed since ``baseline``; skips the full read when PostgreSQL saw no write."""
+    if counters_before is not None and write_counters() == counters_before:
+        return []
+    return diff(baseline, take())
 
 
 def diff(before: Snapshot, after: Snapshot, limit: int = 10) -> list[str]:

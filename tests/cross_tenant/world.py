@@ -61,6 +61,7 @@ class World:
     builder_errors: dict[str, str] = field(default_factory=dict)
     clients: dict[str, Client] = field(default_factory=dict)
     baseline: snapshot.Snapshot = field(default_factory=dict)
+    markers: dict[str, str] = field(default_factory=dict)  # see victim_markers()
 
     @property
     def attacker_slug(self) -> str:
@@ -164,4 +165,5 @@ def build_world() -> World:
         "creator": creator,
     }
     world.baseline = snapshot.take()
+    world.markers = world.victim_markers()
     return world

@@ -1,8 +1,9 @@
 """Browser journeys: Playwright (sync API) driving Debian's headless Chromium against a live server.
 
 Fixtures
-- ``browser``: one Chromium for the whole session (Debian's ``/usr/bin/chromium``: Playwright's own
-  browser download is not used).
+- ``browser``: one Chromium for all the journeys (Debian's ``/usr/bin/chromium``: Playwright's own
+  browser download is not used). It is package-scoped rather than session-scoped so that it (and
+  the relaxed async-safety check, below) ends with the last journey, before other tests run.
 - ``guard``: watches every page a test opens and FAILS THE TEST on a browser console error, an
   uncaught page error, a failed request, or an answer >= 400 from our own server, unless the test
   declared it first: ``with guard.expect_status(400, "/accounts/signup/brand/"): ...`` (the
@@ -14,30 +15,21 @@ Fixtures
 """
 
 import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-# Playwright's sync API drives the browser from an asyncio event loop that it starts in the test
-# thread and keeps as the thread's running loop until the (session-wide) browser is closed. Django
-# sees that running loop and refuses every ORM call made from this thread (factories, assertions)
-# with SynchronousOnlyOperation, although nothing runs concurrently: Playwright blocks while it
-# waits. The check is a false alarm here, and since the loop outlives the e2e tests in a whole-suite
-# run, it is switched off for the process when this package is collected.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-import re  # noqa: E402
-import shutil  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-from urllib.parse import urlsplit  # noqa: E402
-
-import pytest  # noqa: E402
-import redis  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core import mail  # noqa: E402
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright  # noqa: E402
+import pytest
+import redis
+from django.conf import settings
+from django.core import mail
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -58,7 +50,9 @@ PHONE: dict[str, Any] = {
 }
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # Chromium also logs an HTTP error answer as a console error; those are judged as answers.
-_HTTP_ERROR_CONSOLE = re.compile(r"^Failed to load resource: the server responded with a status of (\d{3})")
+_HTTP_ERROR_CONSOLE = re.compile(
+    r"^Failed to load resource: the server responded with a status of (\d{3})"
+)
 
 
 @dataclass
@@ -80,19 +74,22 @@ class BrowserGuard:
     def watch(self, page: Page) -> None:
         self.pages.append(page)
         page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error} ({page.url})"))
+        page.on(
+            "pageerror", lambda error: self.problems.append(f"page error: {error} ({page.url})")
+        )
         page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
 
     @contextmanager
-    def expect_status(self, status: int, path: str) -> Iterator[None]:
+    def expect_status(self, status: int, path: str, *, timeout: float = 5.0) -> Iterator[None]:
         """Allow answers ``status`` for our URLs whose path matches ``path`` (a regex, anchored at
-        both ends) inside the block, and require at least one of them before the block ends."""
+        both ends) inside the block, and require at least one of them before the block ends
+        (waiting up to ``timeout`` seconds for it)."""
         expected = _Expected(status, re.compile(path))
         self._expected.append(expected)
         try:
             yield
-            self._wait_until(lambda: expected.seen > 0)
+            self._wait_until(lambda: expected.seen > 0, timeout)
             if not expected.seen:
                 pytest.fail(f"expected an HTTP {status} answer from {path}, none came")
         finally:
@@ -102,9 +99,12 @@ class BrowserGuard:
         """Fail the test if anything went wrong; called after the test body (see the hook below)."""
         for page in self.pages:
             if not page.is_closed():
-                page.evaluate("0")  # a round trip: events already sent by the browser are dispatched
+                # A round trip: events the browser sent before it are dispatched first.
+                page.evaluate("0")
         if self.problems:
-            pytest.fail("the browser reported problems:\n  " + "\n  ".join(self.problems), pytrace=False)
+            pytest.fail(
+                "the browser reported problems:\n  " + "\n  ".join(self.problems), pytrace=False
+            )
 
     # --- event handlers ---
     def _allowed(self, status: int, url: str) -> bool:
@@ -119,7 +119,11 @@ class BrowserGuard:
         return url.startswith(self.origin + "/") or url == self.origin
 
     def _on_response(self, response: Response) -> None:
-        if response.status >= 400 and self._ours(response.url) and not self._allowed(response.status, response.url):
+        if (
+            response.status >= 400
+            and self._ours(response.url)
+            and not self._allowed(response.status, response.url)
+        ):
             self.problems.append(f"HTTP {response.status} {response.request.method} {response.url}")
 
     def _on_console(self, message: ConsoleMessage) -> None:
@@ -152,12 +156,32 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
-@pytest.fixture(scope="session")
+@contextmanager
+def _django_async_unsafe_allowed() -> Iterator[None]:
+    """Playwright's sync API drives the browser from an asyncio event loop that it starts in the
+    test thread and keeps as that thread's running loop until Playwright stops. Django sees the
+    running loop and refuses every ORM call made from this thread (factories, assertions) with
+    SynchronousOnlyOperation, although nothing runs concurrently: Playwright blocks while it
+    waits. The check is a false alarm here, so DJANGO_ALLOW_ASYNC_UNSAFE is set, only for as long
+    as Playwright runs: other tests (and the subprocesses they start, e.g. ``check --deploy``)
+    keep the protection."""
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+
+
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail("The browser journeys need Debian's chromium: apt-get install chromium")
-    with sync_playwright() as playwright:
+    with _django_async_unsafe_allowed(), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -169,7 +193,9 @@ def guard(live_server: Any) -> BrowserGuard:
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server: Any, guard: BrowserGuard) -> Iterator[Callable[..., Page]]:
+def new_page(
+    browser: Browser, live_server: Any, guard: BrowserGuard
+) -> Iterator[Callable[..., Page]]:
     contexts = []
 
     def make(*, phone: bool = False) -> Page:
@@ -227,10 +253,14 @@ def link_in(message: mail.EmailMessage, path_pattern: str) -> str:
     for url in re.findall(r"https?://[^\s<>\"']+", message.body):
         if re.search(path_pattern, urlsplit(url).path):
             return url
-    raise AssertionError(f"no link matching {path_pattern!r} in e-mail {message.subject!r}:\n{message.body}")
+    raise AssertionError(
+        f"no link matching {path_pattern!r} in e-mail {message.subject!r}:\n{message.body}"
+    )
 
 
-def wait_for_mail(outbox: list[mail.EmailMessage], to: str, timeout: float = 15.0) -> mail.EmailMessage:
+def wait_for_mail(
+    outbox: list[mail.EmailMessage], to: str, timeout: float = 15.0
+) -> mail.EmailMessage:
     """The first e-mail sent to ``to``, waiting for it (a Celery worker thread may send it)."""
     deadline = time.monotonic() + timeout
     while True:

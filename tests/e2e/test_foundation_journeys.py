@@ -74,7 +74,8 @@ def test_brand_owner_signs_up_invites_a_reviewer_and_lists_members_through_the_a
     # Members -> invite a teammate as reviewer. A real Celery worker thread (tests/core/celery_worker.py)
     # consumes the e-mail task that invitation_create enqueues on commit, through Redis, as in
     # production; so the invitation e-mail itself is checked, not only the link on the page.
-    owner.get_by_role("navigation", name="Workspace sections").get_by_role("link", name="Members").click()
+    owner_nav = owner.get_by_role("navigation", name="Workspace sections")
+    owner_nav.get_by_role("link", name="Members").click()
     expect(owner.get_by_role("heading", name="Members", exact=True)).to_be_visible()
     invite_form = owner.locator("#invite")
     invite_form.get_by_label("E-mail address").fill("rob@lumen.example")
@@ -87,7 +88,9 @@ def test_brand_owner_signs_up_invites_a_reviewer_and_lists_members_through_the_a
     assert invite_link.startswith(f"{live_server.url}/invitations/")
     assert link_in(invitation_mail, r"^/invitations/") == invite_link
     assert "Lumen Labs" in invitation_mail.subject
-    expect(owner.get_by_role("row", name=re.compile("rob@lumen.example"))).to_contain_text("Reviewer")
+    expect(owner.get_by_role("row", name=re.compile("rob@lumen.example"))).to_contain_text(
+        "Reviewer"
+    )
     screenshot(owner, "members")
 
     # The teammate, in a browser of their own, opens the link and creates their account right there.
@@ -104,14 +107,16 @@ def test_brand_owner_signs_up_invites_a_reviewer_and_lists_members_through_the_a
     expect(teammate.get_by_test_id("my-role")).to_have_text("reviewer")
     expect(teammate.locator(".sidebar .role-badge")).to_have_text("You are reviewer")
     screenshot(teammate, "reviewer-dashboard")
-    teammate.get_by_role("navigation", name="Workspace sections").get_by_role("link", name="Members").click()
+    teammate_nav = teammate.get_by_role("navigation", name="Workspace sections")
+    teammate_nav.get_by_role("link", name="Members").click()
     expect(teammate.get_by_role("row", name=re.compile("olivia@lumen.example"))).to_be_visible()
     expect(teammate.get_by_role("heading", name="Invite a teammate")).to_have_count(0)
     expect(teammate.locator("#invite")).to_have_count(0)
-    expect(teammate.get_by_role("combobox")).to_have_count(0)  # no role pickers: a reviewer cannot change roles
+    # No role pickers either: a reviewer cannot change roles.
+    expect(teammate.get_by_role("combobox")).to_have_count(0)
 
     # The owner creates an API key, copies it from the page, and lists members through the API.
-    owner.get_by_role("link", name="API keys").click()
+    owner_nav.get_by_role("link", name="API keys").click()
     expect(owner.get_by_role("heading", name="No API keys yet")).to_be_visible()
     owner.get_by_label("Name").fill("Reporting script")
     owner.get_by_role("button", name="Create key").click()
@@ -122,7 +127,9 @@ def test_brand_owner_signs_up_invites_a_reviewer_and_lists_members_through_the_a
     screenshot(owner, "api-keys")
 
     response = httpx.get(
-        f"{live_server.url}/api/v1/members/", headers={"Authorization": f"Bearer {raw_key}"}, timeout=10
+        f"{live_server.url}/api/v1/members/",
+        headers={"Authorization": f"Bearer {raw_key}"},
+        timeout=10,
     )
     assert response.status_code == 200, response.text
     members = {m["email"]: m["role"] for m in response.json()["results"]}
@@ -193,21 +200,31 @@ def test_forged_and_expired_invitation_links_show_a_clear_error_page(
     with guard.expect_status(404, r"/invitations/[^/]+/"):
         page.goto("/invitations/forged-0123456789abcdef/")
     expect(page.get_by_role("heading", name="This invitation cannot be used")).to_be_visible()
-    expect(page.get_by_role("alert")).to_have_text("This invitation link is not valid. Ask for a new one.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "This invitation link is not valid. Ask for a new one."
+    )
     screenshot(page, "forged")
 
     org = OrganizationFactory(name="Lumen Labs", slug="lumen-labs")
     inviter = MembershipFactory(organization=org, role=Role.OWNER).user
     raw, token_hash = new_invitation_token()
     Invitation.objects.create(
-        organization=org, email="late@lumen.example", role=Role.REVIEWER, token_hash=token_hash,
-        invited_by=inviter, expires_at=timezone.now() - timedelta(days=1),
+        organization=org,
+        email="late@lumen.example",
+        role=Role.REVIEWER,
+        token_hash=token_hash,
+        invited_by=inviter,
+        expires_at=timezone.now() - timedelta(days=1),
     )
     with guard.expect_status(410, r"/invitations/[^/]+/"):
         page.goto(f"/invitations/{raw}/")
-    expect(page.get_by_role("alert")).to_have_text("This invitation has expired. Ask for a new one.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "This invitation has expired. Ask for a new one."
+    )
     screenshot(page, "expired")
-    assert not Membership.objects.filter(organization=org, user__email="late@lumen.example").exists()
+    assert not Membership.objects.filter(
+        organization=org, user__email="late@lumen.example"
+    ).exists()
 
 
 def test_unknown_workspace_shows_the_not_found_page(
@@ -225,3 +242,31 @@ def test_unknown_workspace_shows_the_not_found_page(
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     expect(page.get_by_role("button", name="Go to Chorus")).to_be_visible()
     screenshot(page)
+
+
+def test_api_docs_load_offline_without_console_errors(
+    page: Page, live_server: Any, screenshot: Callable[..., Any]
+) -> None:
+    org = OrganizationFactory(name="Lumen Labs", slug="lumen-labs")
+    MembershipFactory(
+        organization=org, role=Role.OWNER, user=UserFactory(email="dev@lumen.example")
+    )
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("dev@lumen.example")
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/o/lumen-labs/$"))
+
+    page.get_by_role("link", name="API docs").click()
+    expect(page.get_by_role("heading", name=re.compile("Chorus API"))).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/members/").first).to_be_visible()
+    screenshot(page, full_page=False)
+    # Swagger UI comes from drf-spectacular-sidecar: nothing is fetched from another host.
+    foreign = [
+        url
+        for url in requested
+        if not url.startswith(live_server.url) and not url.startswith("data:")
+    ]
+    assert foreign == []

@@ -24,14 +24,20 @@ def test_the_organization_of_the_key(admin_api: APIClient, tenant_a: Tenant) -> 
         "kind": "agency",
         "created_at": body["created_at"],
     }
-    renamed = admin_api.patch("/api/v1/organization/", {"name": "Acme Group", "slug": "hijack"}, format="json")
+    renamed = admin_api.patch(
+        "/api/v1/organization/", {"name": "Acme Group", "slug": "hijack"}, format="json"
+    )
     assert renamed.status_code == 200
     tenant_a.org.refresh_from_db()
     assert (tenant_a.org.name, tenant_a.org.slug) == ("Acme Group", "acme"), "the slug is read-only"
 
 
 def test_brands_are_created_listed_and_renamed(admin_api: APIClient, tenant_a: Tenant) -> None:
-    created = admin_api.post("/api/v1/brands/", {"name": "Acme Hats", "website": "https://hats.example.com"}, format="json")
+    created = admin_api.post(
+        "/api/v1/brands/",
+        {"name": "Acme Hats", "website": "https://hats.example.com"},
+        format="json",
+    )
     assert created.status_code == 201
     brand_id = created.json()["id"]
     assert brand_id.startswith("brd_")
@@ -52,7 +58,9 @@ def test_a_duplicate_brand_is_a_business_error_with_a_code(admin_api: APIClient)
     assert Brand.objects.count() == 1
 
 
-def test_members_are_listed_filtered_and_their_roles_changed(admin_api: APIClient, tenant_a: Tenant) -> None:
+def test_members_are_listed_filtered_and_their_roles_changed(
+    admin_api: APIClient, tenant_a: Tenant
+) -> None:
     listed = admin_api.get("/api/v1/members/?role=manager").json()["results"]
     assert [(m["email"], m["role"]) for m in listed] == [("bea@example.com", "manager")]
     member_id = listed[0]["id"]
@@ -68,18 +76,26 @@ def test_members_are_listed_filtered_and_their_roles_changed(admin_api: APIClien
     assert refused.json()["code"] == "role_not_grantable"
 
 
-def test_an_admin_key_removes_a_member_but_not_the_owner(admin_api: APIClient, tenant_a: Tenant) -> None:
+def test_an_admin_key_removes_a_member_but_not_the_owner(
+    admin_api: APIClient, tenant_a: Tenant
+) -> None:
     bea = Membership.objects.get(user__email="bea@example.com", organization=tenant_a.org)
     assert admin_api.delete(f"/api/v1/members/{bea.public_id}/").status_code == 204
     assert not Membership.objects.filter(pk=bea.pk).exists()
     owner = Membership.objects.get(user=tenant_a.owner)
     refused = admin_api.delete(f"/api/v1/members/{owner.public_id}/")
     assert refused.status_code == 403
-    assert refused.json() == {"code": "owner_protected", "message": "Only an owner can remove an owner.", "fields": {}}
+    assert refused.json() == {
+        "code": "owner_protected",
+        "message": "Only an owner can remove an owner.",
+        "fields": {},
+    }
 
 
 def test_an_invitation_is_revoked_with_delete(admin_api: APIClient) -> None:
-    invitation_id = admin_api.post("/api/v1/invitations/", {"email": "x@example.com", "role": "viewer"}, format="json").json()["id"]
+    invitation_id = admin_api.post(
+        "/api/v1/invitations/", {"email": "x@example.com", "role": "viewer"}, format="json"
+    ).json()["id"]
     revoked = admin_api.delete(f"/api/v1/invitations/{invitation_id}/")
     assert revoked.status_code == 200
     assert revoked.json()["status"] == "revoked"
@@ -88,9 +104,13 @@ def test_an_invitation_is_revoked_with_delete(admin_api: APIClient) -> None:
     assert again.json()["code"] == "not_pending"
 
 
-def test_an_invitation_to_a_brand_of_another_organization_is_404(admin_api: APIClient, tenant_b: Tenant) -> None:
+def test_an_invitation_to_a_brand_of_another_organization_is_404(
+    admin_api: APIClient, tenant_b: Tenant
+) -> None:
     response = admin_api.post(
-        "/api/v1/invitations/", {"email": "x@example.com", "role": "viewer", "brand": tenant_b.brand.public_id}, format="json"
+        "/api/v1/invitations/",
+        {"email": "x@example.com", "role": "viewer", "brand": tenant_b.brand.public_id},
+        format="json",
     )
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -100,7 +120,9 @@ def test_an_invitation_to_a_brand_of_another_organization_is_404(admin_api: APIC
 
 
 def test_a_malformed_json_body_is_400_parse_error(admin_api: APIClient) -> None:
-    response = admin_api.generic("POST", "/api/v1/brands/", '{"name": "Acme', content_type="application/json")
+    response = admin_api.generic(
+        "POST", "/api/v1/brands/", '{"name": "Acme', content_type="application/json"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "parse_error"
@@ -109,13 +131,17 @@ def test_a_malformed_json_body_is_400_parse_error(admin_api: APIClient) -> None:
 
 
 def test_a_body_that_is_not_an_object_is_a_clear_400(admin_api: APIClient) -> None:
-    response = admin_api.generic("POST", "/api/v1/invitations/", "[1, 2]", content_type="application/json")
+    response = admin_api.generic(
+        "POST", "/api/v1/invitations/", "[1, 2]", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
 
 
 def test_validation_errors_name_the_field(admin_api: APIClient) -> None:
-    response = admin_api.post("/api/v1/invitations/", {"email": "not-an-address", "role": "emperor"}, format="json")
+    response = admin_api.post(
+        "/api/v1/invitations/", {"email": "not-an-address", "role": "emperor"}, format="json"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
@@ -130,7 +156,9 @@ def test_a_missing_field_is_named(admin_api: APIClient) -> None:
     assert response.json()["fields"] == {"name": ["This field is required."]}
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/brands/brd_missing/", "/api/nope", "/api/v2/brands/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here/", "/api/v1/brands/brd_missing/", "/api/nope", "/api/v2/brands/"]
+)
 def test_an_unknown_route_or_object_under_api_is_json_404(admin_api: APIClient, path: str) -> None:
     response = admin_api.get(path)
     assert response.status_code == 404
@@ -152,3 +180,15 @@ def test_the_openapi_schema_and_docs_are_served(admin_api: APIClient) -> None:
     docs = APIClient().get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/members", "/api/v1/members/", "/api/v1/organization"])
+def test_the_trailing_slash_is_optional(admin_api: APIClient, path: str) -> None:
+    assert admin_api.get(path).status_code == 200
+
+
+def test_a_post_without_the_trailing_slash_is_not_redirected(admin_api: APIClient) -> None:
+    response = admin_api.post(
+        "/api/v1/invitations", {"email": "x@example.com", "role": "viewer"}, format="json"
+    )
+    assert response.status_code == 201

@@ -56,23 +56,31 @@ def test_the_key_form_refuses_an_expiry_in_the_past_and_a_missing_name(
     tenant_a: Tenant, client_for: Callable[..., Client]
 ) -> None:
     url = reverse("organizations:api_keys", args=["acme"])
-    response = client_for(tenant_a.owner).post(url, {"name": "Old", "role": "admin", "expires_at": "2000-01-01"})
+    response = client_for(tenant_a.owner).post(
+        url, {"name": "Old", "role": "admin", "expires_at": "2000-01-01"}
+    )
     assert response.status_code == 400
-    assert response.context["form"].errors["expires_at"] == ["The expiry date must be in the future."]
+    assert response.context["form"].errors["expires_at"] == [
+        "The expiry date must be in the future."
+    ]
     response = client_for(tenant_a.owner).post(url, {"name": "", "role": "admin"})
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
     assert not ApiKey.objects.exists()
 
 
-def test_the_api_keys_page_is_for_admins_and_owners(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
+def test_the_api_keys_page_is_for_admins_and_owners(
+    tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
     manager = tenant_a.add_member(Role.MANAGER)
     response = client_for(manager).get(reverse("organizations:api_keys", args=["acme"]))
     assert response.status_code == 403
     assert "Your role (manager) cannot open this page." in response.content.decode()
 
 
-def test_a_key_lists_members_as_bearer_and_records_its_last_use(tenant_a: Tenant, tenant_b: Tenant) -> None:
+def test_a_key_lists_members_as_bearer_and_records_its_last_use(
+    tenant_a: Tenant, tenant_b: Tenant
+) -> None:
     key, raw = _key(tenant_a)
     assert key.last_used_at is None
 
@@ -88,7 +96,9 @@ def test_a_key_lists_members_as_bearer_and_records_its_last_use(tenant_a: Tenant
 
 def test_a_revoked_key_gets_401_json(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
     key, raw = _key(tenant_a)
-    client_for(tenant_a.owner).post(reverse("organizations:api_key_revoke", args=["acme", key.public_id]))
+    client_for(tenant_a.owner).post(
+        reverse("organizations:api_key_revoke", args=["acme", key.public_id])
+    )
     key.refresh_from_db()
     assert key.revoked_at is not None
 
@@ -126,7 +136,9 @@ def test_an_expired_key_gets_401(tenant_a: Tenant) -> None:
         ("Basic dXNlcjpwYXNz", "Authentication credentials were not provided."),
     ],
 )
-def test_a_malformed_or_unknown_key_gets_401_with_a_clear_message(tenant_a: Tenant, header: str, message: str) -> None:
+def test_a_malformed_or_unknown_key_gets_401_with_a_clear_message(
+    tenant_a: Tenant, header: str, message: str
+) -> None:
     response = APIClient().get("/api/v1/members/", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
     body = response.json()
@@ -139,7 +151,9 @@ def test_a_viewer_key_reads_but_cannot_invite(tenant_a: Tenant) -> None:
     client = _api(raw)
     assert client.get("/api/v1/invitations/").status_code == 200
 
-    response = client.post("/api/v1/invitations/", {"email": "x@example.com", "role": "viewer"}, format="json")
+    response = client.post(
+        "/api/v1/invitations/", {"email": "x@example.com", "role": "viewer"}, format="json"
+    )
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
@@ -148,7 +162,9 @@ def test_a_viewer_key_reads_but_cannot_invite(tenant_a: Tenant) -> None:
 
 def test_a_manager_key_cannot_invite_an_admin(tenant_a: Tenant) -> None:
     _, raw = _key(tenant_a, role=Role.MANAGER)
-    response = _api(raw).post("/api/v1/invitations/", {"email": "x@example.com", "role": "admin"}, format="json")
+    response = _api(raw).post(
+        "/api/v1/invitations/", {"email": "x@example.com", "role": "admin"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "role_not_grantable"
     assert response.json()["fields"] == {"role": ["Choose a role no higher than your own."]}
@@ -156,7 +172,9 @@ def test_a_manager_key_cannot_invite_an_admin(tenant_a: Tenant) -> None:
 
 def test_an_admin_key_invites_and_the_link_is_returned_once(tenant_a: Tenant) -> None:
     _, raw = _key(tenant_a)
-    response = _api(raw).post("/api/v1/invitations/", {"email": "new@example.com", "role": "reviewer"}, format="json")
+    response = _api(raw).post(
+        "/api/v1/invitations/", {"email": "new@example.com", "role": "reviewer"}, format="json"
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["accept_url"].startswith("http")
@@ -167,7 +185,9 @@ def test_an_admin_key_invites_and_the_link_is_returned_once(tenant_a: Tenant) ->
 
 def test_the_management_command_prints_a_working_key(tenant_a: Tenant) -> None:
     out, err = StringIO(), StringIO()
-    call_command("create_api_key", "acme", "--name", "Ops", "--role", "viewer", stdout=out, stderr=err)
+    call_command(
+        "create_api_key", "acme", "--name", "Ops", "--role", "viewer", stdout=out, stderr=err
+    )
     raw = out.getvalue().strip()
     assert raw.startswith("chorus_")
     assert "Created Ops" in err.getvalue()
@@ -183,5 +203,7 @@ def test_the_management_command_explains_an_unknown_organization(db: None) -> No
 
 def test_the_management_command_refuses_an_owner_key(tenant_a: Tenant) -> None:
     with pytest.raises(CommandError):
-        call_command("create_api_key", "acme", "--role", "owner", stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "create_api_key", "acme", "--role", "owner", stdout=StringIO(), stderr=StringIO()
+        )
     assert not ApiKey.objects.exists()

@@ -35,7 +35,9 @@ def _token(link: str) -> str:
     return match.group(1)
 
 
-def _invite(tenant: Tenant, email: str = "newbie@example.com", role: str = Role.REVIEWER, **kw: Any) -> tuple[Invitation, str]:
+def _invite(
+    tenant: Tenant, email: str = "newbie@example.com", role: str = Role.REVIEWER, **kw: Any
+) -> tuple[Invitation, str]:
     invitation, link = invitation_create(access=tenant.access(), email=email, role=role, **kw)
     return invitation, reverse("organizations:invitation_accept", args=[_token(link)])
 
@@ -45,7 +47,9 @@ def _state() -> dict[str, Any]:
     return {
         "users": sorted(User.objects.values_list("email", flat=True)),
         "memberships": sorted(Membership.objects.values_list("organization_id", "user_id", "role")),
-        "invitations": sorted(Invitation.objects.values_list("pk", "accepted_at", "accepted_by", "revoked_at")),
+        "invitations": sorted(
+            Invitation.objects.values_list("pk", "accepted_at", "accepted_by", "revoked_at")
+        ),
         "emails": sorted(EmailAddress.objects.values_list("email", "verified")),
     }
 
@@ -56,10 +60,16 @@ def _state() -> dict[str, Any]:
 def test_a_viewer_cannot_invite(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
     viewer = tenant_a.add_member(Role.VIEWER)
     with pytest.raises(Forbidden):
-        invitation_create(access=tenant_a.access(Role.VIEWER, user=viewer), email="x@example.com", role=Role.VIEWER)
+        invitation_create(
+            access=tenant_a.access(Role.VIEWER, user=viewer),
+            email="x@example.com",
+            role=Role.VIEWER,
+        )
 
     response = client_for(viewer).post(
-        reverse("organizations:members", args=["acme"]), {"email": "x@example.com", "role": "viewer"}, follow=True
+        reverse("organizations:members", args=["acme"]),
+        {"email": "x@example.com", "role": "viewer"},
+        follow=True,
     )
     assert "Your role cannot invite people." in response.content.decode()
     assert not Invitation.objects.exists()
@@ -103,7 +113,9 @@ def test_the_invite_form_offers_only_grantable_roles_and_refuses_others(
     offered = [value for value, _ in page.context["form"].fields["role"].choices]
     assert offered == [Role.MANAGER, Role.REVIEWER, Role.VIEWER]
 
-    response = client.post(reverse("organizations:members", args=["acme"]), {"email": "x@example.com", "role": "admin"})
+    response = client.post(
+        reverse("organizations:members", args=["acme"]), {"email": "x@example.com", "role": "admin"}
+    )
     assert response.status_code == 400
     assert "role" in response.context["form"].errors
     assert not Invitation.objects.exists()
@@ -121,7 +133,8 @@ def test_a_second_pending_invitation_to_the_same_address_is_refused_until_the_fi
 ) -> None:
     first, _ = _invite(tenant_a, email="dup@example.com")
     response = client_for(tenant_a.owner).post(
-        reverse("organizations:members", args=["acme"]), {"email": "Dup@Example.com", "role": "viewer"}
+        reverse("organizations:members", args=["acme"]),
+        {"email": "Dup@Example.com", "role": "viewer"},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["email"] == [
@@ -148,7 +161,8 @@ def test_the_invitation_email_is_sent_through_celery_once_the_invitation_is_comm
     client = client_for(tenant_a.owner)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
-            reverse("organizations:members", args=["acme"]), {"email": "Newbie@Example.com", "role": "reviewer"}
+            reverse("organizations:members", args=["acme"]),
+            {"email": "Newbie@Example.com", "role": "reviewer"},
         )
         assert response.status_code == 200
         assert mailoutbox == [], "nothing is sent before the invitation is committed"
@@ -162,10 +176,16 @@ def test_the_invitation_email_is_sent_through_celery_once_the_invitation_is_comm
     link = response.context["invite_link"]
     assert link in mail.body
     invitation = Invitation.objects.get()
-    assert (invitation.email, invitation.role, invitation.status) == ("newbie@example.com", "reviewer", "pending")
+    assert (invitation.email, invitation.role, invitation.status) == (
+        "newbie@example.com",
+        "reviewer",
+        "pending",
+    )
     assert link.endswith(reverse("organizations:invitation_accept", args=[_token(link)]))
     assert _token(link) not in invitation.token_hash, "only a hash of the token is stored"
-    assert AuditEvent.objects.filter(action="invitation.created", target_id=invitation.public_id).exists()
+    assert AuditEvent.objects.filter(
+        action="invitation.created", target_id=invitation.public_id
+    ).exists()
 
 
 # --- accepting ---------------------------------------------------------------------------------------
@@ -194,7 +214,9 @@ def test_an_existing_user_accepts_while_logged_in(
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_an_existing_user_who_is_logged_out_is_asked_to_log_in(tenant_a: Tenant, client: Client) -> None:
+def test_an_existing_user_who_is_logged_out_is_asked_to_log_in(
+    tenant_a: Tenant, client: Client
+) -> None:
     UserFactory(email="newbie@example.com")
     _, url = _invite(tenant_a)
     before = _state()
@@ -210,7 +232,9 @@ def test_a_new_person_signs_up_on_the_invitation_page(tenant_a: Tenant, client: 
     invitation, url = _invite(tenant_a, role=Role.REVIEWER)
     assert client.get(url).context["signup_form"] is not None
 
-    response = client.post(url, {"full_name": "Nina Newbie", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        url, {"full_name": "Nina Newbie", "password1": PASSWORD, "password2": PASSWORD}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("organizations:dashboard", args=["acme"])
@@ -230,9 +254,13 @@ def test_a_signup_on_the_invitation_page_with_bad_passwords_says_why_and_creates
 ) -> None:
     _, url = _invite(tenant_a)
     before = _state()
-    response = client.post(url, {"full_name": "Nina", "password1": PASSWORD, "password2": "something-else-entirely"})
+    response = client.post(
+        url, {"full_name": "Nina", "password1": PASSWORD, "password2": "something-else-entirely"}
+    )
     assert response.status_code == 400
-    assert response.context["signup_form"].errors["password2"] == ["The two passwords do not match."]
+    assert response.context["signup_form"].errors["password2"] == [
+        "The two passwords do not match."
+    ]
     response = client.post(url, {"full_name": "Nina", "password1": "123", "password2": "123"})
     assert response.status_code == 400
     assert response.context["signup_form"].errors["password1"]
@@ -243,7 +271,9 @@ def test_a_signup_on_the_invitation_page_with_bad_passwords_says_why_and_creates
 
 
 def _expire(invitation: Invitation) -> None:
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
 
 
 def _use(invitation: Invitation) -> None:
@@ -274,7 +304,9 @@ def test_an_unusable_invitation_gives_a_clear_page_and_changes_nothing(
 ) -> None:
     invitation, url = _invite(tenant_a)
     spoil(invitation)
-    client = client_for(UserFactory(email="newbie@example.com")) if visitor == "invitee" else Client()
+    client = (
+        client_for(UserFactory(email="newbie@example.com")) if visitor == "invitee" else Client()
+    )
     before = _state()
     for response in (
         client.get(url),
@@ -287,11 +319,16 @@ def test_an_unusable_invitation_gives_a_clear_page_and_changes_nothing(
 
 
 @pytest.mark.parametrize("token", ["forged-token-0123456789", "x" * 101, "%00"])
-def test_a_forged_token_gives_a_clear_page_and_changes_nothing(tenant_a: Tenant, client: Client, token: str) -> None:
+def test_a_forged_token_gives_a_clear_page_and_changes_nothing(
+    tenant_a: Tenant, client: Client, token: str
+) -> None:
     _invite(tenant_a)
     before = _state()
     url = f"/invitations/{token}/"
-    for response in (client.get(url), client.post(url, {"full_name": "X", "password1": PASSWORD, "password2": PASSWORD})):
+    for response in (
+        client.get(url),
+        client.post(url, {"full_name": "X", "password1": PASSWORD, "password2": PASSWORD}),
+    ):
         assert response.status_code == 404
         assert "This invitation link is not valid" in response.content.decode()
     assert _state() == before
@@ -309,8 +346,9 @@ def test_the_wrong_user_cannot_accept_and_the_invitation_stays_usable(
     assert "this invitation is for newbie@example.com" in page.content.decode()
     response = someone_else.post(url)
     assert response.status_code == 403
-    assert "This invitation was sent to newbie@example.com. Log in with that address to accept it." in (
-        response.content.decode()
+    assert (
+        "This invitation was sent to newbie@example.com. Log in with that address to accept it."
+        in (response.content.decode())
     )
     assert _state() == before
 
@@ -320,7 +358,9 @@ def test_the_wrong_user_cannot_accept_and_the_invitation_stays_usable(
     assert invitation.status == "accepted"
 
 
-def test_an_invitation_cannot_be_accepted_twice(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
+def test_an_invitation_cannot_be_accepted_twice(
+    tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
     _, url = _invite(tenant_a)
     invitee = client_for(UserFactory(email="newbie@example.com"))
     assert invitee.post(url).status_code == 302
@@ -331,14 +371,20 @@ def test_an_invitation_cannot_be_accepted_twice(tenant_a: Tenant, client_for: Ca
     assert _state() == before
 
 
-def test_revoking_a_pending_invitation_from_the_members_page(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
+def test_revoking_a_pending_invitation_from_the_members_page(
+    tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
     invitation, url = _invite(tenant_a)
     client = client_for(tenant_a.owner)
-    response = client.post(reverse("organizations:invitation_revoke", args=["acme", invitation.public_id]), follow=True)
+    response = client.post(
+        reverse("organizations:invitation_revoke", args=["acme", invitation.public_id]), follow=True
+    )
     assert "Invitation to newbie@example.com withdrawn." in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.status == "revoked"
     assert Client().get(url).status_code == 410
 
-    again = client.post(reverse("organizations:invitation_revoke", args=["acme", invitation.public_id]), follow=True)
+    again = client.post(
+        reverse("organizations:invitation_revoke", args=["acme", invitation.public_id]), follow=True
+    )
     assert "This invitation is already revoked." in again.content.decode()

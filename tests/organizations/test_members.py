@@ -36,7 +36,9 @@ def test_an_admin_changes_a_managers_role_from_the_members_page(
     admin = tenant_a.add_member(Role.ADMIN)
     target = _membership(tenant_a, tenant_a.add_member(Role.MANAGER, email="mo@example.com"))
 
-    response = client_for(admin).post(_role_url(tenant_a, target), {"role": "reviewer"}, follow=True)
+    response = client_for(admin).post(
+        _role_url(tenant_a, target), {"role": "reviewer"}, follow=True
+    )
 
     assert "mo@example.com is now reviewer." in response.content.decode()
     target.refresh_from_db()
@@ -48,9 +50,19 @@ def test_an_admin_changes_a_managers_role_from_the_members_page(
 @pytest.mark.parametrize(
     ("actor_role", "target_role", "new_role", "code"),
     [
-        (Role.MANAGER, Role.REVIEWER, Role.VIEWER, "permission_denied"),  # managers do not manage members
+        (
+            Role.MANAGER,
+            Role.REVIEWER,
+            Role.VIEWER,
+            "permission_denied",
+        ),  # managers do not manage members
         (Role.ADMIN, Role.MANAGER, Role.OWNER, "role_not_grantable"),  # only owners make owners
-        (Role.ADMIN, Role.OWNER, Role.VIEWER, "role_not_grantable"),  # an admin cannot demote an owner
+        (
+            Role.ADMIN,
+            Role.OWNER,
+            Role.VIEWER,
+            "role_not_grantable",
+        ),  # an admin cannot demote an owner
     ],
 )
 def test_role_changes_beyond_ones_rights_are_refused(
@@ -59,7 +71,9 @@ def test_role_changes_beyond_ones_rights_are_refused(
     actor = tenant_a.add_member(actor_role)
     target = _membership(tenant_a, tenant_a.add_member(target_role))
     with pytest.raises(ChorusError) as exc:
-        membership_change_role(access=tenant_a.access(actor_role, user=actor), membership=target, role=new_role)
+        membership_change_role(
+            access=tenant_a.access(actor_role, user=actor), membership=target, role=new_role
+        )
     assert exc.value.code == code
     assert exc.value.status_code == 403
     target.refresh_from_db()
@@ -77,9 +91,13 @@ def test_a_refused_role_change_shows_why_on_the_members_page(
     assert owner.role == Role.OWNER
 
 
-def test_an_unknown_role_is_refused_with_a_message(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
+def test_an_unknown_role_is_refused_with_a_message(
+    tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
     target = _membership(tenant_a, tenant_a.add_member(Role.VIEWER))
-    response = client_for(tenant_a.owner).post(_role_url(tenant_a, target), {"role": "emperor"}, follow=True)
+    response = client_for(tenant_a.owner).post(
+        _role_url(tenant_a, target), {"role": "emperor"}, follow=True
+    )
     assert "Choose a valid role." in response.content.decode()
     target.refresh_from_db()
     assert target.role == Role.VIEWER
@@ -116,7 +134,9 @@ def test_an_admin_removes_a_reviewer(tenant_a: Tenant, client_for: Callable[...,
     assert AuditEvent.objects.filter(action="member.removed", target_id=target.public_id).exists()
 
 
-def test_only_an_owner_removes_an_owner(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
+def test_only_an_owner_removes_an_owner(
+    tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
     co_owner = _membership(tenant_a, tenant_a.add_member(Role.OWNER))
     admin = tenant_a.add_member(Role.ADMIN)
 
@@ -139,11 +159,16 @@ def test_a_member_without_admin_rights_cannot_remove_others(tenant_a: Tenant) ->
 def test_the_last_owner_cannot_leave(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
     mine = _membership(tenant_a, tenant_a.owner)
     response = client_for(tenant_a.owner).post(_remove_url(tenant_a, mine), follow=True)
-    assert "The last owner cannot leave. Make someone else an owner first." in response.content.decode()
+    assert (
+        "The last owner cannot leave. Make someone else an owner first."
+        in response.content.decode()
+    )
     assert Membership.objects.filter(pk=mine.pk).exists()
 
 
-def test_a_member_leaves_and_lands_outside_the_workspace(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
+def test_a_member_leaves_and_lands_outside_the_workspace(
+    tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
     viewer = tenant_a.add_member(Role.VIEWER)
     mine = _membership(tenant_a, viewer)
     client = client_for(viewer)
@@ -164,20 +189,33 @@ def test_an_owner_leaves_when_another_owner_remains(tenant_a: Tenant) -> None:
 # --- brand-limited members ---------------------------------------------------------------------------
 
 
-def test_a_brand_limited_member_sees_only_their_brand(tenant_a: Tenant, client_for: Callable[..., Client]) -> None:
+def test_a_brand_limited_member_sees_only_their_brand(
+    tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
     other_brand = BrandFactory(organization=tenant_a.org, name="Acme Hats")
     freelancer = tenant_a.add_member(Role.REVIEWER)
-    Membership.objects.filter(organization=tenant_a.org, user=freelancer).update(brand=tenant_a.brand)
+    Membership.objects.filter(organization=tenant_a.org, user=freelancer).update(
+        brand=tenant_a.brand
+    )
     client = client_for(freelancer)
 
     page = client.get(reverse("organizations:brands", args=["acme"]))
     assert [b.name for b in page.context["brands"]] == ["Acme Shoes"]
-    assert client.get(reverse("organizations:brand_edit", args=["acme", other_brand.public_id])).status_code == 404
-    assert client.get(reverse("organizations:brand_edit", args=["acme", tenant_a.brand.public_id])).status_code == 200
+    assert (
+        client.get(
+            reverse("organizations:brand_edit", args=["acme", other_brand.public_id])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("organizations:brand_edit", args=["acme", tenant_a.brand.public_id])
+        ).status_code
+        == 200
+    )
 
     api = client.get("/api/v1/brands/", headers={"X-Chorus-Organization": "acme"})
     assert [b["name"] for b in api.json()["results"]] == ["Acme Shoes"]
 
     everyone = client_for(tenant_a.owner).get(reverse("organizations:brands", args=["acme"]))
     assert [b.name for b in everyone.context["brands"]] == ["Acme Hats", "Acme Shoes"]
-

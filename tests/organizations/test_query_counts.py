@@ -31,7 +31,10 @@ def _grow(tenant: Tenant, n: int) -> None:
         MembershipFactory(organization=org, role=Role.REVIEWER, brand=brand if count % 2 else None)
     while (count := Invitation.objects.filter(organization=org).count()) < n:
         invitation_create(
-            access=tenant.access(), email=f"invitee{count}@example.com", role=Role.VIEWER, brand=brand if count % 2 else None
+            access=tenant.access(),
+            email=f"invitee{count}@example.com",
+            role=Role.VIEWER,
+            brand=brand if count % 2 else None,
         )
     while (count := ApiKey.objects.filter(organization=org).count()) < n:
         api_key_create(access=tenant.access(), name=f"key {count}", role=Role.VIEWER)
@@ -50,11 +53,20 @@ class ListTarget:
 
 TARGETS = [
     ListTarget("members page", "/o/acme/members/", False, lambda r: len(r.context["members"])),
-    ListTarget("invitations on the members page", "/o/acme/members/", False, lambda r: len(r.context["invitations"])),
+    ListTarget(
+        "invitations on the members page",
+        "/o/acme/members/",
+        False,
+        lambda r: len(r.context["invitations"]),
+    ),
     ListTarget("brands page", "/o/acme/brands/", False, lambda r: len(r.context["brands"])),
-    ListTarget("api keys page", "/o/acme/settings/api-keys/", False, lambda r: len(r.context["keys"])),
+    ListTarget(
+        "api keys page", "/o/acme/settings/api-keys/", False, lambda r: len(r.context["keys"])
+    ),
     ListTarget("members endpoint", "/api/v1/members/", True, lambda r: len(r.json()["results"])),
-    ListTarget("invitations endpoint", "/api/v1/invitations/", True, lambda r: len(r.json()["results"])),
+    ListTarget(
+        "invitations endpoint", "/api/v1/invitations/", True, lambda r: len(r.json()["results"])
+    ),
     ListTarget("brands endpoint", "/api/v1/brands/", True, lambda r: len(r.json()["results"])),
 ]
 

@@ -47,7 +47,8 @@ def test_list_applications_with_creator_stats_filters_and_ordering(
     assert row["creator"]["display_name"] == "Ava"
     assert row["social_account"]["follower_count"] == 23_000
     assert row["social_account"]["verified"] is True
-    assert row["status"] == "pending" and row["participation"] is None
+    assert row["status"] == "pending"
+    assert row["participation"] is None
 
     body = api.get(APPS, {"campaign": campaign.public_id, "status": "declined"}).json()
     assert [r["id"] for r in body["results"]] == [second.public_id]
@@ -68,7 +69,9 @@ def test_application_list_pages_and_runs_a_fixed_number_of_queries(api, campaign
         ApplicationFactory(campaign=campaign)
     assert load(50) == few
     page = api.get(APPS, {"page_size": 5, "page": 2}).json()
-    assert page["count"] == 15 and len(page["results"]) == 5 and page["previous"]
+    assert page["count"] == 15
+    assert len(page["results"]) == 5
+    assert page["previous"]
 
 
 def test_a_bad_filter_value_is_a_clear_400(api):
@@ -104,7 +107,8 @@ def test_decide_errors_are_code_message_fields(api, campaign):
 
     response = api.post(url, {"decision": "approve"}, format="json")
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid" and "decision" in response.json()["fields"]
+    assert response.json()["code"] == "invalid"
+    assert "decision" in response.json()["fields"]
 
     response = api.post(url, "not json", content_type="application/json")
     assert response.status_code == 400
@@ -125,13 +129,16 @@ def test_bulk_decide_returns_an_outcome_per_id(api, tenant_b, campaign):
 
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["succeeded"] == 2 and body["failed"] == 2 and body["decision"] == "accept"
+    assert body["succeeded"] == 2
+    assert body["failed"] == 2
+    assert body["decision"] == "accept"
     assert [r["id"] for r in body["results"]] == ids
     ok = body["results"][:2]
     assert all(
         r["ok"] and r["status"] == "accepted" and r["participation"].startswith("par_") for r in ok
     )
-    assert body["results"][2]["ok"] is False and body["results"][2]["code"] == "campaign_full"
+    assert body["results"][2]["ok"] is False
+    assert body["results"][2]["code"] == "campaign_full"
     assert body["results"][3]["code"] == "not_found"
     theirs.refresh_from_db()
     assert theirs.status == Application.Status.PENDING
@@ -216,18 +223,21 @@ def test_campaign_invitations_create_list_and_withdraw(api, campaign, creator):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["id"].startswith("cin_")
-    assert body["status"] == "pending" and body["creator"]["id"] == creator.public_id
+    assert body["status"] == "pending"
+    assert body["creator"]["id"] == creator.public_id
 
     again = api.post(
         INVS, {"campaign": campaign.public_id, "creator": creator.public_id}, format="json"
     )
-    assert again.status_code == 409 and again.json()["code"] == "already_invited"
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_invited"
 
     listed = api.get(INVS, {"campaign": campaign.public_id, "status": "pending"}).json()
     assert [r["id"] for r in listed["results"]] == [body["id"]]
 
     withdrawn = api.post(f"{INVS}{body['id']}/withdraw/")
-    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["status"] == "withdrawn"
     assert CampaignInvitation.objects.get().status == "withdrawn"
 
 

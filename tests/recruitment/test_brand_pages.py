@@ -52,7 +52,9 @@ def test_the_queue_shows_each_creators_stats_and_how_full_the_campaign_is(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Ava Bloom" in html
-    assert "23.4k" in html and "5.12%" in html and "TikTok" in html
+    assert "23.4k" in html
+    assert "5.12%" in html
+    assert "TikTok" in html
     assert "Morning routines!" in html
     assert '1 <small class="muted">of 3</small>' in html
     assert "USD 150.00" in html  # committed
@@ -64,9 +66,11 @@ def test_the_queue_filters_by_status(tenant_a, client_for, campaign):
     declined = ApplicationFactory(campaign=campaign, status="declined")
     client = client_for(tenant_a.owner)
     html = client.get(_queue_url(campaign)).content.decode()
-    assert pending.public_id in html and declined.public_id not in html
+    assert pending.public_id in html
+    assert declined.public_id not in html
     html = client.get(_queue_url(campaign, status="declined")).content.decode()
-    assert declined.public_id in html and pending.public_id not in html
+    assert declined.public_id in html
+    assert pending.public_id not in html
     html = client.get(_queue_url(campaign, status="bogus", sort="bogus", page="x")).content.decode()
     assert pending.public_id in html  # unknown values fall back to the defaults
 
@@ -121,7 +125,8 @@ def test_an_htmx_decision_swaps_the_row_and_the_fill(tenant_a, client_for, campa
     html = response.content.decode()
     assert f'id="app-{application.public_id}"' in html
     assert "Accepted" in html
-    assert 'id="recruit-fill"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="recruit-fill"' in html
+    assert 'hx-swap-oob="true"' in html
     assert '1 <small class="muted">of 3</small>' in html
     assert Participation.objects.filter(application=application).exists()
 
@@ -174,7 +179,8 @@ def test_bulk_decisions_report_what_worked_and_what_did_not(tenant_a, client_for
     html = response.content.decode()
     assert "3 applications accepted." in html
     assert "2 applications could not be accepted" in html
-    assert "Creator 3: " in html and "Creator 4: " in html
+    assert "Creator 3: " in html
+    assert "Creator 4: " in html
     assert Participation.objects.filter(campaign=campaign).count() == 3
 
 
@@ -268,7 +274,8 @@ def test_brand_notifications_list_and_mark_read(tenant_a, tenant_b, client_for):
     url = reverse("recruitment:org_notifications", kwargs={"org_slug": tenant_a.org.slug})
     client = client_for(tenant_a.owner)
     html = client.get(url).content.decode()
-    assert "New applicant" in html and "Other org" not in html
+    assert "New applicant" in html
+    assert "Other org" not in html
     client.post(url)
     mine.refresh_from_db()
     assert mine.read_at is not None

@@ -196,9 +196,11 @@ def test_no_email_leaves_when_the_decision_fails(
     campaign.save(update_fields=["max_creators"])
     first, second = _apply(campaign, make_creator, n=2)
     services.application_decide(access=access, application=first, decision="accept")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ChorusError):
-            services.application_decide(access=access, application=second, decision="accept")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ChorusError),
+    ):
+        services.application_decide(access=access, application=second, decision="accept")
     assert callbacks == []
     assert mailoutbox == []
 

@@ -28,7 +28,8 @@ def test_the_demo_fills_the_glow_queue_consistently_and_idempotently() -> None:
     glow = Campaign.objects.get(name=GLOW_LAUNCH)
     assert counts["accepted"] == 8
     assert counts["pending"] == 15
-    assert counts["waitlisted"] == 2 and counts["declined"] == 2
+    assert counts["waitlisted"] == 2
+    assert counts["declined"] == 2
 
     participations = Participation.objects.filter(campaign=glow)
     assert participations.count() == 8

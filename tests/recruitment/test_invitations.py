@@ -251,7 +251,8 @@ def test_invited_creators_are_reminded_once_two_days_before_the_deadline(
     assert mailoutbox[0].subject.startswith("2 days left")
     answered.refresh_from_db()
     not_yet.refresh_from_db()
-    assert answered.reminded_at is None and not_yet.reminded_at is None
+    assert answered.reminded_at is None
+    assert not_yet.reminded_at is None
 
 
 def test_pending_invitations_expire_after_the_deadline(tenant_a, make_creator):

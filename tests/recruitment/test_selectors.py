@@ -55,8 +55,8 @@ def test_applications_for_campaign_are_scoped_and_filtered(access, tenant_b, cam
 
 
 def test_a_brand_limited_member_sees_only_their_brands_applications(tenant_a, campaign):
-    from tests.factories.organizations import BrandFactory, MembershipFactory, UserFactory
     from organizations.access import OrgAccess
+    from tests.factories.organizations import BrandFactory, MembershipFactory, UserFactory
 
     other_brand = BrandFactory(organization=tenant_a.org)
     theirs = ApplicationFactory(

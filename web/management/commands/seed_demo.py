@@ -1,15 +1,29 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from campaigns.demo import seed_campaigns_demo
+from creators.demo import seed_creators_demo
+from discovery.demo import seed_discovery_demo
+from recruitment.demo import seed_recruitment_demo
 from web.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load demo data (idempotent): organizations, members in every role, creators."
+    help = (
+        "Load demo data (idempotent): organizations, members in every role, creators with "
+        "verified accounts, campaigns, applications and participations, shortlists."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        logins = seed_demo()
+        # Each app seeds on top of the one before it, in dependency order, all or nothing.
+        with transaction.atomic():
+            logins = seed_demo()
+            seed_creators_demo()
+            seed_campaigns_demo()
+            seed_recruitment_demo()
+            seed_discovery_demo()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
         )
