@@ -1,9 +1,9 @@
 from django.urls import URLPattern, URLResolver
-from rest_framework.routers import SimpleRouter
 
+from core.api.routers import OptionalSlashRouter
 from discovery.api import CreatorSearchViewSet, InviteBatchViewSet, ShortlistViewSet
 
-router = SimpleRouter(trailing_slash="/?")  # type: ignore[arg-type]  # DRF accepts a regex
+router = OptionalSlashRouter()
 router.register("creators", CreatorSearchViewSet, basename="creator-search")
 router.register("shortlists", ShortlistViewSet, basename="shortlist")
 router.register("invite-batches", InviteBatchViewSet, basename="invite-batch")

@@ -130,6 +130,9 @@ class InviteBatch(PublicIdModel):
     failed_count = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While a worker processes the batch it holds this lease (renewed every row), so a second
+    # delivery of the same task does not send alongside it; a crashed worker's lease runs out.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()

@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -50,6 +51,7 @@ from recruitment.services import invitation_send
 logger = logging.getLogger(__name__)
 
 MESSAGE_MAX_CHARS = 1000
+LEASE = timedelta(minutes=2)  # a worker renews it with every row it finishes
 # Progress counters are written after every row: a batch is at most 1,000 rows and each row
 # already costs an invitation transaction, so one more UPDATE keeps the bar honest.
 
@@ -597,6 +599,7 @@ def _record(row: InviteBatchRow, *, invited: bool, reason: str = "") -> None:
                 processed=F("processed") + 1,
                 invited=F("invited") + (1 if invited else 0),
                 failed_count=F("failed_count") + (0 if invited else 1),
+                lease_expires_at=now + LEASE,
                 updated_at=now,
             )
 
@@ -612,7 +615,8 @@ def invite_batch_process(*, batch_id: int) -> InviteBatch | None:
     """Send the batch's pending invitations, one row at a time, updating progress as it goes.
 
     Idempotent and safe to rerun: rows with an outcome are skipped; a row that was being sent
-    when a previous run crashed and now reports "already invited" counts as invited.
+    when a previous run crashed and now reports "already invited" counts as invited. While it
+    runs it holds the batch's lease: a second delivery of the task meanwhile returns at once.
     """
     batch = (
         InviteBatch.objects.select_related("created_by_api_key__organization")
@@ -622,15 +626,31 @@ def invite_batch_process(*, batch_id: int) -> InviteBatch | None:
     if batch is None or batch.is_finished:
         return batch
     now = timezone.now()
-    InviteBatch.objects.filter(pk=batch.pk).update(
-        status=InviteBatch.Status.RUNNING,
-        started_at=Coalesce(F("started_at"), now),
-        updated_at=now,
+    claimed = (
+        InviteBatch.objects.filter(pk=batch.pk)
+        .exclude(status__in=(InviteBatch.Status.DONE, InviteBatch.Status.FAILED))
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+        .update(
+            status=InviteBatch.Status.RUNNING,
+            started_at=Coalesce(F("started_at"), now),
+            lease_expires_at=now + LEASE,
+            updated_at=now,
+        )
     )
+    if not claimed:  # finished meanwhile, or another worker is on it
+        return InviteBatch.objects.get(pk=batch.pk)
+    try:
+        _process_claimed(batch)
+    finally:
+        InviteBatch.objects.filter(pk=batch.pk).update(lease_expires_at=None)
+    return InviteBatch.objects.get(pk=batch.pk)
+
+
+def _process_claimed(batch: InviteBatch) -> None:
     access, why_not = _acting_access(batch)
     if access is None:
         invite_batch_fail(batch_id=batch.pk, error=why_not)
-        return InviteBatch.objects.get(pk=batch.pk)
+        return
 
     campaign = (
         Campaign.objects.select_related("brand", "organization")
@@ -695,4 +715,3 @@ def invite_batch_process(*, batch_id: int) -> InviteBatch | None:
         _record(row, invited=True)
 
     _finish(batch.pk, status=InviteBatch.Status.DONE)
-    return InviteBatch.objects.get(pk=batch.pk)

@@ -142,6 +142,33 @@ def test_rerun_after_a_crash_finishes_the_rest_and_counts_the_row_that_got_throu
     assert CampaignInvitation.objects.filter(campaign=campaign).count() == 3
 
 
+def test_a_second_run_while_the_first_holds_the_lease_sends_nothing(
+    tenant_a: Tenant, campaign: Campaign
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    maya = verified_tiktok("Maya", "maya.makes")
+    batch = invite_batch_create_for_creators(
+        access=tenant_a.access(), campaign=campaign, creators=[maya]
+    )
+    InviteBatch.objects.filter(pk=batch.pk).update(
+        status="running", lease_expires_at=timezone.now() + timedelta(minutes=1)
+    )
+    assert invite_batch_process(batch_id=batch.pk) is not None
+    assert not CampaignInvitation.objects.exists()
+    assert InviteBatchRow.objects.get(batch=batch).outcome == ""
+
+    # The lease of a worker that died runs out; the next delivery finishes the batch.
+    InviteBatch.objects.filter(pk=batch.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    done = invite_batch_process(batch_id=batch.pk)
+    assert done is not None
+    assert (done.status, done.invited, done.lease_expires_at) == ("done", 1, None)
+
+
 def test_progress_counters_move_with_every_row(
     tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
