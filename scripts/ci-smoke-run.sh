@@ -24,4 +24,12 @@ fi
 curl -fsS "http://127.0.0.1:$port/healthz"; echo
 curl -fsS -o /dev/null -w "login page: %{http_code}\n" "http://127.0.0.1:$port/accounts/login/"
 grep -q "owner@demo.chorus.test" "$log" || { echo "demo logins were not printed"; cat "$log"; exit 1; }
+# run.sh stops everything when one process dies: give worker and beat time to load their
+# schedules and tasks, then make sure all of them are still up.
+sleep 10
+if ! kill -0 "$pid" 2>/dev/null || grep -qE "CRITICAL|Traceback" "$log"; then
+  echo "a process of the platform died after start-up; its output:"; cat "$log"; exit 1
+fi
+grep -q "celery@.* ready" "$log" || { echo "the Celery worker did not start"; cat "$log"; exit 1; }
+grep -q "beat: Starting" "$log" || { echo "Celery beat did not start"; cat "$log"; exit 1; }
 echo "embedded default OK"

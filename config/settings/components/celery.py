@@ -27,3 +27,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# django-celery-beat 2.1 (the newest release that installs beside Django 6.1) calls pytz's
+# localize() on celery's zoneinfo "now" and crashes; the naive-UTC path is correct with
+# CELERY_TIMEZONE = "UTC".
+DJANGO_CELERY_BEAT_TZ_AWARE = False
