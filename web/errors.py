@@ -36,12 +36,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    message = "Something went wrong on our side. We have been told; please try again."
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"code": "server_error", "message": "Something went wrong on our side.", "fields": {}},
-            status=500,
-        )
-    return HttpResponse(
-        "<h1>Something went wrong on our side</h1><p>We have been told. Please try again.</p>",
-        status=500,
-    )
+        return JsonResponse({"code": "server_error", "message": message, "fields": {}}, status=500)
+    try:
+        return render(request, "errors/error.html", {"status": 500, "message": message}, status=500)
+    except Exception:  # the page itself may be what is broken: fall back to plain HTML
+        return HttpResponse(f"<h1>Something went wrong</h1><p>{message}</p>", status=500)

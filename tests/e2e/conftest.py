@@ -5,7 +5,8 @@ Fixtures
   browser download is not used). It is package-scoped rather than session-scoped so that it (and
   the relaxed async-safety check, below) ends with the last journey, before other tests run.
 - ``guard``: watches every page a test opens and FAILS THE TEST on a browser console error, an
-  uncaught page error, a failed request, or an answer >= 400 from our own server, unless the test
+  uncaught page error, a failed request (not counting loads the browser itself cancels when the
+  page navigates on), or an answer >= 400 from our own server, unless the test
   declared it first: ``with guard.expect_status(400, "/accounts/signup/brand/"): ...`` (the
   block also fails if the declared answer never comes).
 - ``new_page(phone=False)``: a fresh browser context (its own cookies: another person) and page.
@@ -135,6 +136,11 @@ class BrowserGuard:
         self.problems.append(f"console error: {message.text} ({message.location.get('url', '')})")
 
     def _on_request_failed(self, request: Request) -> None:
+        # net::ERR_ABORTED is the browser cancelling a load it no longer needs, typically the
+        # favicon or an image still loading when the test navigates on. A resource that is really
+        # broken answers 4xx/5xx (judged in _on_response) or fails with another net:: error.
+        if request.failure == "net::ERR_ABORTED":
+            return
         self.problems.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
     def _wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
