@@ -13,4 +13,5 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
-exec .venv/bin/python -m pytest "$@"
+# Two workers by default (the machine has two cores); PYTEST_WORKERS=0 runs in one process.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
