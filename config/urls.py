@@ -10,12 +10,13 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("creators.api_urls")),
     path("", include("recruitment.api_urls")),
     path("", include("discovery.api_urls")),
+    path("creator/", include("recruitment.creator_api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
 ]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("web.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("organizations.urls")),

@@ -15,6 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ORG_SLUG = "org_slug"
 DRF_LOOKUP = "public_id"
+# Creator-facing routes: the creator portal (browser) and the creator API. Their objects belong
+# to a creator (a global user), not to a tenant, so their attacker is another creator.
+CREATOR_PORTAL_PREFIX = "creator/"
+CREATOR_API_PREFIX = "api/v1/creator/"
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,16 @@ class Route:
 
     @property
     def is_creator_portal(self) -> bool:
-        return self.pattern.startswith("creator/")
+        return self.pattern.startswith(CREATOR_PORTAL_PREFIX)
+
+    @property
+    def is_creator_api(self) -> bool:
+        """The creator-facing API (``/api/v1/creator/…``): session-authenticated creators only."""
+        return self.pattern.startswith(CREATOR_API_PREFIX)
+
+    @property
+    def is_creator_facing(self) -> bool:
+        return self.is_creator_portal or self.is_creator_api
 
     @property
     def object_kwargs(self) -> tuple[str, ...]:

@@ -2,13 +2,20 @@
 
 It walks every URL pattern of the site (``tests/cross_tenant/routes.py``). For each pattern with a
 kwarg that names an object, the attackers — the owner of organization A (a member of A only), an
-admin API key of A, and for creator-portal routes another creator — try the victim's object
+admin API key of A, and for creator-facing routes another creator (below) — try the victim's object
 (organization B and its creator, built by the builders of ``tests/cross_tenant/objects_<app>.py``)
 with GET, POST, PUT, PATCH and DELETE, with an empty body and one with typical fields. ``org_slug``
 is tried both ways: B's slug with B's ids, and A's own slug with B's ids. Every answer must be
 404 (405 for a method the route does not take), and no row of any of our models may change.
-DRF router routes take ``public_id`` from the builder ``api:<basename>``; creator-portal routes
+DRF router routes take ``public_id`` from the builder ``api:<basename>``; creator-facing routes
 prefer a builder named ``creator:<kwarg>`` when one is registered (see CREATOR_PREFIX).
+
+Creator-facing routes — the creator portal (``/creator/…``) and the creator API
+(``/api/v1/creator/…``) — hold a creator's rows, not a tenant's: their attacker is ANOTHER
+CREATOR, signed in with a browser session, who must get 404 for the victim creator's objects.
+On the creator API, organization members and organization API keys are also tried: they are
+refused outright, before any lookup, with 403 ``not_a_creator`` / ``creator_only`` (a refusal
+that does not depend on the object, so it reveals nothing) — and nothing may change either.
 
 A pattern whose kwarg has no builder fails ``test_every_object_route_has_builders`` with the
 exact registration to add. Patterns without kwargs name no object (lists, /healthz, /accounts/…,
@@ -16,20 +23,24 @@ the API schema and docs) and are skipped by rule; a pattern whose only kwarg is 
 names the organization itself and is tried with B's slug. The few exemptions are in ``EXEMPT``.
 
 List pages and list endpoints (patterns without object kwargs) are requested by A and must not
-contain B's ids or names. The tenant-scoping base is checked on every registered viewset.
+contain B's ids or names; creator-facing ones are requested by the attacking creator and must not
+contain the victim creator's rows (``creator_markers``). The tenant-scoping base and the
+creator-scoping base are checked on every registered viewset.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.test import Client
 from rest_framework.test import APIRequestFactory
 
+from creators.api_base import CreatorScopedViewSet
 from organizations.api_base import OrgScopedViewSet
 from organizations.models import Organization
 from tests.cross_tenant import snapshot
@@ -88,12 +99,41 @@ OBJECT_ROUTES = [r for r in ROUTES if r.kwargs and not exemption(r)]
 NO_OBJECT_ROUTES = [r for r in ROUTES if not r.object_kwargs and not exemption(r)]
 
 
+# Who attacks which route, by rule (not by list), so a new route is covered the day it appears:
+# - a creator-facing route (portal or creator API): another creator, whose 404 is the check;
+# - on the creator API, also a tenant member's session and a tenant API key, which are not
+#   creators at all and must be turned away with the refusal code below, whatever the object;
+# - any other API route: a member of the other tenant (session) and its API key;
+# - any other browser route: a member of the other tenant.
+CREATOR_API_REFUSALS: dict[str, str] = {"member": "not_a_creator", "api_key": "creator_only"}
+
+
 def attackers_for(route: Route) -> tuple[str, ...]:
     if route.is_creator_portal:
         return ("creator",)
+    if route.is_creator_api:
+        return ("creator", *CREATOR_API_REFUSALS)
     if route.is_api:
         return ("member", "api_key")
     return ("member",)
+
+
+def _error_code(response: HttpResponse) -> str:
+    try:
+        return str(json.loads(response.content).get("code", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def acceptable(route: Route, attacker: str, response: HttpResponse) -> bool:
+    """404 (or 405 for a method the route does not take); on the creator API, a non-creator's
+    403 with the refusal code that every request of theirs gets, object or no object."""
+    if response.status_code in ACCEPTABLE:
+        return True
+    expected = CREATOR_API_REFUSALS.get(attacker) if route.is_creator_api else None
+    return (
+        expected is not None and response.status_code == 403 and _error_code(response) == expected
+    )
 
 
 @dataclass(frozen=True)
@@ -131,7 +171,7 @@ def object_values(route: Route, world: World) -> dict[str, str]:
     for kwarg in route.object_kwargs:
         name = route.builder_name(kwarg)
         portal_name = f"{CREATOR_PREFIX}{name}"
-        if route.is_creator_portal and (
+        if route.is_creator_facing and (
             portal_name in world.values or portal_name in world.builder_errors
         ):
             name = portal_name
@@ -181,6 +221,11 @@ def send(
 
 
 def _explain(status: int, response: HttpResponse) -> str:
+    if status == 403 and _error_code(response) in CREATOR_API_REFUSALS.values():
+        return (
+            f"refused with {_error_code(response)!r}, but that is the refusal of a different "
+            "kind of caller: a creator must get 404, a member 'not_a_creator', a key 'creator_only'"
+        )
     if status == 403:
         return "403 tells the attacker the object exists: answer 404 (look the object up in the tenant first)"
     if status in (301, 302, 303, 307, 308):
@@ -249,7 +294,7 @@ def test_other_tenant_gets_404_and_nothing_changes(case: Case, world: World, db:
                     failures.append(f"{attempt}: raised {type(exc).__name__}: {exc}")
                     transaction.set_rollback(True)
                     continue
-                if response.status_code not in ACCEPTABLE:
+                if not acceptable(case.route, case.attacker, response):
                     failures.append(
                         f"{attempt}: answered {response.status_code} — {_explain(response.status_code, response)}"
                     )
@@ -265,14 +310,25 @@ def test_other_tenant_gets_404_and_nothing_changes(case: Case, world: World, db:
     assert not failures, "\n".join(failures)
 
 
+def _lists_something(route: Route) -> bool:
+    return not (route.drf_actions and "get" not in route.drf_actions)  # a DRF POST-only action
+
+
 LIST_CASES = [
     (r, a)
     for r in NO_OBJECT_ROUTES
-    if not r.is_creator_portal  # the marketplace shows organizations' open campaigns to every creator
-    and not (
-        r.drf_actions and "get" not in r.drf_actions
-    )  # a DRF action that takes no GET lists nothing
+    # Creator-facing lists are checked per creator below: the marketplace shows organizations'
+    # open campaigns to every creator by design.
+    if not r.is_creator_facing and _lists_something(r)
     for a in (("member", "api_key") if r.is_api else ("member",))
+]
+CREATOR_LIST_ROUTES = [r for r in NO_OBJECT_ROUTES if r.is_creator_facing and _lists_something(r)]
+CREATOR_API_REFUSAL_CASES = [
+    Case(r, m, a)
+    for r in NO_OBJECT_ROUTES
+    if r.is_creator_api
+    for a in CREATOR_API_REFUSALS
+    for m in METHODS
 ]
 
 
@@ -295,6 +351,115 @@ def test_lists_do_not_show_other_tenants_rows(
         f"GET {url} as {attacker} of organization A shows organization B's data: "
         + ", ".join(leaks)
     )
+
+
+def creator_markers(world: World) -> dict[str, str]:
+    """Strings only the victim creator's own pages may show: marker -> where it comes from.
+
+    The public id of every row that points at the victim creator (a foreign key to their user or
+    to their creator profile: applications, invitations, participations, accounts, notices, …),
+    the campaigns of those rows that the marketplace does not list to everyone (an invite-only
+    campaign), and the victim creator's profile id, e-mail, name and display name.
+    """
+    from campaigns.models import Campaign
+    from campaigns.rules import campaign_is_listed
+    from creators.models import CreatorProfile
+    from users.models import User
+
+    user = world.victim.creator
+    profile = CreatorProfile.objects.filter(user=user).first()
+    markers = {user.email: "the victim creator's e-mail"}
+    if user.full_name:
+        markers[user.full_name] = "the victim creator's name"
+    if profile is not None:
+        markers[profile.public_id] = "the victim creator's profile id"
+        markers[profile.display_name] = "the victim creator's display name"
+    owners: dict[type, Any] = {User: user, CreatorProfile: profile}
+    for model in snapshot.snapshot_models():
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        links = [
+            f.name
+            for f in fields.values()
+            if isinstance(f, models.ForeignKey) and owners.get(f.related_model) is not None
+        ]
+        if not links or "public_id" not in fields:
+            continue
+        query = models.Q()
+        for name in links:
+            query |= models.Q(**{name: owners[fields[name].related_model]})
+        for row in model._base_manager.filter(query):
+            markers[row.public_id] = f"the id of a {model._meta.label} of the victim creator"
+            campaign = getattr(row, "campaign", None)
+            if isinstance(campaign, Campaign) and not campaign_is_listed(campaign):
+                markers[campaign.public_id] = (
+                    f"the id of a campaign the victim creator reaches through a "
+                    f"{model._meta.label} and the marketplace does not list"
+                )
+    return markers
+
+
+@pytest.fixture(scope="module")
+def victim_creator_markers(world: World, django_db_blocker: Any) -> dict[str, str]:
+    with django_db_blocker.unblock():
+        return creator_markers(world)
+
+
+@pytest.mark.parametrize("route", CREATOR_LIST_ROUTES, ids=lambda r: r.label)
+def test_creator_lists_do_not_show_another_creators_rows(
+    route: Route, world: World, victim_creator_markers: dict[str, str], db: None
+) -> None:
+    url = route.url({})
+    response = world.clients["creator"].get(url)
+    assert response.status_code < 400 or response.status_code == 405, (
+        f"GET {url} as another creator answered {response.status_code}: "
+        "their own page must work for this check to mean anything"
+    )
+    body = response.content.decode(errors="replace")
+    leaks = [f"{m!r} ({what})" for m, what in victim_creator_markers.items() if m in body]
+    assert not leaks, f"GET {url} as another creator shows the victim creator's data: " + ", ".join(
+        leaks
+    )
+
+
+def test_victim_creator_has_objects_to_leak(victim_creator_markers: dict[str, str]) -> None:
+    """The creator list check means something: the victim creator has rows of every kind."""
+    markers = victim_creator_markers.values()
+    for label in (
+        "recruitment.Application",
+        "recruitment.CampaignInvitation",
+        "recruitment.Participation",
+        "creators.SocialAccount",
+    ):
+        assert any(f"a {label} of the victim creator" in m for m in markers), label
+    assert any("the marketplace does not list" in m for m in markers)
+
+
+@pytest.mark.parametrize("case", CREATOR_API_REFUSAL_CASES, ids=str)
+def test_creator_api_turns_organizations_away_and_nothing_changes(
+    case: Case, world: World, db: None
+) -> None:
+    """List and create routes of the creator API, tried by a tenant member and a tenant API key:
+    refused outright (or 405), and no row changes — not even with a plausible body."""
+    client = world.clients[case.attacker]
+    url = case.route.url({})
+    failures: list[str] = []
+    for body_label, body in bodies_for(case.method):
+        attempt = f"{case.method} {url} [{body_label}] as {case.attacker}"
+        with savepoint():
+            counters = snapshot.write_counters()
+            response = send(client, case.method, url, body, as_json=True)
+            if not acceptable(case.route, case.attacker, response):
+                failures.append(
+                    f"{attempt}: answered {response.status_code} {response.content[:200]!r}; "
+                    f"expected 403 {CREATOR_API_REFUSALS[case.attacker]!r} (or 405)"
+                )
+            changes = snapshot.changes_since(world.baseline, counters)
+            if changes:
+                failures.append(
+                    f"{attempt}: changed the database:\n      " + "\n      ".join(changes)
+                )
+            transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)
 
 
 def test_victim_has_objects_to_leak(world: World, db: None) -> None:
@@ -347,4 +512,68 @@ def test_api_key_never_sees_other_tenants_rows_through_viewset_queryset(
     )
     assert not queryset.exclude(organization=org_a).exists(), (
         f"{viewset.__qualname__}'s queryset for A's API key holds other organizations' rows"
+    )
+
+
+def _creator_viewsets() -> list[type[CreatorScopedViewSet]]:
+    found: dict[str, type[CreatorScopedViewSet]] = {}
+    for route in ROUTES:
+        cls = getattr(route.callback, "cls", None)
+        if isinstance(cls, type) and issubclass(cls, CreatorScopedViewSet):
+            found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return [found[k] for k in sorted(found)]
+
+
+def test_every_creator_api_route_uses_the_creator_base() -> None:
+    """A viewset under /api/v1/creator/ that is not creator-scoped would skip the refusals."""
+    for route in ROUTES:
+        cls = getattr(route.callback, "cls", None)
+        if route.is_creator_api and cls is not None:
+            assert issubclass(cls, CreatorScopedViewSet), (
+                f"{route.label} is served by {cls.__qualname__}, which is not a "
+                "creators.api_base.CreatorScopedViewSet"
+            )
+    assert _creator_viewsets(), "no creator API viewset found: the checks below would prove nothing"
+
+
+@pytest.mark.parametrize("viewset", _creator_viewsets(), ids=lambda c: c.__qualname__)
+def test_another_creator_never_sees_the_victims_rows_through_viewset_queryset(
+    viewset: type[CreatorScopedViewSet], world: World, db: None
+) -> None:
+    """Every creator viewset's queryset, for the attacking creator, holds none of the victim
+    creator's rows (and, for campaigns, only what the marketplace lists to everyone)."""
+    from campaigns.models import Campaign
+    from campaigns.rules import campaign_is_listed
+    from creators.models import CreatorProfile
+
+    attacker = CreatorProfile.objects.get(user=world.attacker_creator)
+    victim = CreatorProfile.objects.get(user=world.victim.creator)
+    request = APIRequestFactory().get("/")
+    request.user = world.attacker_creator
+    view = viewset()
+    view.action_map = {"get": "list"}
+    view.args, view.kwargs, view.format_kwarg = (), {}, None
+    view.request = view.initialize_request(request)
+    view.creator = attacker
+    queryset = view.get_queryset()
+    model = queryset.model
+    if model is CreatorProfile:
+        assert list(queryset.values_list("pk", flat=True)) == [attacker.pk]
+        return
+    if model is Campaign:
+        # The marketplace is shared by design; nothing unlisted (invite-only, draft) may be in it.
+        unlisted = [c.public_id for c in queryset if not campaign_is_listed(c)]
+        assert not unlisted, f"{viewset.__qualname__} lists campaigns the marketplace hides"
+        return
+    fields = {f.name for f in model._meta.concrete_fields}
+    assert "creator" in fields, (
+        f"{viewset.__qualname__} serves {model._meta.label}, which has no creator column: "
+        "teach this test how that table is scoped"
+    )
+    assert model._base_manager.filter(creator=victim).exists(), (
+        f"the victim creator has no {model._meta.label} rows, so this check proves nothing: "
+        "register a builder that makes one (tests/cross_tenant/objects_<app>.py)"
+    )
+    assert not queryset.exclude(creator=attacker).exists(), (
+        f"{viewset.__qualname__}'s queryset for one creator holds another creator's rows"
     )
