@@ -27,7 +27,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Chorus API",
     "DESCRIPTION": (
         "Run micro-creator campaigns programmatically. Authenticate with an organization API key: "
-        "`Authorization: Bearer chorus_…`. Errors are `{code, message, fields}`."
+        "`Authorization: Bearer chorus_…`. The creator endpoints under `/api/v1/creator/` use "
+        "the creator's portal session instead. Errors are `{code, message, fields}`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
