@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("creators.urls")),
     path("", include("recruitment.urls")),
     path("", include("discovery.urls")),
+    path("", include("analytics.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("admin/", admin.site.urls),
 ]

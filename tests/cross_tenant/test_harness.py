@@ -56,6 +56,10 @@ EXEMPT: dict[str, str] = {
         "allauth's account routes (e-mail confirmation key, password-reset uidb36/key): each key is a "
         "bearer secret for one user, checked by allauth; tests/organizations/test_accounts.py covers them."
     ),
+    "analytics:tracking_redirect": (
+        "a creator's public tracking link: anyone who has it may follow it, by design; it changes "
+        "nothing but appending a click; tests/analytics/test_tracking_links.py covers it."
+    ),
     "organizations:invitation_accept": (
         "its token is a bearer secret whose possession is the authorization; "
         "tests/organizations/test_invitations.py covers forged, expired, used, revoked and wrong-user tokens."
