@@ -1,7 +1,8 @@
 """Verification by OAuth: connecting a TikTok, Instagram or Google account through allauth.
 
-When allauth social apps are configured (``SOCIALACCOUNT_PROVIDERS`` in settings or SocialApp
-rows in the admin) and the provider apps are installed
+When allauth social apps are configured (``SOCIALACCOUNT_PROVIDERS`` in settings, filled from
+the environment: TIKTOK_CLIENT_KEY/SECRET, INSTAGRAM_APP_ID/SECRET, GOOGLE_CLIENT_ID/SECRET) and
+the provider apps are installed
 (``allauth.socialaccount.providers.tiktok`` / ``.instagram`` / ``.google``), the accounts page
 shows "Connect with …" buttons. Connecting fires allauth's ``social_account_added`` (or
 ``..._updated``) signal; ``on_social_account_connected`` (wired in ``CreatorsConfig.ready``)
@@ -20,6 +21,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest
@@ -47,18 +49,20 @@ class OAuthOption:
 
 
 def oauth_connect_options(request: HttpRequest) -> list[OAuthOption]:
-    """The "Connect with …" buttons to show: only providers that are installed and configured."""
-    from allauth.socialaccount.adapter import get_adapter
+    """The "Connect with …" buttons to show: only providers that are installed and configured.
+
+    Apps are read from settings (``SOCIALACCOUNT_PROVIDERS[...]["APPS"]``, filled from the
+    environment) rather than allauth's SocialApp table, so the page costs no query for them.
+    """
     from allauth.socialaccount.providers import registry
 
     options: list[OAuthOption] = []
-    adapter = get_adapter(request)
     for provider, platform in OAUTH_PROVIDERS.items():
         if registry.get_class(provider) is None:
             continue
+        if not settings.SOCIALACCOUNT_PROVIDERS.get(provider, {}).get("APPS"):
+            continue
         try:
-            if not adapter.list_apps(request, provider=provider):
-                continue
             base = reverse(f"{provider}_login")
         except NoReverseMatch:
             continue

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.tiktok",
+    "allauth.socialaccount.providers.instagram",
+    "allauth.socialaccount.providers.google",
     # ours, in dependency order (see pyproject's import-linter contract)
     "core",
     "platforms",

@@ -27,4 +27,34 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Chorus"
 
-SOCIALACCOUNT_PROVIDERS: dict = {}
+# Creators verify their social accounts by OAuth when app keys are configured (creators/oauth.py);
+# without keys the providers stay dormant and the bio-code path is used.
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = True  # later: metric pulls with the creator's own token
+
+
+def _provider(client_var: str, secret_var: str, **extra: object) -> dict[str, object] | None:
+    client_id, secret = env.str(client_var, default=""), env.str(secret_var, default="")
+    if not (client_id and secret):
+        return None
+    return {"APPS": [{"client_id": client_id, "secret": secret, "key": ""}], **extra}
+
+
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {
+    name: config
+    for name, config in {
+        "tiktok": _provider(
+            "TIKTOK_CLIENT_KEY",
+            "TIKTOK_CLIENT_SECRET",
+            SCOPE=["user.info.basic", "user.info.profile", "user.info.stats", "video.list"],
+        ),
+        "instagram": _provider("INSTAGRAM_APP_ID", "INSTAGRAM_APP_SECRET"),
+        "google": _provider(
+            "GOOGLE_CLIENT_ID",
+            "GOOGLE_CLIENT_SECRET",
+            SCOPE=["profile", "email", "https://www.googleapis.com/auth/youtube.readonly"],
+        ),
+    }.items()
+    if config is not None
+}
