@@ -338,6 +338,10 @@ class DeliverableForm(forms.Form):
     def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency if currency in CURRENCY_EXPONENT else "USD"
+        # The row is a table line with no <label>s: name each control for screen readers.
+        for name in ("platform", "format", "quantity", "fee", "notes"):
+            field = self.fields[name]
+            field.widget.attrs.setdefault("aria-label", str(field.label or name.capitalize()))
 
     def clean_fee(self) -> int:
         """Major units → integer minor units of the campaign's currency (exact)."""

@@ -249,17 +249,22 @@ def invite(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpRes
     platforms = campaign.platforms
     initial_platform = platforms[0] if len(platforms) == 1 else None
     method = request.POST.get("method", "") if request.method == "POST" else ""
+    # Three forms on one page: each its own element ids (they share field names).
     shortlist_form = InviteShortlistForm(
-        request.POST if method == "shortlist" else None, shortlists=shortlist_choices
+        request.POST if method == "shortlist" else None,
+        shortlists=shortlist_choices,
+        auto_id="id_shortlist_%s",
     )
     handles_form = InviteHandlesForm(
         request.POST if method == "handles" else None,
         initial={"platform": initial_platform},
+        auto_id="id_handles_%s",
     )
     csv_form = InviteCsvForm(
         request.POST if method == "csv" else None,
         request.FILES if method == "csv" else None,
         initial={"platform": initial_platform or ""},
+        auto_id="id_csv_%s",
     )
     forms_by_method = {"shortlist": shortlist_form, "handles": handles_form, "csv": csv_form}
     active = method if method in forms_by_method else "shortlist"

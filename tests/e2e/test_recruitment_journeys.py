@@ -1,12 +1,7 @@
-"""Browser journey for recruitment (issue 3): a creator on a 390-px phone finds an open campaign in
-the marketplace and applies; the brand accepts in the applications queue (htmx); the creator sees
-the participation with its tracking link and promo code.
-
-It uses the fixtures of tests/e2e/conftest.py (``new_page``, ``guard``, ``screenshot``), so it
-belongs in tests/e2e/ (suggested name: tests/e2e/test_recruitment_journeys.py). Until it is moved
-there, run it with that conftest loaded as a plugin:
-
-    .venv/bin/python -m pytest -p tests.e2e.conftest tests/recruitment/journey_e2e.py
+"""Recruitment from both sides, beyond the open-campaign journey of test_campaign_journeys.py: an
+invited creator accepts the invitation on a 390-px phone and gets a tracking link and promo code
+at once; the brand accepts applications in bulk from the applications queue, and the campaign's
+maximum number of creators holds (the one over the limit stays pending, with the reason shown).
 """
 
 import re
@@ -16,11 +11,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from recruitment.models import Application, Participation
+from campaigns.models import Campaign
+from creators.models import CreatorProfile, SocialAccount
+from recruitment.models import Application, CampaignInvitation, Participation
 from tests.conftest import Tenant
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
 from tests.factories.organizations import PASSWORD, UserFactory
+from tests.factories.recruitment import ApplicationFactory, CampaignInvitationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,75 +27,132 @@ def _log_in(page: Page, email: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    page.get_by_role("button", name="Log in").click()
 
 
-def test_creator_applies_on_a_phone_brand_accepts_creator_gets_link_and_code(
+def _fits_the_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "horizontal scrolling"
+
+
+def _creator(name: str, **account: Any) -> tuple[CreatorProfile, SocialAccount]:
+    creator = CreatorProfileFactory(
+        user=UserFactory(email=f"{name.lower()}@creators.example"), display_name=name
+    )
+    return creator, SocialAccountFactory(
+        creator=creator, handle=f"{name.lower()}.trails", **account
+    )
+
+
+def test_invited_creator_joins_on_a_phone_and_bulk_accepting_stops_at_the_maximum(
     new_page: Callable[..., Page],
-    screenshot: Callable[..., Any],
     tenant_a: Tenant,
     live_server: Any,
     settings: Any,
+    screenshot: Callable[..., Any],
 ) -> None:
     settings.SITE_URL = live_server.url
+    # Recruiting, one TikTok video at USD 150, room for two creators.
     campaign = CampaignFactory(
-        organization=tenant_a.org,
-        brand=tenant_a.brand,
-        name="Glow Serum Launch",
-        brief="Show your **morning routine** with the serum.",
-        max_creators=5,
+        organization=tenant_a.org, brand=tenant_a.brand, name="Trail Mix Drop", max_creators=2
     )
-    creator = CreatorProfileFactory(
-        user=UserFactory(email="ava@creators.example"), display_name="ava.bloom"
+    ivy, _ = _creator("Ivy")
+    invitation = CampaignInvitationFactory(
+        campaign=campaign, creator=ivy, message="We love your trail videos: join us?"
     )
-    SocialAccountFactory(creator=creator, handle="ava.bloom", follower_count=23_400)
+    ben, ben_account = _creator("Ben", follower_count=31_000)
+    ben_application = ApplicationFactory(
+        campaign=campaign, creator=ben, social_account=ben_account, pitch="Ben's pitch."
+    )
+    cal, cal_account = _creator("Cal", follower_count=8_500)
+    cal_application = ApplicationFactory(
+        campaign=campaign, creator=cal, social_account=cal_account, pitch="Cal's pitch."
+    )
 
-    # The creator, on a phone, finds the campaign in the marketplace.
+    # --- Ivy, on her phone, finds the invitation in "My work" and accepts it. ---
     phone = new_page(phone=True)
-    _log_in(phone, "ava@creators.example")
-    phone.goto("/creator/campaigns/")
-    card = phone.locator("a.rc-card", has_text="Glow Serum Launch")
-    expect(card).to_contain_text("You qualify")
+    _log_in(phone, "ivy@creators.example")
+    phone.get_by_role("navigation", name="Creator").get_by_role("link", name="My work").click()
+    card = phone.locator(f"#cin-{invitation.public_id}")
+    expect(card).to_contain_text("Acme Shoes")
+    expect(card).to_contain_text("Trail Mix Drop")
     expect(card).to_contain_text("USD 150.00")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(phone, "marketplace", full_page=False)
-    card.click()
+    expect(card.locator("blockquote")).to_have_text("We love your trail videos: join us?")
+    _fits_the_phone(phone)
+    screenshot(phone, "invitation", full_page=False)
+    card.get_by_role("button", name="Accept").click()
 
-    # The campaign page: brief, pay, pay-by promise; apply with a pitch.
-    expect(phone.get_by_role("heading", name="Glow Serum Launch")).to_be_visible()
-    expect(phone.locator(".rc-brief strong")).to_have_text("morning routine")
-    expect(phone.get_by_text("of approval")).to_be_visible()
-    phone.get_by_label("Your pitch").fill("I film my skincare routine every morning in daylight.")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(phone, "campaign")
-    phone.get_by_role("button", name="Send application").click()
-    expect(phone).to_have_url(re.compile(r"/creator/work/$"))
-    expect(phone.locator(".flash-success")).to_contain_text("Application sent")
-    expect(phone.locator(".rc-list")).to_contain_text("Pending")
-    application = Application.objects.get(creator=creator)
-
-    # The brand accepts it in the queue, without a page load (htmx swaps the row and the fill).
-    desk = new_page()
-    _log_in(desk, tenant_a.owner.email)
-    desk.goto(f"/o/{tenant_a.org.slug}/campaigns/{campaign.public_id}/applications/")
-    row = desk.locator(f"#app-{application.public_id}")
-    expect(row).to_contain_text("ava.bloom")
-    expect(row).to_contain_text("23.4k")
-    expect(desk.locator("#fill-creators")).to_contain_text("0")
-    row.get_by_role("button", name="Accept").click()
-    expect(desk.locator(f"#app-{application.public_id}")).to_contain_text("Accepted")
-    expect(desk.locator("#fill-creators")).to_contain_text("1")
-    expect(desk.locator("#fill-committed")).to_have_text("USD 150.00")
-    screenshot(desk, "queue")
-
-    # The creator sees the participation, with the tracking link and the promo code.
-    participation = Participation.objects.get(application=application)
-    phone.goto("/creator/work/")
+    expect(phone.locator(".flash-success")).to_have_text(
+        "You're in: Trail Mix Drop. Your link and code are below."
+    )
+    expect(phone.locator(f"#cin-{invitation.public_id}")).to_have_count(0)
+    participation = Participation.objects.get(campaign=campaign, creator=ivy)
+    invitation.refresh_from_db()
+    assert invitation.status == CampaignInvitation.Status.ACCEPTED
+    assert participation.invitation_id == invitation.pk
     card = phone.locator(f"#par-{participation.public_id}")
-    expect(card.locator(".rc-promo")).to_have_text(participation.promo_code)
-    expect(card.locator("input.rc-link")).to_have_value(
+    expect(card.get_by_label("Your promo code")).to_have_text(participation.promo_code)
+    expect(card.get_by_label("Your tracking link")).to_have_value(
         f"{live_server.url}/r/{participation.tracking_code}"
     )
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(phone, "my-work")
+    _fits_the_phone(phone)
+    screenshot(phone, "joined", full_page=False)
+
+    # --- The brand accepts both applications at once: one place is left, so one gets it. ---
+    desk = new_page()
+    _log_in(desk, tenant_a.owner.email)
+    desk.get_by_role("navigation", name="Workspace sections").get_by_role(
+        "link", name="Applications"
+    ).click()
+    queue = desk.locator("table.rc-queue tbody")
+    expect(queue.locator("tr")).to_have_count(2)
+    # Oldest first: Ben applied before Cal, so Ben is first in line for the last place.
+    desk.get_by_label("Sort by").select_option("oldest")
+    expect(desk).to_have_url(re.compile(r"sort=oldest"))
+    expect(queue.locator("tr").nth(0)).to_contain_text("Ben")
+    expect(queue.locator("tr").nth(0)).to_contain_text("31k")
+    expect(queue.locator("tr").nth(1)).to_contain_text("Cal")
+    accept_selected = desk.get_by_role("button", name="Accept selected")
+    expect(accept_selected).to_be_disabled()
+    desk.get_by_label("Select all on this page").check()
+    expect(desk.locator("#selected-count")).to_have_text("2 selected")
+    # The whole queue, the Decide column included, fits a 1280-px screen without scrolling.
+    assert desk.locator(".rc-table-wrap").evaluate("w => w.scrollWidth <= w.clientWidth")
+    screenshot(desk, "queue")
+    accept_selected.click()
+
+    expect(desk.locator(".flash-success")).to_have_text("1 application accepted.")
+    expect(desk.locator(".flash-error")).to_have_text(
+        "1 application could not be accepted: Cal: Trail Mix Drop already has its maximum of 2 "
+        "creators. Raise the maximum or cancel a participation first."
+    )
+    # Cal is still waiting in the pending tab; Ben is not.
+    expect(desk.locator(f"#app-{cal_application.public_id}")).to_contain_text("Pending")
+    expect(desk.locator(f"#app-{ben_application.public_id}")).to_have_count(0)
+    screenshot(desk, "bulk-result")
+    ben_application.refresh_from_db()
+    cal_application.refresh_from_db()
+    assert ben_application.status == Application.Status.ACCEPTED
+    assert cal_application.status == Application.Status.PENDING
+    assert set(
+        Participation.objects.filter(campaign=campaign).values_list("creator_id", flat=True)
+    ) == {ivy.pk, ben.pk}
+    campaign.refresh_from_db()
+    assert campaign.committed_cents == 2 * 15_000
+
+    # The campaign's Creators tab: both, with how they came in; the campaign is full.
+    desk.locator(f"#app-{cal_application.public_id}").get_by_role(
+        "link", name="Trail Mix Drop"
+    ).click()
+    desk.get_by_role("navigation", name="Campaign sections").get_by_role(
+        "link", name="Creators", exact=True
+    ).click()
+    participants = desk.locator("table.rc-participants tbody tr")
+    expect(participants).to_have_count(2)
+    expect(participants.filter(has_text="Ivy")).to_contain_text("via invitation")
+    expect(participants.filter(has_text="Ben")).to_contain_text("via application")
+    expect(participants.filter(has_text="Ivy")).to_contain_text(participation.promo_code)
+    expect(desk.locator("#fill-creators")).to_contain_text("2 of 2")
+    expect(desk.locator("#recruit-fill")).to_contain_text("full")
+    expect(desk.locator("#fill-committed")).to_have_text("USD 300.00")
+    screenshot(desk, "participants")
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.RECRUITING

@@ -1,0 +1,130 @@
+"""A creator, on a phone, adds a TikTok account by pasting its profile link and verifies it with
+the one-time code in its bio. The account data comes from the real TikTok client talking over
+HTTP to the platform simulator (platforms/simulator), whose control API plays the creator
+editing their bio on TikTok.
+
+The live server runs in this process, so pointing ``settings.PLATFORM_BASE_URLS`` at the
+simulator (pytest-django's ``settings`` fixture) reaches the pages the browser opens.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from creators.models import SocialAccount
+from platforms.simulator.client import SimulatorControl
+from platforms.simulator.server import platform_base_urls, running_simulator
+from tests.factories.creators import CreatorProfileFactory
+from tests.factories.organizations import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def simulator_url() -> Iterator[str]:
+    with running_simulator() as url:
+        yield url
+
+
+@pytest.fixture
+def simulator(simulator_url: str, settings: Any) -> Iterator[SimulatorControl]:
+    """The platform clients talk to the simulator (fresh state) for one test."""
+    settings.PLATFORM_BASE_URLS = platform_base_urls(simulator_url)
+    settings.PLATFORM_CREDENTIALS = {}  # the simulator's placeholder credentials
+    control = SimulatorControl(simulator_url)
+    control.reset()
+    yield control
+    control.reset()
+    control.close()
+
+
+def _log_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def _fits_the_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "horizontal scrolling"
+
+
+def test_creator_verifies_a_tiktok_account_by_bio_code_on_a_phone(
+    phone: Page, simulator: SimulatorControl, screenshot: Callable[..., Any]
+) -> None:
+    creator = CreatorProfileFactory(
+        user=UserFactory(email="casey@creators.example"), display_name="Casey"
+    )
+    simulator.set_account(
+        "tiktok", "casey.makes", bio="Plant care in Lisbon 🌿", follower_count=18_400
+    )
+
+    # Home -> "Add an account" -> paste the profile link.
+    _log_in(phone, "casey@creators.example")
+    expect(phone).to_have_url(re.compile(r"/creator/$"))
+    phone.get_by_role("button", name="Add an account").click()
+    expect(phone.get_by_role("heading", name="Social accounts")).to_be_visible()
+    expect(phone.get_by_role("radio", name="TikTok")).to_be_checked()
+    phone.get_by_label("Handle or profile link").fill("https://www.tiktok.com/@casey.makes?lang=en")
+    _fits_the_phone(phone)
+    screenshot(phone, "add-account", full_page=False)
+    phone.get_by_role("button", name="Add account").click()
+
+    # The verification page shows the code to put in the bio.
+    expect(phone.get_by_role("heading", name="Verify @casey.makes")).to_be_visible()
+    expect(phone.locator(".flash-success")).to_contain_text("TikTok @casey.makes")
+    account = SocialAccount.objects.get(creator=creator)
+    assert (account.platform, account.handle) == ("tiktok", "casey.makes")
+    assert not account.is_verified
+    code = phone.get_by_label("Verification code")
+    expect(code).to_have_value(account.verification_code)
+    assert account.verification_code
+    _fits_the_phone(phone)
+    screenshot(phone, "code", full_page=False)
+
+    # "Check now" before the code is in the bio: a clear error, still unverified.
+    phone.get_by_role("button", name="Check now").click()
+    error = phone.locator("#verify-card").get_by_role("alert")
+    expect(error).to_contain_text(
+        f"We could not find {account.verification_code} in the bio of TikTok @casey.makes yet."
+    )
+    expect(error).to_contain_text("Paste it into your bio, save it there")
+    account.refresh_from_db()
+    assert not account.is_verified
+    screenshot(phone, "not-in-bio", full_page=False)
+
+    # The creator edits their TikTok bio (the simulator's control API plays TikTok) and
+    # gains a few followers meanwhile; "Check now" verifies and takes the fresh numbers.
+    simulator.set_account(
+        "tiktok",
+        "casey.makes",
+        bio=f"Plant care in Lisbon 🌿 {account.verification_code}",
+        follower_count=18_950,
+    )
+    phone.get_by_role("button", name="Check now").click()
+    expect(phone.locator("#verify-card").get_by_role("status")).to_contain_text(
+        "TikTok @casey.makes is verified."
+    )
+    expect(error).to_have_count(0)
+    account.refresh_from_db()
+    assert account.is_verified
+    assert account.verification_method == SocialAccount.VerificationMethod.BIO_CODE
+    assert account.follower_count == 18_950
+    screenshot(phone, "verified", full_page=False)
+
+    # Back on the accounts page: the verified badge and the follower count.
+    phone.get_by_role("button", name="Back to your accounts").click()
+    card = phone.locator(f"#acct-{account.public_id}")
+    expect(card).to_contain_text("@casey.makes")
+    expect(card.locator(".badge")).to_have_text("✓ Verified")
+    followers = card.locator("dt", has_text="Followers").locator("xpath=following-sibling::dd")
+    expect(followers).to_have_text("18.9k")
+    expect(followers).to_have_attribute("title", "18,950")
+    _fits_the_phone(phone)
+    screenshot(phone, "accounts", full_page=False)
+    creator.refresh_from_db()
+    assert creator.has_verified_account
+    assert creator.total_followers == 18_950
