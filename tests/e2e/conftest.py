@@ -32,6 +32,8 @@ from django.conf import settings
 from django.core import mail
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
+from tests.factories.organizations import PASSWORD
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -276,3 +278,15 @@ def wait_for_mail(
         if time.monotonic() > deadline:
             raise AssertionError(f"no e-mail to {to}; sent: {[(m.to, m.subject) for m in outbox]}")
         time.sleep(0.05)
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form (shared by the journeys)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def fits_the_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "horizontal scrolling"

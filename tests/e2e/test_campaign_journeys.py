@@ -22,24 +22,13 @@ from analytics.models import Click
 from campaigns.models import Campaign
 from recruitment.models import Application, Participation
 from tests.conftest import Tenant
-from tests.e2e.conftest import BrowserGuard
+from tests.e2e.conftest import BrowserGuard, fits_the_phone, log_in
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
-from tests.factories.organizations import PASSWORD, UserFactory
+from tests.factories.organizations import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LANDING_URL = "https://acme-shoes.example/serum"
-
-
-def _log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def _fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "horizontal scrolling"
 
 
 def _iso(day: date) -> str:
@@ -70,7 +59,7 @@ def test_brand_publishes_a_campaign_a_phone_creator_applies_brand_accepts_creato
 
     # --- The brand owner logs in and opens Campaigns -> New campaign. ---
     desk = new_page()
-    _log_in(desk, tenant_a.owner.email)
+    log_in(desk, tenant_a.owner.email)
     expect(desk).to_have_url(re.compile(r"/o/acme/$"))
     desk.get_by_role("navigation", name="Workspace sections").get_by_role(
         "link", name="Campaigns"
@@ -170,14 +159,14 @@ def test_brand_publishes_a_campaign_a_phone_creator_applies_brand_accepts_creato
 
     # --- The creator, on a phone, finds the campaign in the marketplace. ---
     phone = new_page(phone=True)
-    _log_in(phone, "ava@creators.example")
+    log_in(phone, "ava@creators.example")
     expect(phone).to_have_url(re.compile(r"/creator/$"))
     phone.get_by_role("navigation", name="Creator").get_by_role("link", name="Campaigns").click()
     card = phone.locator("a.rc-card", has_text="Glow Serum Launch")
     expect(card).to_contain_text("Acme Shoes")
     expect(card).to_contain_text("EUR 250.00")
     expect(card).to_contain_text("You qualify")
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "marketplace", full_page=False)
     card.click()
 
@@ -198,7 +187,7 @@ def test_brand_publishes_a_campaign_a_phone_creator_applies_brand_accepts_creato
     expect(phone.locator(".rc-brief strong")).to_have_text("morning routine")
     expect(phone.get_by_label("Account to use")).to_have_value(account.public_id)
     phone.get_by_label("Your pitch").fill("I film my skincare routine every morning in daylight.")
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "campaign")
     phone.get_by_role("button", name="Send application").click()
     expect(phone).to_have_url(re.compile(r"/creator/work/$"))
@@ -243,7 +232,7 @@ def test_brand_publishes_a_campaign_a_phone_creator_applies_brand_accepts_creato
     expect(card.get_by_label("Your promo code")).to_have_text(participation.promo_code)
     tracking_url = f"{live_server.url}/r/{participation.tracking_code}"
     expect(card.get_by_label("Your tracking link")).to_have_value(tracking_url)
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "my-work")
 
     # The tracking link records the click and redirects to the landing page with UTM tags

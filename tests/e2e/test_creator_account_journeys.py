@@ -17,8 +17,9 @@ from playwright.sync_api import Page, expect
 from creators.models import SocialAccount
 from platforms.simulator.client import SimulatorControl
 from platforms.simulator.server import platform_base_urls, running_simulator
+from tests.e2e.conftest import fits_the_phone, log_in
 from tests.factories.creators import CreatorProfileFactory
-from tests.factories.organizations import PASSWORD, UserFactory
+from tests.factories.organizations import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,17 +42,6 @@ def simulator(simulator_url: str, settings: Any) -> Iterator[SimulatorControl]:
     control.close()
 
 
-def _log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def _fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "horizontal scrolling"
-
-
 def test_creator_verifies_a_tiktok_account_by_bio_code_on_a_phone(
     phone: Page, simulator: SimulatorControl, screenshot: Callable[..., Any]
 ) -> None:
@@ -63,13 +53,13 @@ def test_creator_verifies_a_tiktok_account_by_bio_code_on_a_phone(
     )
 
     # Home -> "Add an account" -> paste the profile link.
-    _log_in(phone, "casey@creators.example")
+    log_in(phone, "casey@creators.example")
     expect(phone).to_have_url(re.compile(r"/creator/$"))
     phone.get_by_role("button", name="Add an account").click()
     expect(phone.get_by_role("heading", name="Social accounts")).to_be_visible()
     expect(phone.get_by_role("radio", name="TikTok")).to_be_checked()
     phone.get_by_label("Handle or profile link").fill("https://www.tiktok.com/@casey.makes?lang=en")
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "add-account", full_page=False)
     phone.get_by_role("button", name="Add account").click()
 
@@ -82,7 +72,7 @@ def test_creator_verifies_a_tiktok_account_by_bio_code_on_a_phone(
     code = phone.get_by_label("Verification code")
     expect(code).to_have_value(account.verification_code)
     assert account.verification_code
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "code", full_page=False)
 
     # "Check now" before the code is in the bio: a clear error, still unverified.
@@ -123,7 +113,7 @@ def test_creator_verifies_a_tiktok_account_by_bio_code_on_a_phone(
     followers = card.locator("dt", has_text="Followers").locator("xpath=following-sibling::dd")
     expect(followers).to_have_text("18.9k")
     expect(followers).to_have_attribute("title", "18,950")
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "accounts", full_page=False)
     creator.refresh_from_db()
     assert creator.has_verified_account

@@ -20,19 +20,12 @@ from discovery.models import InviteBatch, InviteBatchRow
 from recruitment.models import CampaignInvitation
 from tests.conftest import Tenant
 from tests.core.celery_worker import celery_worker
-from tests.e2e.conftest import BrowserGuard, wait_for_mail
+from tests.e2e.conftest import BrowserGuard, log_in, wait_for_mail
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
-from tests.factories.organizations import PASSWORD, UserFactory
+from tests.factories.organizations import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _creator(name: str, handle: str, **account: Any) -> CreatorProfile:
@@ -50,7 +43,7 @@ def _campaign(tenant: Tenant) -> Campaign:
 
 def _open_invite_page(page: Page, tenant: Tenant, campaign: Campaign) -> None:
     """Log in, then Campaigns -> the campaign -> "Invite creators", as the owner would."""
-    _log_in(page, tenant.owner.email)
+    log_in(page, tenant.owner.email)
     expect(page).to_have_url(re.compile(rf"/o/{tenant.org.slug}/$"))
     page.get_by_role("navigation", name="Workspace sections").get_by_role(
         "link", name="Campaigns"

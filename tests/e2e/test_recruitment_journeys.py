@@ -15,23 +15,13 @@ from campaigns.models import Campaign
 from creators.models import CreatorProfile, SocialAccount
 from recruitment.models import Application, CampaignInvitation, Participation
 from tests.conftest import Tenant
+from tests.e2e.conftest import fits_the_phone, log_in
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
-from tests.factories.organizations import PASSWORD, UserFactory
+from tests.factories.organizations import UserFactory
 from tests.factories.recruitment import ApplicationFactory, CampaignInvitationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def _fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "horizontal scrolling"
 
 
 def _creator(name: str, **account: Any) -> tuple[CreatorProfile, SocialAccount]:
@@ -70,14 +60,14 @@ def test_invited_creator_joins_on_a_phone_and_bulk_accepting_stops_at_the_maximu
 
     # --- Ivy, on her phone, finds the invitation in "My work" and accepts it. ---
     phone = new_page(phone=True)
-    _log_in(phone, "ivy@creators.example")
+    log_in(phone, "ivy@creators.example")
     phone.get_by_role("navigation", name="Creator").get_by_role("link", name="My work").click()
     card = phone.locator(f"#cin-{invitation.public_id}")
     expect(card).to_contain_text("Acme Shoes")
     expect(card).to_contain_text("Trail Mix Drop")
     expect(card).to_contain_text("USD 150.00")
     expect(card.locator("blockquote")).to_have_text("We love your trail videos: join us?")
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "invitation", full_page=False)
     card.get_by_role("button", name="Accept").click()
 
@@ -94,12 +84,12 @@ def test_invited_creator_joins_on_a_phone_and_bulk_accepting_stops_at_the_maximu
     expect(card.get_by_label("Your tracking link")).to_have_value(
         f"{live_server.url}/r/{participation.tracking_code}"
     )
-    _fits_the_phone(phone)
+    fits_the_phone(phone)
     screenshot(phone, "joined", full_page=False)
 
     # --- The brand accepts both applications at once: one place is left, so one gets it. ---
     desk = new_page()
-    _log_in(desk, tenant_a.owner.email)
+    log_in(desk, tenant_a.owner.email)
     desk.get_by_role("navigation", name="Workspace sections").get_by_role(
         "link", name="Applications"
     ).click()
