@@ -3,14 +3,21 @@
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns import selectors, services
-from campaigns.models import Campaign, Deliverable
+from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.taxonomy import COUNTRIES, CURRENCY_CHOICES, Niche
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
@@ -40,6 +47,27 @@ class DeliverableSerializer(serializers.ModelSerializer):
         fields = ("id", "platform", "format", "quantity", "fee_cents", "notes")
 
 
+class CampaignAssetSerializer(serializers.ModelSerializer):
+    """A file attached to the brief. ``url`` downloads it (a signed, expiring URL on S3)."""
+
+    id = serializers.CharField(source="public_id", read_only=True)
+    url = serializers.SerializerMethodField(help_text="Where to download the file.")
+
+    class Meta:
+        model = CampaignAsset
+        fields = ("id", "name", "content_type", "size_bytes", "url")
+        read_only_fields = fields
+
+    def get_url(self, asset: CampaignAsset) -> str:
+        return str(asset.file.url)
+
+
+class CampaignAssetUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="JPEG, PNG, WebP, GIF, PDF, MP4 or MOV (checked by content), at most 25 MB."
+    )
+
+
 def _cents(
     help_text: str, *, min_value: int = 0, required: bool = False
 ) -> serializers.IntegerField:
@@ -54,6 +82,11 @@ class CampaignSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     brand = serializers.CharField(source="brand.public_id", help_text="Brand id (brd_…).")
     deliverables = DeliverableSerializer(many=True, required=False)
+    assets = CampaignAssetSerializer(
+        many=True,
+        read_only=True,
+        help_text="Files attached to the brief; add and remove them with the assets endpoints.",
+    )
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, required=False)
     budget_cents = _cents("Total budget in minor units.", min_value=1, required=True)
     committed_cents = serializers.IntegerField(
@@ -132,6 +165,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "max_creators",
             "platforms",
             "deliverables",
+            "assets",
             "published_at",
             "completed_at",
             "created_at",
@@ -204,7 +238,7 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     filterset_class = CampaignFilter
     ordering_fields = ("created_at", "application_deadline", "name", "budget_cents", "status")
     ordering = ("-created_at",)
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required_scopes = {
         "list": "campaigns:read",
         "retrieve": "campaigns:read",
@@ -215,10 +249,12 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         "complete": "campaigns:write",
         "archive": "campaigns:write",
         "duplicate": "campaigns:write",
+        "asset_add": "campaigns:write",
+        "asset_remove": "campaigns:write",
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
-        return selectors.campaigns_for_org(access)
+        return selectors.with_assets(selectors.campaigns_for_org(access))
 
     def _reload(self, campaign: Campaign) -> Campaign:
         return selectors.campaign_get_for_org(self.access, campaign.public_id)
@@ -300,3 +336,51 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["post"])
     def duplicate(self, request: Request, public_id: str) -> Response:
         return self._lifecycle(services.campaign_duplicate, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": CampaignAssetUploadSerializer},
+        summary="Add a file to the brief",
+        description="Multipart upload, field `file`. The type is read from the file's bytes "
+        "(JPEG, PNG, WebP, GIF, PDF, MP4, MOV), never its name; at most 25 MB, 20 files a "
+        "campaign. Refused with `file_required`, `file_empty`, `file_too_large`, "
+        "`file_type_not_allowed`, `too_many_assets` (400) or `campaign_closed` (409).",
+        responses={201: CampaignAssetSerializer, **_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="assets",
+        url_name="asset-add",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def asset_add(self, request: Request, public_id: str) -> Response:
+        asset = services.campaign_asset_add(
+            access=self.access, campaign=self.get_object(), upload=request.FILES.get("file")
+        )
+        return Response(CampaignAssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        summary="Remove a file from the brief",
+        parameters=[
+            OpenApiParameter(
+                "asset_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Asset id (cas_…)."
+            )
+        ],
+        responses={
+            204: OpenApiResponse(description="Removed."),
+            403: _ERRORS[403],
+            404: OpenApiResponse(description="No such campaign or file in your organization."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"assets/(?P<asset_id>[^/.]+)",
+        url_name="asset-remove",
+    )
+    def asset_remove(self, request: Request, public_id: str, asset_id: str) -> Response:
+        campaign = self.get_object()
+        asset = selectors.campaign_asset_get_for_org(self.access, campaign, asset_id)
+        services.campaign_asset_remove(access=self.access, campaign=campaign, asset=asset)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ The database holds every invariant it can (check constraints); the rest lives in
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -220,3 +221,50 @@ class Deliverable(PublicIdModel):
     @property
     def total_cents(self) -> int:
         return self.quantity * self.fee_cents
+
+
+class CampaignAsset(PublicIdModel):
+    """A file attached to a campaign's brief (product shots, logo, guidelines PDF, example video).
+
+    The type is sniffed from the bytes at upload (``campaigns.services.campaign_asset_add``);
+    ``name`` is the original file name, sanitised, shown to creators.
+    """
+
+    public_id_prefix = "cas"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assets")
+    file = models.FileField(upload_to="campaigns/assets/%Y/%m/", max_length=255)
+    name = models.CharField(max_length=150)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [
+            models.Index(fields=("organization", "campaign"), name="campaignasset_org_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind(self) -> str:
+        """A short label for the type: 'PDF', 'PNG', 'MP4'..."""
+        return ASSET_TYPE_LABELS.get(self.content_type, self.content_type)
+
+
+ASSET_TYPE_LABELS: dict[str, str] = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WebP",
+    "image/gif": "GIF",
+    "application/pdf": "PDF",
+    "video/mp4": "MP4",
+    "video/quicktime": "MOV",
+}

@@ -10,7 +10,7 @@ only ever return what the marketplace may show or what a creator page asks for b
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from campaigns.models import Campaign, Deliverable
+from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.errors import NotFound
 from organizations.access import OrgAccess
 from organizations.models import Brand
@@ -41,7 +41,16 @@ def campaigns_for_org(
     return _with_related(qs).order_by("-created_at", "-id")
 
 
+def with_assets(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    """Prefetch the brief's files (``campaign.assets.all()``), oldest first: one query."""
+    return qs.prefetch_related(
+        Prefetch("assets", queryset=CampaignAsset.objects.order_by("created_at", "id"))
+    )
+
+
 def campaign_get_for_org(access: OrgAccess, public_id: str) -> Campaign:
+    """One campaign of the organization, with brand and deliverables loaded (not its assets:
+    read ``campaign.assets.all()`` once, or use ``with_assets`` on a list)."""
     campaign = campaigns_for_org(access).filter(public_id=str(public_id)).first()
     if campaign is None:
         raise NotFound("No such campaign.")
@@ -75,4 +84,19 @@ def unscoped_open_campaigns() -> QuerySet[Campaign]:
 def unscoped_campaign_by_public_id(public_id: str) -> Campaign | None:
     """CROSS-TENANT: one campaign for creator pages (any status; the caller decides what a creator
     may see of it, e.g. through an invitation or participation). None when missing."""
-    return _with_related(Campaign.objects.filter(public_id=str(public_id))).first()
+    return with_assets(_with_related(Campaign.objects.filter(public_id=str(public_id)))).first()
+
+
+def campaign_asset_get_for_org(
+    access: OrgAccess, campaign: Campaign, public_id: str
+) -> CampaignAsset:
+    """One file of ``campaign`` (itself already fetched for ``access``); NotFound otherwise."""
+    qs = CampaignAsset.objects.filter(
+        organization=access.organization, campaign=campaign, public_id=str(public_id)
+    )
+    if access.brand_id is not None:
+        qs = qs.filter(campaign__brand_id=access.brand_id)
+    asset = qs.first()
+    if asset is None:
+        raise NotFound("No such file.")
+    return asset

@@ -17,4 +17,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_base}<str:campaign_id>/complete/", views.campaign_complete, name="complete"),
     path(f"{_base}<str:campaign_id>/archive/", views.campaign_archive, name="archive"),
     path(f"{_base}<str:campaign_id>/duplicate/", views.campaign_duplicate, name="duplicate"),
+    path(f"{_base}<str:campaign_id>/assets/", views.campaign_asset_add, name="asset_add"),
+    path(
+        f"{_base}<str:campaign_id>/assets/<str:asset_id>/remove/",
+        views.campaign_asset_remove,
+        name="asset_remove",
+    ),
 ]

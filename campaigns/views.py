@@ -205,8 +205,61 @@ def campaign_detail(request: HttpRequest, access: OrgAccess, campaign_id: str) -
         "next_step": _next_step(campaign, access),
         "committed_pct": min(100, campaign.committed_cents * 100 // budget) if budget else 0,
         "accepts_applications": rules.campaign_accepts_applications(campaign),
+        "assets": list(campaign.assets.all()),
+        "can_add_assets": can_write and campaign.is_editable,
+        "can_remove_assets": can_write,
+        "asset_limit": services.MAX_ASSETS_PER_CAMPAIGN,
+        "asset_max_mb": services.MAX_ASSET_BYTES // (1024 * 1024),
+        "asset_kinds": services.ASSET_KINDS,
     }
     return render(request, "campaigns/detail.html", context)
+
+
+def _flash_error(request: HttpRequest, exc: ChorusError) -> None:
+    problems = [m for msgs in exc.fields.values() for m in msgs] or [exc.message]
+    for problem in dict.fromkeys(problems):
+        messages.error(request, problem)
+
+
+def _to_detail(access: OrgAccess, campaign: Campaign) -> HttpResponse:
+    return redirect(
+        "campaigns:detail", org_slug=access.organization.slug, campaign_id=campaign.public_id
+    )
+
+
+@require_POST
+@org_view("campaigns:write")
+def campaign_asset_add(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
+    campaign = selectors.campaign_get_for_org(access, campaign_id)
+    try:
+        asset = services.campaign_asset_add(
+            access=access, campaign=campaign, upload=request.FILES.get("file")
+        )
+    except ChorusError as exc:
+        if exc.status_code == 404:
+            raise
+        _flash_error(request, exc)
+    else:
+        messages.success(request, f"Added {asset.name} to the brief.")
+    return _to_detail(access, campaign)
+
+
+@require_POST
+@org_view("campaigns:write")
+def campaign_asset_remove(
+    request: HttpRequest, access: OrgAccess, campaign_id: str, asset_id: str
+) -> HttpResponse:
+    campaign = selectors.campaign_get_for_org(access, campaign_id)
+    asset = selectors.campaign_asset_get_for_org(access, campaign, asset_id)
+    try:
+        services.campaign_asset_remove(access=access, campaign=campaign, asset=asset)
+    except ChorusError as exc:
+        if exc.status_code == 404:
+            raise
+        _flash_error(request, exc)
+    else:
+        messages.success(request, f"Removed {asset.name}.")
+    return _to_detail(access, campaign)
 
 
 def _action_view(action: str) -> Callable[..., HttpResponse]:

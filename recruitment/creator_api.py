@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from campaigns.api import CampaignAssetSerializer
 from campaigns.models import Campaign, Deliverable
 from campaigns.rendering import render_brief
 from campaigns.rules import campaign_accepts_applications
@@ -271,6 +272,12 @@ class CreatorCampaignDetailSerializer(serializers.Serializer):
     platforms = serializers.ListField(child=serializers.CharField(), source="campaign.platforms")
     deliverables = CreatorDeliverableSerializer(
         many=True, source="campaign.deliverables.all", read_only=True
+    )
+    assets = CampaignAssetSerializer(
+        many=True,
+        source="campaign.assets.all",
+        read_only=True,
+        help_text="Files the brand attached to the brief (product shots, guidelines...).",
     )
     currency = serializers.CharField(source="campaign.currency")
     per_creator_fee_cents = serializers.IntegerField(source="campaign.per_creator_fee_cents")

@@ -28,3 +28,30 @@ def campaign_id(owner: Owner) -> str:
 @url_param("api:campaign")
 def api_campaign(owner: Owner) -> str:
     return victim_campaign(owner).public_id
+
+
+def victim_asset(owner: Owner) -> str:
+    """A file on the victim's campaign brief (row only: the harness never downloads it)."""
+
+    def make() -> str:
+        from campaigns.models import CampaignAsset
+
+        campaign = victim_campaign(owner)
+        return str(
+            CampaignAsset.objects.create(
+                organization=campaign.organization,
+                campaign=campaign,
+                file="campaigns/assets/victim.pdf",
+                name="victim.pdf",
+                content_type="application/pdf",
+                size_bytes=1024,
+            ).public_id
+        )
+
+    return str(owner.once("campaigns:asset", make))
+
+
+@url_param("asset_id")
+def asset_id(owner: Owner) -> str:
+    # Browser route (campaign_id + asset_id) and API action route (public_id + asset_id) alike.
+    return victim_asset(owner)
