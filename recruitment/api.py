@@ -3,7 +3,6 @@ participations, and campaign invitations. Thin: services decide, selectors read.
 
 from typing import Any
 
-import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -16,6 +15,7 @@ from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
 from recruitment import selectors, services
+from recruitment.api_filters import ApplicationFilter, CampaignInvitationFilter, ParticipationFilter
 from recruitment.models import MESSAGE_MAX_CHARS, Application, CampaignInvitation, Participation
 
 _ERRORS = {
@@ -212,42 +212,6 @@ class CampaignInvitationCreateSerializer(serializers.Serializer):
 
 
 # -- filters -------------------------------------------------------------------------------------
-
-
-class ApplicationFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
-    )
-    status = django_filters.ChoiceFilter(choices=Application.Status.choices)
-
-    class Meta:
-        model = Application
-        fields = ("campaign", "status")
-
-
-class ParticipationFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
-    )
-    status = django_filters.ChoiceFilter(choices=Participation.Status.choices)
-
-    class Meta:
-        model = Participation
-        fields = ("campaign", "status")
-
-
-class CampaignInvitationFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
-    )
-    creator = django_filters.CharFilter(
-        field_name="creator__public_id", help_text="Creator id (cre_…)."
-    )
-    status = django_filters.ChoiceFilter(choices=CampaignInvitation.Status.choices)
-
-    class Meta:
-        model = CampaignInvitation
-        fields = ("campaign", "creator", "status")
 
 
 # -- viewsets ------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ selectors read — the same ones the creator portal uses.
 
 from typing import Any
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -33,6 +32,7 @@ from creators.api_base import CreatorScopedViewSet
 from creators.models import CreatorProfile, PortfolioItem, SocialAccount
 from creators.selectors import creator_profile_with_details, social_account_for_creator
 from recruitment import selectors, services
+from recruitment.api_filters import ApplicationFilter, CreatorInvitationFilter, ParticipationFilter
 from recruitment.models import PITCH_MAX_CHARS, Application, CampaignInvitation, Participation
 
 _ERRORS = {
@@ -460,42 +460,6 @@ class CreatorParticipationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-# -- filters -------------------------------------------------------------------------------------
-
-
-class CreatorApplicationFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
-    )
-    status = django_filters.ChoiceFilter(choices=Application.Status.choices)
-
-    class Meta:
-        model = Application
-        fields = ("campaign", "status")
-
-
-class CreatorInvitationFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
-    )
-    status = django_filters.ChoiceFilter(choices=CampaignInvitation.Status.choices)
-
-    class Meta:
-        model = CampaignInvitation
-        fields = ("campaign", "status")
-
-
-class CreatorParticipationFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
-    )
-    status = django_filters.ChoiceFilter(choices=Participation.Status.choices)
-
-    class Meta:
-        model = Participation
-        fields = ("campaign", "status")
-
-
 # -- viewsets ------------------------------------------------------------------------------------
 
 
@@ -604,7 +568,7 @@ class CreatorApplicationViewSet(
     CreatorScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
 ):
     serializer_class = CreatorApplicationSerializer
-    filterset_class = CreatorApplicationFilter
+    filterset_class = ApplicationFilter
     ordering_fields = ("created_at", "decided_at", "status")
     ordering = ("-created_at",)
     creator_actions = frozenset({"list", "retrieve", "create", "withdraw"})
@@ -722,7 +686,7 @@ class CreatorParticipationViewSet(
     CreatorScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
 ):
     serializer_class = CreatorParticipationSerializer
-    filterset_class = CreatorParticipationFilter
+    filterset_class = ParticipationFilter
     ordering_fields = ("created_at", "agreed_total_cents", "status")
     ordering = ("-created_at",)
     creator_actions = frozenset({"list", "retrieve"})
