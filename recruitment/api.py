@@ -54,7 +54,7 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SocialAccount
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "platform",
             "handle",

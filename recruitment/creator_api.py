@@ -32,6 +32,7 @@ from creators.api_base import CreatorScopedViewSet
 from creators.models import CreatorProfile, PortfolioItem, SocialAccount
 from creators.selectors import creator_profile_with_details, social_account_for_creator
 from recruitment import selectors, services
+from recruitment.api import AccountSerializer
 from recruitment.api_filters import ApplicationFilter, CreatorInvitationFilter, ParticipationFilter
 from recruitment.models import PITCH_MAX_CHARS, Application, CampaignInvitation, Participation
 
@@ -68,26 +69,11 @@ def _status(choices: Any, source: str | None = None) -> serializers.CharField:
 # -- serializers: shared pieces ------------------------------------------------------------------
 
 
-class OwnAccountSerializer(serializers.ModelSerializer):
-    """One of the creator's social accounts, with its stats."""
+class OwnAccountSerializer(AccountSerializer):
+    """One of the creator's social accounts, with its stats and when they were checked."""
 
-    id = serializers.CharField(source="public_id", read_only=True)
-    verified = serializers.BooleanField(source="is_verified", read_only=True)
-
-    class Meta:
-        model = SocialAccount
-        fields = (
-            "id",
-            "platform",
-            "handle",
-            "profile_url",
-            "follower_count",
-            "average_views",
-            "engagement_rate_bp",
-            "verified",
-            "verified_at",
-            "last_refreshed_at",
-        )
+    class Meta(AccountSerializer.Meta):
+        fields = (*AccountSerializer.Meta.fields, "verified_at", "last_refreshed_at")
         read_only_fields = fields
 
 
