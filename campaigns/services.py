@@ -26,6 +26,7 @@ from django.utils import timezone
 from campaigns import rules
 from campaigns.models import PLATFORM_FORMATS, Campaign, CampaignAsset, Deliverable
 from core import files
+from core.api.refs import RefNotFound
 from core.errors import ChorusError, NotFound
 from core.taxonomy import COUNTRIES, CURRENCY_EXPONENT, Niche, format_money, is_currency
 from organizations.access import OrgAccess
@@ -539,9 +540,7 @@ def _check_brand(access: OrgAccess, brand: Brand | None) -> Brand:
     if brand.organization_id != access.organization.pk or (
         access.brand_id is not None and brand.pk != access.brand_id
     ):
-        raise ChorusError(
-            "not_found", "No such brand.", fields={"brand": ["No such brand."]}, status_code=404
-        )
+        raise RefNotFound("brand", "brand")  # missing and someone else's alike (core.api.refs)
     return brand
 
 

@@ -148,7 +148,7 @@ def test_shortlist_errors(api: APIClient, tenant_a: Tenant, cast: Cast) -> None:
     assert_error(
         api.post("/api/v1/shortlists/", {"name": "X", "brand": "brd_nope"}, format="json"),
         400,
-        "invalid",
+        "not_found",
         "brand",
     )
     shortlist = ShortlistFactory(organization=tenant_a.org, name="Mine")
@@ -325,10 +325,10 @@ def test_batch_from_shortlist_and_from_creator_ids(
         (
             {"campaign": "cmp_nope", "handles": "maya", "platform": "tiktok"},
             400,
-            "invalid",
+            "not_found",
             "campaign",
         ),
-        ({"campaign": "CAMPAIGN", "shortlist": "shl_nope"}, 400, "invalid", "shortlist"),
+        ({"campaign": "CAMPAIGN", "shortlist": "shl_nope"}, 400, "not_found", "shortlist"),
         ({"campaign": "CAMPAIGN", "creators": ["cre_nope"]}, 400, "unknown_creators", "creators"),
         (
             {"campaign": "CAMPAIGN", "handles": "maya", "platform": "vine"},
@@ -376,7 +376,7 @@ def test_other_tenants_batch_and_campaign_are_not_found(api: APIClient, tenant_b
             format="json",
         ),
         400,
-        "invalid",
+        "not_found",
         "campaign",
     )
     assert InviteBatch.objects.count() == 1
