@@ -533,9 +533,8 @@ class InviteBatchCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     "non_field_errors": [
-                        "Give exactly one of shortlist, handles or creators (or upload a CSV "
-                        "file as multipart/form-data)"
-                        + (f" (got {', '.join(given)})." if given else ".")
+                        "Give exactly one of shortlist, handles or creators (a CSV file goes "
+                        "to upload/)" + (f" (got {', '.join(given)})." if given else ".")
                     ]
                 }
             )
@@ -581,13 +580,12 @@ class InviteBatchFilter(django_filters.FilterSet):
 class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
     serializer_class = InviteBatchSerializer
     filterset_class = InviteBatchFilter
-    # JSON, or multipart for the one thing that is a file: a CSV of handles.
-    parser_classes = (parsers.JSONParser, parsers.MultiPartParser)
     ordering_fields = ("created_at",)
     required_scopes = {
         "list": "creators:read",
         "retrieve": "creators:read",
         "create": "recruitment:write",
+        "upload": "recruitment:write",
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -603,27 +601,18 @@ class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
         return Response(self._detail(self.get_object()))
 
     @extend_schema(
-        request={
-            "application/json": InviteBatchCreateSerializer,
-            "multipart/form-data": InviteBatchUploadSerializer,
-        },
+        request=InviteBatchCreateSerializer,
         responses={202: InviteBatchDetailSerializer},
         description=(
             "Start inviting creators to a campaign in the background: a shortlist, pasted "
-            "handles (with platform), a CSV file (multipart) or creator ids — one of them. Up to "
-            "1,000 rows. Poll the batch for progress and the rows that failed."
+            "handles (with platform) or creator ids — one of them. Up to 1,000 rows. Poll the "
+            "batch for progress and the rows that failed. A CSV file: POST it to `upload/`."
         ),
     )
     def create(self, request: Request) -> Response:
-        is_upload = (request.content_type or "").startswith("multipart/")
-        serializer: serializers.Serializer = (
-            InviteBatchUploadSerializer(data=request.data)
-            if is_upload
-            else InviteBatchCreateSerializer(data=request.data)
-        )
+        serializer = InviteBatchCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        access = self.access
+        data, access = serializer.validated_data, self.access
         campaign: Campaign = resolve_ref(
             "campaign", "campaign", data["campaign"], lambda v: campaign_get_for_org(access, v)
         )
@@ -646,18 +635,36 @@ class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
                 text=data["handles"],
                 message=message,
             )
-        elif data.get("file"):
-            batch = services.invite_batch_create_from_csv(
-                access=access,
-                campaign=campaign,
-                upload=data["file"],
-                platform=data.get("platform") or None,
-                message=message,
-            )
         else:
             creators = selectors.creators_get_many(data["creators"])
             batch = services.invite_batch_create_for_creators(
                 access=access, campaign=campaign, creators=creators, message=message
             )
+        batch = selectors.invite_batch_get_for_org(access, batch.public_id)
+        return Response(self._detail(batch), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request={"multipart/form-data": InviteBatchUploadSerializer},
+        responses={202: InviteBatchDetailSerializer},
+        description=(
+            "Start inviting the creators of a CSV file (multipart/form-data, field `file`): a "
+            "'handle' column, optional 'platform' and 'message'. Up to 1,000 rows."
+        ),
+    )
+    @action(detail=False, methods=["post"], parser_classes=[parsers.MultiPartParser])
+    def upload(self, request: Request) -> Response:
+        serializer = InviteBatchUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, access = serializer.validated_data, self.access
+        campaign: Campaign = resolve_ref(
+            "campaign", "campaign", data["campaign"], lambda v: campaign_get_for_org(access, v)
+        )
+        batch = services.invite_batch_create_from_csv(
+            access=access,
+            campaign=campaign,
+            upload=data["file"],
+            platform=data.get("platform") or None,
+            message=data.get("message", ""),
+        )
         batch = selectors.invite_batch_get_for_org(access, batch.public_id)
         return Response(self._detail(batch), status=status.HTTP_202_ACCEPTED)
