@@ -539,9 +539,9 @@ class InviteBatchCreateSerializer(serializers.Serializer):
                 }
             )
         if data.get("handles") and not data.get("platform"):
-            raise serializers.ValidationError(
-                {"platform": ["Say which platform the handles are on."]}
-            )
+            # A rule across fields (the schema cannot say it): a code of its own.
+            message = "Say which platform the handles are on."
+            raise ChorusError("platform_required", message, fields={"platform": [message]})
         return data
 
 
@@ -562,7 +562,9 @@ class InviteBatchUploadSerializer(serializers.Serializer):
 
 
 class InviteBatchFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(field_name="campaign__public_id", help_text="cmp_…")
+    campaign = django_filters.CharFilter(
+        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
+    )
     status = django_filters.ChoiceFilter(choices=InviteBatch.Status.choices)
 
     class Meta:

@@ -14,6 +14,20 @@ from organizations.access import OrgAccess, access_for_user
 OrgView = Callable[..., HttpResponse]
 
 
+ORG_VIEW_MARK = "org_view_scope"
+
+
+def _mark_org_view(scope: str) -> Callable[[OrgView], OrgView]:
+    """Mark the guarded view, so a test can tell every /o/<slug>/ route is served through
+    org_view (outer decorators built with functools.wraps carry the mark along)."""
+
+    def mark(view: OrgView) -> OrgView:
+        setattr(view, ORG_VIEW_MARK, scope)
+        return view
+
+    return mark
+
+
 def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
     """Resolve ``org_slug`` to the member's OrgAccess and require ``scope``.
 
@@ -22,6 +36,7 @@ def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
     """
 
     def decorator(view: OrgView) -> Callable[..., HttpResponse]:
+        @_mark_org_view(scope)
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:

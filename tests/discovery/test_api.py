@@ -322,7 +322,7 @@ def test_batch_from_shortlist_and_from_creator_ids(
     [
         ({"platform": "tiktok", "handles": "maya"}, 400, "invalid", "campaign"),
         ({"campaign": "CAMPAIGN"}, 400, "invalid", "non_field_errors"),
-        ({"campaign": "CAMPAIGN", "handles": "maya"}, 400, "invalid", "platform"),
+        ({"campaign": "CAMPAIGN", "handles": "maya"}, 400, "platform_required", "platform"),
         (
             {"campaign": "CAMPAIGN", "handles": "maya", "platform": "tiktok", "shortlist": "shl_x"},
             400,
