@@ -18,7 +18,8 @@ from rest_framework.response import Response
 
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignAsset, Deliverable
-from core.taxonomy import COUNTRIES, CURRENCY_CHOICES, Niche
+from core.money import CURRENCY_CHOICES
+from core.taxonomy import COUNTRIES, Niche
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
 from organizations.selectors import brand_get_for_org

@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("organizations.api_urls")),
     path("", include("campaigns.api_urls")),
-    path("", include("creators.api_urls")),
     path("", include("recruitment.api_urls")),
     path("", include("discovery.api_urls")),
     path("creator/", include("recruitment.creator_api_urls")),

@@ -41,8 +41,6 @@ NOT_A_CREATOR_MESSAGE = (
     "Your account has no creator profile: set one up in the creator portal to use these endpoints."
 )
 NOT_SIGNED_IN_MESSAGE = "Sign in to the creator portal first: these endpoints use your session."
-# The refusals above do not depend on the object asked for, so they reveal nothing about it.
-REFUSAL_CODES = frozenset({"creator_only", "not_a_creator", "not_authenticated"})
 
 
 class CreatorSchema(AutoSchema):

@@ -49,18 +49,6 @@ def shortlist_entries(access: OrgAccess, shortlist: Shortlist) -> QuerySet[Short
     )
 
 
-def creator_shortlist_ids(access: OrgAccess, creator_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For the search page: which of these creators are already on which shortlists (one query)."""
-    found: dict[int, set[int]] = {}
-    for creator_id, shortlist_id in (
-        ShortlistEntry.objects.for_org(access.organization)
-        .filter(creator_id__in=list(creator_ids))
-        .values_list("creator_id", "shortlist_id")
-    ):
-        found.setdefault(creator_id, set()).add(shortlist_id)
-    return found
-
-
 def creators_get_many(public_ids: Iterable[str]) -> list[CreatorProfile]:
     """Creators by public id, in the order given; unknown ids are an error that lists them.
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from core.errors import NotFound
-from organizations.access import OrgAccess, access_for_user
+from organizations.access import access_for_user
 
 OrgView = Callable[..., HttpResponse]
 
@@ -37,7 +37,3 @@ def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
         return wrapper
 
     return decorator
-
-
-def current_access(request: HttpRequest) -> OrgAccess | None:
-    return getattr(request, "org_access", None)

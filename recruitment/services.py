@@ -22,7 +22,7 @@ from campaigns.models import Campaign, Deliverable
 from campaigns.rules import campaign_deadline_passed
 from campaigns.services import campaign_budget_release, campaign_budget_reserve
 from core.errors import ChorusError, NotFound
-from core.taxonomy import format_money
+from core.money import format_money
 from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess

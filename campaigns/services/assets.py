@@ -1,0 +1,106 @@
+"""Files attached to a campaign's brief: sniffed types, size and count limits."""
+
+from typing import Any
+
+from django.db import transaction
+
+from campaigns.models import Campaign, CampaignAsset
+from campaigns.services.guards import _check_owned, _lock, _require_writer
+from core import files
+from core.errors import ChorusError, NotFound
+from organizations.access import OrgAccess
+from organizations.audit import audit_record
+
+MAX_ASSET_BYTES = 25 * 1024 * 1024
+MAX_ASSETS_PER_CAMPAIGN = 20
+ASSET_TYPES: dict[str, Any] = {
+    "image/jpeg": files.JPEG,
+    "image/png": files.PNG,
+    "image/webp": files.WEBP,
+    "image/gif": (files.GIF87, files.GIF89),
+    "application/pdf": files.PDF,
+    "video/mp4": files.MP4,
+    "video/quicktime": files.QUICKTIME,
+}
+ASSET_KINDS = "JPEG, PNG, WebP, GIF, PDF, MP4 or MOV"
+
+
+def _asset_error(code: str, message: str, status_code: int | None = None) -> ChorusError:
+    return ChorusError(code, message, fields={"file": [message]}, status_code=status_code)
+
+
+def campaign_asset_add(*, access: OrgAccess, campaign: Campaign, upload: Any) -> CampaignAsset:
+    """Attach a file to the campaign's brief. The type is read from the file's bytes (JPEG, PNG,
+    WebP, GIF, PDF, MP4, MOV), never its name; at most ``MAX_ASSET_BYTES`` each and
+    ``MAX_ASSETS_PER_CAMPAIGN`` per campaign; refused once the campaign is completed or archived.
+    The stored file is removed again if the row cannot be written."""
+    _require_writer(access)
+    _check_owned(access, campaign)
+    content_type = files.sniff_content_type(
+        upload, ASSET_TYPES, max_bytes=MAX_ASSET_BYTES, field="file", kinds=ASSET_KINDS
+    )
+    name = files.safe_file_name(getattr(upload, "name", "") or "", default="asset")
+    asset: CampaignAsset | None = None
+    try:
+        with transaction.atomic(durable=True):
+            locked = _lock(campaign)
+            if not locked.is_editable:
+                raise _asset_error(
+                    "campaign_closed",
+                    f"This campaign is {locked.get_status_display().lower()}: its brief can no "
+                    "longer take files.",
+                    status_code=409,
+                )
+            if locked.assets.count() >= MAX_ASSETS_PER_CAMPAIGN:
+                raise _asset_error(
+                    "too_many_assets",
+                    f"A campaign holds at most {MAX_ASSETS_PER_CAMPAIGN} files. Remove one "
+                    "before adding another.",
+                )
+            asset = CampaignAsset(
+                organization=locked.organization,
+                campaign=locked,
+                name=name,
+                content_type=content_type,
+                size_bytes=files.upload_size(upload) or 0,
+                uploaded_by=access.user,
+            )
+            upload.seek(0)
+            asset.file.save(name, upload, save=False)
+            asset.save()
+            audit_record(
+                organization=access.organization,
+                access=access,
+                action="campaign.asset_add",
+                target=locked,
+                data={"asset": asset.public_id, "name": name, "content_type": content_type},
+            )
+    except BaseException:
+        if asset is not None and asset.file.name:
+            asset.file.storage.delete(asset.file.name)
+        raise
+    return asset
+
+
+def campaign_asset_remove(*, access: OrgAccess, campaign: Campaign, asset: CampaignAsset) -> None:
+    """Delete the asset row; its stored file is deleted once the transaction commits."""
+    _require_writer(access)
+    _check_owned(access, campaign)
+    if asset.campaign_id != campaign.pk or asset.organization_id != access.organization.pk:
+        raise NotFound("No such file.")
+    with transaction.atomic(durable=True):
+        row = CampaignAsset.objects.select_for_update().filter(pk=asset.pk).first()
+        if row is None:
+            raise NotFound("No such file.")
+        storage, stored_name = row.file.storage, row.file.name
+        public_id, name = row.public_id, row.name
+        row.delete()
+        audit_record(
+            organization=access.organization,
+            access=access,
+            action="campaign.asset_remove",
+            target=campaign,
+            data={"asset": public_id, "name": name},
+        )
+        if stored_name:
+            transaction.on_commit(lambda: storage.delete(stored_name))
