@@ -22,6 +22,7 @@ from core.money import CURRENCY_CHOICES
 from core.taxonomy import COUNTRIES, Niche
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
+from organizations.roles import Scope
 from organizations.selectors import brand_get_for_org
 from platforms.types import Platform
 
@@ -241,17 +242,17 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     ordering = ("-created_at",)
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required_scopes = {
-        "list": "campaigns:read",
-        "retrieve": "campaigns:read",
-        "create": "campaigns:write",
-        "partial_update": "campaigns:write",
-        "publish": "campaigns:write",
-        "start": "campaigns:write",
-        "complete": "campaigns:write",
-        "archive": "campaigns:write",
-        "duplicate": "campaigns:write",
-        "asset_add": "campaigns:write",
-        "asset_remove": "campaigns:write",
+        "list": Scope.CAMPAIGNS_READ,
+        "retrieve": Scope.CAMPAIGNS_READ,
+        "create": Scope.CAMPAIGNS_WRITE,
+        "partial_update": Scope.CAMPAIGNS_WRITE,
+        "publish": Scope.CAMPAIGNS_WRITE,
+        "start": Scope.CAMPAIGNS_WRITE,
+        "complete": Scope.CAMPAIGNS_WRITE,
+        "archive": Scope.CAMPAIGNS_WRITE,
+        "duplicate": Scope.CAMPAIGNS_WRITE,
+        "asset_add": Scope.CAMPAIGNS_WRITE,
+        "asset_remove": Scope.CAMPAIGNS_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:

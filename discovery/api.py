@@ -38,6 +38,7 @@ from discovery.models import (
 from discovery.search import COUNT_CAP, Page, search_creators
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
+from organizations.roles import Scope
 from organizations.selectors import brand_get_for_org
 from platforms.types import Platform
 
@@ -165,7 +166,7 @@ def _form_error(form: forms.Form) -> ChorusError:
 class CreatorSearchViewSet(OrgScopedViewSet):
     """Search every creator on Chorus (creators are global; "worked_with_us" uses your org)."""
 
-    required_scopes = {"list": "creators:read"}
+    required_scopes = {"list": Scope.CREATORS_READ}
     serializer_class = CreatorResultSerializer
     filter_backends: list[Any] = []
     pagination_class = None
@@ -296,13 +297,13 @@ class ShortlistViewSet(OrgScopedViewSet, mixins.ListModelMixin):
     serializer_class = ShortlistSerializer
     filter_backends: list[Any] = []
     required_scopes = {
-        "list": "creators:read",
-        "retrieve": "creators:read",
-        "create": "recruitment:write",
-        "partial_update": "recruitment:write",
-        "destroy": "recruitment:write",
-        "add": "recruitment:write",
-        "remove": "recruitment:write",
+        "list": Scope.CREATORS_READ,
+        "retrieve": Scope.CREATORS_READ,
+        "create": Scope.RECRUITMENT_WRITE,
+        "partial_update": Scope.RECRUITMENT_WRITE,
+        "destroy": Scope.RECRUITMENT_WRITE,
+        "add": Scope.RECRUITMENT_WRITE,
+        "remove": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -540,9 +541,9 @@ class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
     parser_classes = (parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser)
     ordering_fields = ("created_at",)
     required_scopes = {
-        "list": "creators:read",
-        "retrieve": "creators:read",
-        "create": "recruitment:write",
+        "list": Scope.CREATORS_READ,
+        "retrieve": Scope.CREATORS_READ,
+        "create": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:

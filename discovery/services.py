@@ -45,6 +45,7 @@ from discovery.models import (
 from organizations.access import OrgAccess, access_for_api_key, api_key_is_usable
 from organizations.audit import audit_record
 from organizations.models import Brand, Membership
+from organizations.roles import Scope
 from platforms.types import Platform
 from recruitment.services import invitation_send
 
@@ -99,7 +100,7 @@ def _duplicate_name(name: str) -> ChorusError:
 
 def shortlist_create(*, access: OrgAccess, name: str, brand: Brand | None = None) -> Shortlist:
     """A new, empty shortlist. A brand-limited member's shortlists always belong to their brand."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     name = _clean_name(name)
     if brand is not None and brand.organization_id != access.organization.pk:
         raise NotFound("No such brand.")
@@ -127,7 +128,7 @@ def shortlist_create(*, access: OrgAccess, name: str, brand: Brand | None = None
 
 
 def shortlist_rename(*, access: OrgAccess, shortlist: Shortlist, name: str) -> Shortlist:
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     _check_shortlist(access, shortlist)
     name = _clean_name(name)
     if (error := _name_taken(access, name, exclude_pk=shortlist.pk)) is not None:
@@ -151,7 +152,7 @@ def shortlist_rename(*, access: OrgAccess, shortlist: Shortlist, name: str) -> S
 
 
 def shortlist_delete(*, access: OrgAccess, shortlist: Shortlist) -> None:
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     _check_shortlist(access, shortlist)
     with transaction.atomic(durable=True):
         audit_record(
@@ -188,7 +189,7 @@ def shortlist_add_creators(
 
     Returns how many were added. A shortlist holds at most 1,000 creators (one invite batch).
     """
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     _check_shortlist(access, shortlist)
     note = (note or "").strip()
     if len(note) > 300:
@@ -249,7 +250,7 @@ def shortlist_remove_creators(
     *, access: OrgAccess, shortlist: Shortlist, creators: Sequence[CreatorProfile]
 ) -> int:
     """Take creators off the shortlist; returns how many were on it."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     _check_shortlist(access, shortlist)
     ids = [c.pk for c in _unique(creators)]
     if not ids:
@@ -301,7 +302,7 @@ def _from_parsed(rows: list[ParsedRow]) -> list[_NewRow]:
 
 
 def _check_campaign_for_batch(access: OrgAccess, campaign: Campaign) -> None:
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     if campaign.organization_id != access.organization.pk or (
         access.brand_id is not None and campaign.brand_id != access.brand_id
     ):
@@ -547,7 +548,7 @@ def _acting_access(batch: InviteBatch) -> tuple[OrgAccess | None, str]:
         )
     else:
         return None, "Nobody is left to send these invitations on behalf of."
-    if not access.has("recruitment:write"):
+    if not access.has(Scope.RECRUITMENT_WRITE):
         return None, f"Whoever started this batch may no longer invite creators ({access.role})."
     return access, ""
 

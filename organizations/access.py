@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.errors import Forbidden, NotFound
 from organizations.models import ApiKey, Membership, Organization
-from organizations.roles import ROLE_RANK, role_has_scope
+from organizations.roles import ROLE_RANK, Scope, as_scope, role_has_scope
 from users.models import User
 
 
@@ -27,11 +27,11 @@ class OrgAccess:
     def rank(self) -> int:
         return ROLE_RANK[self.role]
 
-    def has(self, scope: str) -> bool:
+    def has(self, scope: Scope) -> bool:
         return role_has_scope(self.role, scope)
 
-    def require(self, scope: str) -> None:
-        if not self.has(scope):
+    def require(self, scope: Scope) -> None:
+        if not self.has(as_scope(scope)):
             raise Forbidden(f"Your role ({self.role}) does not allow this ({scope}).")
 
     @property

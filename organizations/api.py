@@ -11,7 +11,7 @@ from organizations import selectors, services
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
 from organizations.models import Brand, Invitation, Membership, Organization
-from organizations.roles import Role
+from organizations.roles import Role, Scope
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -87,7 +87,7 @@ class OrganizationViewSet(OrgScopedViewSet):
     """The organization the API key belongs to."""
 
     serializer_class = OrganizationSerializer
-    required_scopes = {"current": "org:read", "update_current": "org:write"}
+    required_scopes = {"current": Scope.ORG_READ, "update_current": Scope.ORG_WRITE}
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
         return Organization.objects.filter(pk=access.organization.pk)
@@ -110,10 +110,10 @@ class OrganizationViewSet(OrgScopedViewSet):
 class BrandViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = BrandSerializer
     required_scopes = {
-        "list": "brands:read",
-        "retrieve": "brands:read",
-        "create": "brands:write",
-        "partial_update": "brands:write",
+        "list": Scope.BRANDS_READ,
+        "retrieve": Scope.BRANDS_READ,
+        "create": Scope.BRANDS_WRITE,
+        "partial_update": Scope.BRANDS_WRITE,
     }
     ordering_fields = ("name", "created_at")
 
@@ -137,10 +137,10 @@ class BrandViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
 class MemberViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = MemberSerializer
     required_scopes = {
-        "list": "members:read",
-        "retrieve": "members:read",
-        "partial_update": "members:read",
-        "destroy": "members:read",
+        "list": Scope.MEMBERS_READ,
+        "retrieve": Scope.MEMBERS_READ,
+        "partial_update": Scope.MEMBERS_READ,
+        "destroy": Scope.MEMBERS_READ,
     }
     filterset_fields = ("role",)
     ordering_fields = ("created_at", "role")
@@ -167,10 +167,10 @@ class MemberViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
 class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = InvitationSerializer
     required_scopes = {
-        "list": "members:read",
-        "retrieve": "members:read",
-        "create": "members:invite",
-        "destroy": "members:invite",
+        "list": Scope.MEMBERS_READ,
+        "retrieve": Scope.MEMBERS_READ,
+        "create": Scope.MEMBERS_INVITE,
+        "destroy": Scope.MEMBERS_INVITE,
     }
     filterset_fields = ("role", "email")
 

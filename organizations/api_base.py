@@ -5,6 +5,7 @@ override ``get_queryset``, ``get_object`` or ``get_permissions``: those are wher
 Subclasses implement ``scoped_queryset(access)`` and declare ``required_scopes``.
 """
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from core.errors import NotFound
 from organizations.access import OrgAccess, access_for_api_key, access_for_user
 from organizations.api_permissions import HasRequiredScope
 from organizations.models import ApiKey, Membership
+from organizations.roles import Scope, as_scope
 
 ORG_HEADER = "X-Chorus-Organization"
 _SEALED = ("get_queryset", "get_object", "get_permissions")
@@ -41,7 +43,7 @@ def resolve_api_access(request: Request) -> OrgAccess:
 
 
 class OrgScopedViewSet(viewsets.GenericViewSet):
-    required_scopes: ClassVar[dict[str, str]] = {}
+    required_scopes: ClassVar[Mapping[str, Scope]] = {}
     lookup_field = "public_id"
     lookup_url_kwarg = "public_id"
     access: OrgAccess
@@ -54,6 +56,11 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
                     f"{cls.__name__} overrides {name}(); implement scoped_queryset() instead "
                     "so every query stays inside the tenant."
                 )
+        for action, scope in cls.required_scopes.items():
+            try:
+                as_scope(scope)
+            except ValueError as exc:
+                raise TypeError(f"{cls.__name__}.required_scopes[{action!r}]: {exc}") from None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.perform_authentication(request)

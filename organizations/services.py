@@ -15,7 +15,7 @@ from core.tasks import send_email
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 from organizations.models import ApiKey, Brand, Invitation, Membership, Organization
-from organizations.roles import ROLE_RANK, Role, role_can_grant
+from organizations.roles import ROLE_RANK, Role, Scope, role_can_grant
 from organizations.secrets import hash_secret, new_api_key, new_invitation_token
 from users.models import User
 
@@ -70,7 +70,7 @@ def organization_create(
 
 
 def organization_update(*, access: OrgAccess, name: str) -> Organization:
-    access.require("org:write")
+    access.require(Scope.ORG_WRITE)
     org = access.organization
     if not name.strip():
         raise ChorusError(
@@ -84,7 +84,7 @@ def organization_update(*, access: OrgAccess, name: str) -> Organization:
 
 
 def brand_create(*, access: OrgAccess, name: str, website: str = "") -> Brand:
-    access.require("brands:write")
+    access.require(Scope.BRANDS_WRITE)
     name = name.strip()
     if not name:
         raise ChorusError("invalid", "A brand needs a name.", fields={"name": ["Required."]})
@@ -109,7 +109,7 @@ def brand_create(*, access: OrgAccess, name: str, website: str = "") -> Brand:
 def brand_update(
     *, access: OrgAccess, brand: Brand, name: str | None = None, website: str | None = None
 ) -> Brand:
-    access.require("brands:write")
+    access.require(Scope.BRANDS_WRITE)
     fields: list[str] = []
     if name is not None:
         if not name.strip():
@@ -136,7 +136,7 @@ def invitation_create(
     *, access: OrgAccess, email: str, role: str, brand: Brand | None = None
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail. Returns the invitation and its one-time link (shown once)."""
-    access.require("members:invite")
+    access.require(Scope.MEMBERS_INVITE)
     org = access.organization
     email = email.strip().lower()
     if role not in Role.values:
@@ -206,7 +206,7 @@ def invitation_link(raw_token: str) -> str:
 
 
 def invitation_revoke(*, access: OrgAccess, invitation: Invitation) -> Invitation:
-    access.require("members:invite")
+    access.require(Scope.MEMBERS_INVITE)
     if invitation.status != "pending":
         raise ChorusError("not_pending", f"This invitation is already {invitation.status}.")
     with transaction.atomic(durable=True):
@@ -320,7 +320,7 @@ def _owner_count(org: Organization) -> int:
 
 
 def membership_change_role(*, access: OrgAccess, membership: Membership, role: str) -> Membership:
-    access.require("members:admin")
+    access.require(Scope.MEMBERS_ADMIN)
     if role not in Role.values:
         raise ChorusError(
             "invalid",
@@ -371,7 +371,7 @@ def membership_remove(*, access: OrgAccess, membership: Membership) -> None:
     """Remove a member, or leave (when removing yourself). Owners are protected."""
     leaving = access.user is not None and membership.user_id == access.user.pk
     if not leaving:
-        access.require("members:admin")
+        access.require(Scope.MEMBERS_ADMIN)
         if membership.role == Role.OWNER and access.role != Role.OWNER:
             raise ChorusError(
                 "owner_protected", "Only an owner can remove an owner.", status_code=403
@@ -398,7 +398,7 @@ def api_key_create(
     *, access: OrgAccess, name: str, role: str = Role.ADMIN, expires_at: datetime | None = None
 ) -> tuple[ApiKey, str]:
     """Create a key; the raw key is returned once and only its hash is kept."""
-    access.require("apikeys:manage")
+    access.require(Scope.APIKEYS_MANAGE)
     name = name.strip()
     if not name:
         raise ChorusError(
@@ -446,7 +446,7 @@ def api_key_create(
 
 
 def api_key_revoke(*, access: OrgAccess, api_key: ApiKey) -> ApiKey:
-    access.require("apikeys:manage")
+    access.require(Scope.APIKEYS_MANAGE)
     if api_key.revoked_at is not None:
         return api_key
     with transaction.atomic(durable=True):

@@ -10,7 +10,7 @@ from campaigns.models import Campaign
 from core.ids import new_public_id
 from core.tasks import send_email
 from organizations.models import Membership, Organization
-from organizations.roles import role_has_scope
+from organizations.roles import Scope, role_has_scope
 from recruitment.models import Notification
 from users.models import User
 
@@ -85,6 +85,6 @@ def recruiters_for_campaign(campaign: Campaign) -> list[User]:
     return [
         m.user
         for m in memberships
-        if role_has_scope(m.role, "recruitment:write")
+        if role_has_scope(m.role, Scope.RECRUITMENT_WRITE)
         and (m.brand_id is None or m.brand_id == campaign.brand_id)
     ]

@@ -27,6 +27,7 @@ from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
+from organizations.roles import Scope
 from recruitment.models import (
     MESSAGE_MAX_CHARS,
     PITCH_MAX_CHARS,
@@ -272,7 +273,7 @@ def invitation_send(
     *, access: OrgAccess, campaign: Campaign, creator: CreatorProfile, message: str = ""
 ) -> CampaignInvitation:
     """Invite one creator to a recruiting campaign (discovery calls this once per row)."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     _check_campaign_owned(access, campaign)
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX_CHARS:
@@ -394,7 +395,7 @@ def invitation_send(
 
 
 def invitation_withdraw(*, access: OrgAccess, invitation: CampaignInvitation) -> CampaignInvitation:
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     _check_row_owned(access, invitation, "invitation")
     with transaction.atomic(durable=True):
         invitation = CampaignInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -765,7 +766,7 @@ def application_decide(
     *, access: OrgAccess, application: Application, decision: str
 ) -> Application:
     """Accept, decline or wait-list one application. Accepting creates the participation."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     target = _check_decision(decision)
     _check_row_owned(access, application, "application")
     with transaction.atomic(durable=True):
@@ -778,7 +779,7 @@ def applications_decide_bulk(
     """Decide many applications, each on its own: one failing (the campaign filled up, the
     budget ran out, someone else's id) leaves the others decided. Order is kept, so when places
     run out the first ids get them."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     target = _check_decision(decision)
     ids = list(dict.fromkeys(str(i).strip() for i in application_ids if str(i).strip()))
     if not ids:
@@ -814,7 +815,7 @@ def applications_decide_bulk(
 
 def participation_cancel(*, access: OrgAccess, participation: Participation) -> Participation:
     """Take a creator off a campaign: the slot and the agreed fees go back to the campaign."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     _check_row_owned(access, participation, "participation")
     with transaction.atomic(durable=True):
         participation = Participation.objects.select_for_update().get(pk=participation.pk)

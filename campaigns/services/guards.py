@@ -4,8 +4,9 @@ from campaigns.models import Campaign
 from core.errors import ChorusError, NotFound
 from organizations.access import OrgAccess
 from organizations.models import Brand
+from organizations.roles import Scope
 
-WRITE_SCOPE = "campaigns:write"
+WRITE_SCOPE = Scope.CAMPAIGNS_WRITE
 
 
 def _require_writer(access: OrgAccess) -> None:

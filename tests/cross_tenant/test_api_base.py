@@ -11,7 +11,7 @@ from organizations import selectors
 from organizations.access import OrgAccess
 from organizations.api import BrandSerializer
 from organizations.api_base import ORG_HEADER, OrgScopedViewSet
-from organizations.roles import Role
+from organizations.roles import Role, Scope
 from organizations.services import api_key_create
 from tests.conftest import Tenant
 
@@ -34,7 +34,7 @@ class BrandsWithAGap(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     """A viewset that forgot to declare the scope of one of its actions (retrieve)."""
 
     serializer_class = BrandSerializer
-    required_scopes = {"list": "brands:read"}
+    required_scopes = {"list": Scope.BRANDS_READ}
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
         return selectors.brands_for_org(access)
