@@ -53,6 +53,11 @@ class CreatorProfile(PublicIdModel):
     def __str__(self) -> str:
         return self.display_name
 
+    def owns(self, obj: object) -> bool:
+        """``obj`` is one of this creator's rows (application, account, slot, …): for
+        ``core.ownership.require_owns``."""
+        return self.pk is not None and getattr(obj, "creator_id", None) == self.pk
+
     @property
     def niches(self) -> list[str]:
         """Niche values, sorted (reads ``niche_links``: prefetch it on lists)."""

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Deliverable
 from campaigns.rules import campaign_accepts_applications
-from core.errors import ChorusError, NotFound
+from core.errors import ChorusError
+from core.ownership import require_owns
 from creators.models import CreatorProfile, SocialAccount
 from discovery.csv_import import (
     CSV_MAX_BYTES,
@@ -58,13 +59,6 @@ LEASE = timedelta(minutes=2)  # a worker renews it with every row it finishes
 
 
 # -- shortlists -----------------------------------------------------------------------------------
-
-
-def _check_shortlist(access: OrgAccess, shortlist: Shortlist) -> None:
-    if shortlist.organization_id != access.organization.pk or (
-        access.brand_id is not None and shortlist.brand_id != access.brand_id
-    ):
-        raise NotFound("No such shortlist.")
 
 
 def _clean_name(name: str) -> str:
@@ -102,11 +96,9 @@ def shortlist_create(*, access: OrgAccess, name: str, brand: Brand | None = None
     """A new, empty shortlist. A brand-limited member's shortlists always belong to their brand."""
     access.require(Scope.RECRUITMENT_WRITE)
     name = _clean_name(name)
-    if brand is not None and brand.organization_id != access.organization.pk:
-        raise NotFound("No such brand.")
-    if access.brand_id is not None:
-        if brand is not None and brand.pk != access.brand_id:
-            raise NotFound("No such brand.")
+    if brand is not None:
+        require_owns(access, brand, what="brand")
+    elif access.brand_id is not None:  # a brand-limited member's lists are their brand's
         brand = access.membership.brand if access.membership else None
     if (error := _name_taken(access, name)) is not None:
         raise error
@@ -129,7 +121,7 @@ def shortlist_create(*, access: OrgAccess, name: str, brand: Brand | None = None
 
 def shortlist_rename(*, access: OrgAccess, shortlist: Shortlist, name: str) -> Shortlist:
     access.require(Scope.RECRUITMENT_WRITE)
-    _check_shortlist(access, shortlist)
+    require_owns(access, shortlist, what="shortlist")
     name = _clean_name(name)
     if (error := _name_taken(access, name, exclude_pk=shortlist.pk)) is not None:
         raise error
@@ -153,7 +145,7 @@ def shortlist_rename(*, access: OrgAccess, shortlist: Shortlist, name: str) -> S
 
 def shortlist_delete(*, access: OrgAccess, shortlist: Shortlist) -> None:
     access.require(Scope.RECRUITMENT_WRITE)
-    _check_shortlist(access, shortlist)
+    require_owns(access, shortlist, what="shortlist")
     with transaction.atomic(durable=True):
         audit_record(
             organization=access.organization,
@@ -190,7 +182,7 @@ def shortlist_add_creators(
     Returns how many were added. A shortlist holds at most 1,000 creators (one invite batch).
     """
     access.require(Scope.RECRUITMENT_WRITE)
-    _check_shortlist(access, shortlist)
+    require_owns(access, shortlist, what="shortlist")
     note = (note or "").strip()
     if len(note) > 300:
         raise ChorusError(
@@ -251,7 +243,7 @@ def shortlist_remove_creators(
 ) -> int:
     """Take creators off the shortlist; returns how many were on it."""
     access.require(Scope.RECRUITMENT_WRITE)
-    _check_shortlist(access, shortlist)
+    require_owns(access, shortlist, what="shortlist")
     ids = [c.pk for c in _unique(creators)]
     if not ids:
         raise ChorusError(
@@ -303,10 +295,7 @@ def _from_parsed(rows: list[ParsedRow]) -> list[_NewRow]:
 
 def _check_campaign_for_batch(access: OrgAccess, campaign: Campaign) -> None:
     access.require(Scope.RECRUITMENT_WRITE)
-    if campaign.organization_id != access.organization.pk or (
-        access.brand_id is not None and campaign.brand_id != access.brand_id
-    ):
-        raise NotFound("No such campaign.")
+    require_owns(access, campaign, what="campaign")
     if not campaign_accepts_applications(campaign):
         if campaign.status == Campaign.Status.RECRUITING:
             why = (
@@ -413,10 +402,11 @@ def invite_batch_create_from_shortlist(
 ) -> InviteBatch:
     """Invite everyone on the shortlist (oldest entry first)."""
     _check_campaign_for_batch(access, campaign)
-    _check_shortlist(access, shortlist)
+    require_owns(access, shortlist, what="shortlist")
     message = _clean_message(message)
     entries = list(
-        ShortlistEntry.objects.filter(organization=access.organization, shortlist=shortlist)
+        ShortlistEntry.objects.for_access(access)
+        .filter(shortlist=shortlist)
         .select_related("creator")
         .order_by("created_at", "id")[: BATCH_MAX_ROWS + 1]
     )

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Model
 from django.utils import timezone
 
 from core.errors import Forbidden, NotFound
-from organizations.models import ApiKey, Membership, Organization
+from organizations.models import ApiKey, Membership, Organization, brand_id_of, brand_path_of
 from organizations.roles import ROLE_RANK, Scope, as_scope, role_has_scope
 from users.models import User
 
@@ -33,6 +34,16 @@ class OrgAccess:
     def require(self, scope: Scope) -> None:
         if not self.has(as_scope(scope)):
             raise Forbidden(f"Your role ({self.role}) does not allow this ({scope}).")
+
+    def owns(self, obj: object) -> bool:
+        """``obj`` belongs to this organization and, for a brand-limited member, to its brand
+        (along the model's ``brand_path``). The in-memory twin of ``for_access``."""
+        if getattr(obj, "organization_id", None) != self.organization.pk:
+            return False
+        if self.brand_id is None or not isinstance(obj, Model):
+            return self.brand_id is None
+        path = brand_path_of(type(obj))
+        return path is None or brand_id_of(obj) == self.brand_id
 
     @property
     def actor_label(self) -> str:

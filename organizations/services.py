@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.errors import ChorusError, NotFound
+from core.errors import ChorusError
+from core.ownership import require_owns
 from core.tasks import send_email
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
@@ -152,8 +153,10 @@ def invitation_create(
             fields={"role": ["Choose a role no higher than your own."]},
             status_code=403,
         )
-    if brand is not None and brand.organization_id != org.pk:
-        raise NotFound("No such brand.")
+    if brand is not None:
+        require_owns(access, brand, what="brand")
+    elif access.membership is not None and access.membership.brand is not None:
+        brand = access.membership.brand  # a brand-limited member invites into their brand only
     if Membership.objects.for_org(org).filter(user__email__iexact=email).exists():
         raise ChorusError(
             "already_member",

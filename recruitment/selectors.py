@@ -43,10 +43,7 @@ def creator_ids_who_worked_with_org(organization: Organization) -> "QuerySet[Par
 
 
 def _scoped(qs: QuerySet, access: OrgAccess) -> QuerySet:
-    qs = qs.filter(organization=access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(campaign__brand_id=access.brand_id)
-    return qs
+    return qs.for_access(access)
 
 
 def _creator_prefetch() -> Prefetch:

@@ -23,6 +23,7 @@ from campaigns.rules import campaign_deadline_passed
 from campaigns.services import campaign_budget_release, campaign_budget_reserve
 from core.errors import ChorusError, NotFound
 from core.money import format_money
+from core.ownership import require_owns
 from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
@@ -67,22 +68,6 @@ class BulkDecisionResult:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _check_campaign_owned(access: OrgAccess, campaign: Campaign) -> None:
-    if campaign.organization_id != access.organization.pk or (
-        access.brand_id is not None and campaign.brand_id != access.brand_id
-    ):
-        raise NotFound("No such campaign.")
-
-
-def _check_row_owned(
-    access: OrgAccess, row: Application | Participation | CampaignInvitation, what: str
-) -> None:
-    if row.organization_id != access.organization.pk:
-        raise NotFound(f"No such {what}.")
-    if access.brand_id is not None and row.campaign.brand_id != access.brand_id:
-        raise NotFound(f"No such {what}.")
 
 
 def _filled_slots(campaign: Campaign) -> int:
@@ -274,7 +259,7 @@ def invitation_send(
 ) -> CampaignInvitation:
     """Invite one creator to a recruiting campaign (discovery calls this once per row)."""
     access.require(Scope.RECRUITMENT_WRITE)
-    _check_campaign_owned(access, campaign)
+    require_owns(access, campaign, what="campaign")
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX_CHARS:
         raise ChorusError(
@@ -396,7 +381,7 @@ def invitation_send(
 
 def invitation_withdraw(*, access: OrgAccess, invitation: CampaignInvitation) -> CampaignInvitation:
     access.require(Scope.RECRUITMENT_WRITE)
-    _check_row_owned(access, invitation, "invitation")
+    require_owns(access, invitation, what="invitation")
     with transaction.atomic(durable=True):
         invitation = CampaignInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != CampaignInvitation.Status.PENDING:
@@ -437,10 +422,9 @@ def invitation_respond(
     social_account: SocialAccount | None = None,
 ) -> CampaignInvitation:
     """Accept (joins the campaign: the same path as an accepted application) or decline."""
-    if invitation.creator_id != creator.pk:
-        raise NotFound("No such invitation.")
-    if social_account is not None and social_account.creator_id != creator.pk:
-        raise NotFound("No such account.")
+    require_owns(creator, invitation, what="invitation")
+    if social_account is not None:
+        require_owns(creator, social_account, what="account")
     with transaction.atomic(durable=True):
         invitation = (
             CampaignInvitation.objects.select_for_update(of=("self",))
@@ -536,8 +520,7 @@ def application_submit(
     """Apply to an open campaign with one of the creator's accounts and a short pitch."""
     if not _creator_can_see(creator, campaign):
         raise NotFound("No such campaign.")
-    if social_account.creator_id != creator.pk:
-        raise NotFound("No such account.")
+    require_owns(creator, social_account, what="account")
     pitch = (pitch or "").strip()
     if not pitch:
         raise ChorusError(
@@ -642,8 +625,7 @@ def application_submit(
 
 
 def application_withdraw(*, creator: CreatorProfile, application: Application) -> Application:
-    if application.creator_id != creator.pk:
-        raise NotFound("No such application.")
+    require_owns(creator, application, what="application")
     with transaction.atomic(durable=True):
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in (Application.Status.PENDING, Application.Status.WAITLISTED):
@@ -768,7 +750,7 @@ def application_decide(
     """Accept, decline or wait-list one application. Accepting creates the participation."""
     access.require(Scope.RECRUITMENT_WRITE)
     target = _check_decision(decision)
-    _check_row_owned(access, application, "application")
+    require_owns(access, application, what="application")
     with transaction.atomic(durable=True):
         return _decide(access=access, application_pk=application.pk, target=target)
 
@@ -792,9 +774,7 @@ def applications_decide_bulk(
             f"Decide at most {MAX_BULK_DECISIONS} applications at once (you sent {len(ids)}).",
             fields={"ids": [f"At most {MAX_BULK_DECISIONS}."]},
         )
-    qs = Application.objects.filter(organization=access.organization, public_id__in=ids)
-    if access.brand_id is not None:
-        qs = qs.filter(campaign__brand_id=access.brand_id)
+    qs = Application.objects.for_access(access).filter(public_id__in=ids)
     by_id = {row.public_id: row.pk for row in qs.only("pk", "public_id")}
     result = BulkDecisionResult()
     for public_id in ids:
@@ -816,7 +796,7 @@ def applications_decide_bulk(
 def participation_cancel(*, access: OrgAccess, participation: Participation) -> Participation:
     """Take a creator off a campaign: the slot and the agreed fees go back to the campaign."""
     access.require(Scope.RECRUITMENT_WRITE)
-    _check_row_owned(access, participation, "participation")
+    require_owns(access, participation, what="participation")
     with transaction.atomic(durable=True):
         participation = Participation.objects.select_for_update().get(pk=participation.pk)
         if participation.status != Participation.Status.ACTIVE:

@@ -5,9 +5,10 @@ from typing import Any
 from django.db import transaction
 
 from campaigns.models import Campaign, CampaignAsset
-from campaigns.services.guards import _check_owned, _lock, _require_writer
+from campaigns.services.guards import _lock, _require_writer
 from core import files
 from core.errors import ChorusError, NotFound
+from core.ownership import require_owns
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 
@@ -35,7 +36,7 @@ def campaign_asset_add(*, access: OrgAccess, campaign: Campaign, upload: Any) ->
     ``MAX_ASSETS_PER_CAMPAIGN`` per campaign; refused once the campaign is completed or archived.
     The stored file is removed again if the row cannot be written."""
     _require_writer(access)
-    _check_owned(access, campaign)
+    require_owns(access, campaign, what="campaign")
     content_type = files.sniff_content_type(
         upload, ASSET_TYPES, max_bytes=MAX_ASSET_BYTES, field="file", kinds=ASSET_KINDS
     )
@@ -85,8 +86,9 @@ def campaign_asset_add(*, access: OrgAccess, campaign: Campaign, upload: Any) ->
 def campaign_asset_remove(*, access: OrgAccess, campaign: Campaign, asset: CampaignAsset) -> None:
     """Delete the asset row; its stored file is deleted once the transaction commits."""
     _require_writer(access)
-    _check_owned(access, campaign)
-    if asset.campaign_id != campaign.pk or asset.organization_id != access.organization.pk:
+    require_owns(access, campaign, what="campaign")
+    require_owns(access, asset, what="file")
+    if asset.campaign_id != campaign.pk:
         raise NotFound("No such file.")
     with transaction.atomic(durable=True):
         row = CampaignAsset.objects.select_for_update().filter(pk=asset.pk).first()

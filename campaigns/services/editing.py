@@ -7,7 +7,7 @@ from django.db import models, transaction
 
 from campaigns import rules
 from campaigns.models import Campaign, Deliverable
-from campaigns.services.guards import _check_brand, _check_owned, _lock, _require_writer
+from campaigns.services.guards import _brand_of, _lock, _require_writer
 from campaigns.services.validation import (
     _DELIVERABLE_FIELDS,
     DATE_FIELDS,
@@ -26,6 +26,7 @@ from campaigns.services.validation import (
 )
 from core.errors import ChorusError
 from core.money import format_money
+from core.ownership import require_owns
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 from organizations.models import Brand
@@ -131,7 +132,7 @@ def campaign_create(
     """
     _require_writer(access)
     _unknown_fields(fields)
-    _check_brand(access, brand)
+    _brand_of(access, brand)
     specs = _specs(deliverables)
     values = _default_values() | fields | {"name": name}
     with transaction.atomic(durable=True):
@@ -165,7 +166,7 @@ def campaign_update(
     """
     _require_writer(access)
     _unknown_fields(fields)
-    _check_owned(access, campaign)
+    require_owns(access, campaign, what="campaign")
     specs = _specs(deliverables) if deliverables is not None else None
     with transaction.atomic(durable=True):
         locked = _lock(campaign)
@@ -180,7 +181,7 @@ def campaign_update(
         values = before | fields
         errors = _Errors()
         if brand is not None and brand.pk != locked.brand_id:
-            _check_brand(access, brand)
+            _brand_of(access, brand)
             if locked.status != Campaign.Status.DRAFT:
                 errors.add(
                     "brand_locked", "brand", "The brand of a published campaign cannot change."
@@ -254,7 +255,7 @@ def campaign_duplicate(*, access: OrgAccess, campaign: Campaign, name: str = "")
     Dates are copied while the deadline is still ahead; otherwise they are left empty to set anew.
     """
     _require_writer(access)
-    _check_owned(access, campaign)
+    require_owns(access, campaign, what="campaign")
     values = _current_values(campaign)
     values["name"] = (name or f"Copy of {campaign.name}")[:120]
     deadline = values.get("application_deadline")

@@ -1,7 +1,9 @@
-"""Who may change a campaign: the write scope, and the organization and brand limit."""
+"""Who may change a campaign: the write scope; the tenant and brand limit go through
+``core.ownership.require_owns``."""
 
 from campaigns.models import Campaign
-from core.errors import ChorusError, NotFound
+from core.errors import ChorusError
+from core.ownership import require_owns
 from organizations.access import OrgAccess
 from organizations.models import Brand
 from organizations.roles import Scope
@@ -13,23 +15,11 @@ def _require_writer(access: OrgAccess) -> None:
     access.require(WRITE_SCOPE)
 
 
-def _check_brand(access: OrgAccess, brand: Brand | None) -> Brand:
+def _brand_of(access: OrgAccess, brand: Brand | None) -> Brand:
+    """The brand a campaign is for: required, and the member's own (organization and limit)."""
     if brand is None:
         raise ChorusError("required", "Choose a brand.", fields={"brand": ["Choose a brand."]})
-    if brand.organization_id != access.organization.pk or (
-        access.brand_id is not None and brand.pk != access.brand_id
-    ):
-        raise ChorusError(
-            "not_found", "No such brand.", fields={"brand": ["No such brand."]}, status_code=404
-        )
-    return brand
-
-
-def _check_owned(access: OrgAccess, campaign: Campaign) -> None:
-    if campaign.organization_id != access.organization.pk or (
-        access.brand_id is not None and campaign.brand_id != access.brand_id
-    ):
-        raise NotFound("No such campaign.")
+    return require_owns(access, brand, what="brand", field="brand")
 
 
 def _lock(campaign: Campaign) -> Campaign:

@@ -9,7 +9,7 @@ from campaigns.services.editing import (
     _current_values,
     _existing_specs,
 )
-from campaigns.services.guards import _check_owned, _lock, _require_writer
+from campaigns.services.guards import _lock, _require_writer
 from campaigns.services.validation import (
     _check_date_order,
     _check_deadline_not_past,
@@ -17,13 +17,14 @@ from campaigns.services.validation import (
     _Errors,
 )
 from core.errors import ChorusError
+from core.ownership import require_owns
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 
 
 def _transition(access: OrgAccess, campaign: Campaign, action: str) -> Campaign:
     _require_writer(access)
-    _check_owned(access, campaign)
+    require_owns(access, campaign, what="campaign")
     sources, target = rules.TRANSITIONS[action]
     with transaction.atomic(durable=True):
         locked = _lock(campaign)
