@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -55,6 +56,23 @@ class PlatformClient(Protocol):
         Raises ``ValueError`` for a handle that cannot be valid, and a
         :class:`platforms.errors.PlatformError` subclass for anything the platform says.
         """
+        ...
+
+    def lookup_posts(
+        self, post_ids: Sequence[str], *, access_token: str = ""
+    ) -> PostBatch[PostInfo]:
+        """Describe posts by id, batched as the platform allows.
+
+        ``access_token`` is the creator's own OAuth token where the platform needs it
+        (TikTok Display API always; Instagram for the creator's media, else the configured
+        token); YouTube reads public videos with the API key and ignores it.
+        """
+        ...
+
+    def fetch_post_metrics(
+        self, post_ids: Sequence[str], *, access_token: str = ""
+    ) -> PostBatch[PostMetrics]:
+        """Current counts of posts by id, batched as the platform allows."""
         ...
 
     def close(self) -> None: ...

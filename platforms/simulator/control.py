@@ -6,7 +6,8 @@
 ``POST /_control/fail``  ``{"count": 1, "kind": "rate_limit", "platform"?: "tiktok",
     "retry_after"?: 30}`` — the next ``count`` data calls (to that platform, or to any)
     fail. Kinds: rate_limit, quota, server_error, unavailable (HTML 503), auth,
-    malformed (broken JSON), unexpected_shape (valid JSON, wrong types).
+    malformed (broken JSON), unexpected_shape (valid JSON, wrong types), error_in_ok
+    (TikTok: HTTP 200 carrying error.code "internal_error").
 ``POST /_control/posts``  ``{"platform", "owner", "caption"?, "title"?, "published_at"?
     (ISO-8601 with zone; default an hour ago), "visibility"?: public|unlisted|private|deleted,
     "paid_partnership"?, "final_views"?, "hide_likes"?, "media_type"?, "id"?}`` — create a

@@ -17,7 +17,16 @@ from platforms.simulator.posts import SimPost, from_json, to_json
 logger = logging.getLogger(__name__)
 
 FAILURE_KINDS = frozenset(
-    {"rate_limit", "quota", "server_error", "unavailable", "auth", "malformed", "unexpected_shape"}
+    {
+        "rate_limit",
+        "quota",
+        "server_error",
+        "unavailable",
+        "auth",
+        "malformed",
+        "unexpected_shape",
+        "error_in_ok",  # TikTok: HTTP 200 whose error.code is not "ok"
+    }
 )
 REQUEST_LOG_SIZE = 200
 

@@ -332,6 +332,8 @@ def failure_response(failure: Failure) -> Response:
         response = _error(429, "rate_limit_exceeded", "API rate limit was exceeded.")
         response.headers += retry_after(failure.retry_after)
         return response
+    if kind == "error_in_ok":
+        return _error(200, "internal_error", "Something went wrong. Please try again later.")
     if kind == "server_error":
         return _error(500, "internal_error", "Something went wrong. Please try again later.")
     if kind == "unavailable":
