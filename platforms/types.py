@@ -46,7 +46,7 @@ class AccountProfile:
 
 @runtime_checkable
 class PlatformClient(Protocol):
-    """What every platform client offers. Later work adds post-metrics pulls here."""
+    """What every platform client offers: profiles, post lookup and post metrics."""
 
     platform: Platform
 
