@@ -191,11 +191,11 @@ class InstagramClient(BaseClient):
                 insights = self._insights(media)
                 likes = self._read.opt_count(media, "like_count")  # absent when likes hidden
                 comments = self._read.opt_count(media, "comments_count")
-                extra = {
-                    name: insights[name]
-                    for name in ("reach", "total_interactions")
-                    if insights.get(name) is not None
-                }
+                extra: dict[str, int] = {}
+                for name in ("reach", "total_interactions"):
+                    value = insights.get(name)
+                    if value is not None:
+                        extra[name] = value
                 part.found[media_id] = PostMetrics(
                     platform=self.platform,
                     post_id=media_id,

@@ -107,12 +107,12 @@ def check_caption(
 ) -> list[CheckItem]:
     """Item-by-item results for a caption. They inform; the reviewer decides."""
     text = normalize(caption)
-    items = [_hashtag_item(text, tag) for tag in dict.fromkeys(map(_clean_tag, required_hashtags))]
-    items += [
+    found = [_hashtag_item(text, tag) for tag in dict.fromkeys(map(_clean_tag, required_hashtags))]
+    found += [
         _mention_item(text, handle, platform)
         for handle in dict.fromkeys(map(_clean_handle, required_mentions))
     ]
-    items = [item for item in items if item is not None]
+    items = [item for item in found if item is not None]
     if disclosure_required:
         items.append(_disclosure_item(text, platform, paid_partnership))
     return items
