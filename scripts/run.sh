@@ -25,7 +25,8 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$PY -m platforms.simulator --port "$SIM_PORT" & pids+=($!)
+# Posts made through the simulator's control API (demo posts) survive a restart.
+$PY -m platforms.simulator --port "$SIM_PORT" --posts-file "$var_dir/simulator-posts.json" & pids+=($!)
 .venv/bin/celery -A config worker --loglevel=INFO --pool=threads --concurrency=2 \
   -Q "$($PY -c 'from core.queues import ALL_QUEUES; print(ALL_QUEUES)')" & pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO & pids+=($!)

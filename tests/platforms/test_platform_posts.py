@@ -326,3 +326,60 @@ def test_instagram_lookup_with_the_configured_token(
     batch = client.lookup_posts([media_id])
 
     assert batch.found[media_id].author_handle == OWNER
+
+
+@pytest.mark.parametrize("kind", ["server_error", "unavailable", "malformed"])
+def test_temporary_or_unreadable_answers_leave_posts_to_retry(
+    make_client: MakeClient, simulator: SimulatorControl, platform: str, kind: str
+) -> None:
+    ids = _make(simulator, platform, 2)
+    simulator.fail(kind, platform=platform, count=5)
+
+    for method in ("lookup_posts", "fetch_post_metrics"):
+        batch = getattr(make_client(platform, max_attempts=1), method)(
+            ids, access_token=_token(platform)
+        )
+
+        assert set(batch.failed) == set(ids)
+        assert not batch.found
+        assert not batch.unavailable
+
+
+def test_instagram_counts_as_strings_nulls_and_empty_insights() -> None:
+    """Insights can be empty ("no data yet", up to 48 h late): None, never 0."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "18000000000000001": {
+                    "id": "18000000000000001",
+                    "like_count": "12",
+                    "comments_count": None,
+                    "insights": {"data": []},
+                },
+                "18000000000000002": {
+                    "id": "18000000000000002",
+                    "like_count": 3,
+                    "comments_count": 1,
+                    "insights": {
+                        "data": [
+                            {"name": "views", "period": "lifetime", "values": [{"value": "250"}]},
+                            {"name": "saved", "period": "lifetime", "values": []},
+                        ]
+                    },
+                },
+            },
+        )
+
+    client = InstagramClient(
+        base_url="https://graph.example/v25.0",
+        access_token="t",
+        ig_user_id="1",
+        transport=httpx.MockTransport(answer),
+    )
+    batch = client.fetch_post_metrics(["18000000000000001", "18000000000000002"])
+
+    empty, full = batch.found["18000000000000001"], batch.found["18000000000000002"]
+    assert (empty.views, empty.likes, empty.comments, empty.saves) == (None, 12, None, None)
+    assert (full.views, full.likes, full.comments, full.saves) == (250, 3, 1, None)
