@@ -59,7 +59,7 @@ class Reader:
             raise self.fail(f"{key} is not a count")
         if isinstance(value, int):
             number = value
-        elif isinstance(value, str) and value.isdigit():
+        elif isinstance(value, str) and value.isascii() and value.isdigit():
             number = int(value)
         else:
             raise self.fail(f"{key} is not a count")

@@ -205,6 +205,13 @@ class BaseClient:
                 logger.warning("%s batch of %d failed: %s", self.platform.value, len(chunk), exc)
                 batch.failed.update(dict.fromkeys(chunk, exc))
                 continue
+            except (ValueError, OverflowError, OSError) as exc:  # e.g. an absurd timestamp
+                logger.exception("%s answered something unreadable", self.platform.value)
+                unreadable = UnexpectedResponse(
+                    f"unexpected response: {exc}", platform=self.platform.value
+                )
+                batch.failed.update(dict.fromkeys(chunk, unreadable))
+                continue
             batch.found.update(part.found)
             batch.unavailable.update(part.unavailable)
             batch.failed.update(part.failed)

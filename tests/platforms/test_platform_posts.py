@@ -10,10 +10,11 @@ import httpx
 import pytest
 
 from platforms import instagram as instagram_module
-from platforms.errors import AuthError, PlatformUnavailable, RateLimited
+from platforms.errors import AuthError, PlatformUnavailable, RateLimited, UnexpectedResponse
 from platforms.instagram import InstagramClient
 from platforms.simulator.client import SimulatorControl
 from platforms.simulator.posts import GROWTH_HALF_LIFE_SECONDS
+from platforms.tiktok import TikTokClient
 from platforms.types import (
     Platform,
     PlatformClient,
@@ -383,3 +384,21 @@ def test_instagram_counts_as_strings_nulls_and_empty_insights() -> None:
     empty, full = batch.found["18000000000000001"], batch.found["18000000000000002"]
     assert (empty.views, empty.likes, empty.comments, empty.saves) == (None, 12, None, None)
     assert (full.views, full.likes, full.comments, full.saves) == (250, 3, 1, None)
+
+
+def test_tiktok_junk_in_a_200_is_unreadable_not_a_crash() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        video = {"id": "7000000000000000001", "view_count": "\u00b2", "create_time": 10**20}
+        return httpx.Response(
+            200,
+            json={
+                "data": {"videos": [video], "cursor": 0, "has_more": False},
+                "error": {"code": "ok", "message": "", "log_id": "x"},
+            },
+        )
+
+    client = TikTokClient(base_url="https://tt.example", transport=httpx.MockTransport(answer))
+    for method in ("fetch_post_metrics", "lookup_posts"):
+        batch = getattr(client, method)(["7000000000000000001"], access_token="act.x")
+
+        assert isinstance(batch.failed["7000000000000000001"], UnexpectedResponse)
