@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from platforms.simulator.accounts import Account, generate, with_overrides
-from platforms.simulator.posts import SimPost, from_json, to_json
+from platforms.simulator.posts import SimPost, build_post, from_json, to_json
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +166,7 @@ class SimulatorState:
             return
         for post in posts:
             with self._lock:
+                self._serial = max(self._serial, len(self._posts) + 1)
                 self._posts[(post.platform, post.id)] = post
                 self._ids.setdefault(post.id, (post.platform, post.owner))
                 if post.short_code:
@@ -196,3 +197,22 @@ class SimulatorState:
                     for (p, h), values in sorted(self._overrides.items())
                 ],
             }
+
+
+def add_posts_to_file(path: str | Path, posts: list[dict[str, Any]]) -> list[SimPost]:
+    """Append posts to a simulator posts file without a running simulator.
+
+    For demo seeding: ``make run`` seeds the database before it starts the simulator, which
+    then loads this file (``--posts-file``, the ``PLATFORM_SIMULATOR_POSTS_FILE`` setting).
+    Each dict takes the control API's fields (platform, owner, caption, published_at, …);
+    raises ValueError on a bad one. Returns the posts with their ids.
+    """
+    state = SimulatorState(posts_file=path)
+    made = []
+    for values in posts:
+        post = build_post(values, serial=state.next_serial(), now=state.now())
+        if isinstance(post, str):
+            raise ValueError(post)
+        state.save_post(post)
+        made.append(post)
+    return made

@@ -19,7 +19,7 @@ from platforms.simulator.accounts import generate, posts, with_overrides
 from platforms.simulator.app import make_app
 from platforms.simulator.client import SimulatorControl
 from platforms.simulator.posts import build_post
-from platforms.simulator.state import SimulatorState
+from platforms.simulator.state import SimulatorState, add_posts_to_file
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -341,3 +341,24 @@ def test_metrics_grow_deterministically_with_the_simulator_clock(
     assert 499_000 <= day["views"] <= 501_000
     assert 899_000 <= nine_days["views"] <= 901_000
     assert nine_days["likes"] > day["likes"] > 0
+
+
+def test_demo_posts_written_to_the_file_are_served_once_the_simulator_starts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "posts.json"
+    made = add_posts_to_file(
+        path,
+        [
+            {"platform": "youtube", "owner": "demo.one", "title": "Hi"},
+            {"platform": "youtube", "owner": "demo.one", "title": "Again"},
+        ],
+    )
+    more = add_posts_to_file(path, [{"platform": "youtube", "owner": "demo.one"}])
+    with pytest.raises(ValueError, match="visibility"):
+        add_posts_to_file(path, [{"platform": "youtube", "owner": "x", "visibility": "?"}])
+
+    state = SimulatorState(posts_file=path)
+    assert len({p.id for p in [*made, *more]}) == 3  # a later seeding never reuses an id
+    assert [p.id for p in state.posts_of("youtube", "demo.one")] != []
+    assert len(state.posts_of("youtube", "demo.one")) == 3

@@ -10,7 +10,7 @@ single platform can point at a real API or another stand-in while the rest stay 
 import os
 from collections.abc import Mapping
 
-from config.env import env
+from config.env import VAR_DIR, env
 
 REAL_PLATFORM_URLS = {
     "tiktok": "https://open.tiktokapis.com",
@@ -36,6 +36,11 @@ def platform_urls(environ: Mapping[str, str]) -> tuple[dict[str, str], dict[str,
 
 
 PLATFORM_SIMULATOR_URL = env.str("PLATFORM_SIMULATOR_URL", default="")
+# Where the embedded default's simulator keeps posts (demo seeding writes here, see
+# platforms.simulator.state.add_posts_to_file; scripts/run.sh passes the same path).
+PLATFORM_SIMULATOR_POSTS_FILE = env.str(
+    "PLATFORM_SIMULATOR_POSTS_FILE", default=str(VAR_DIR / "simulator-posts.json")
+)
 # env (django-environ) already merged .env into os.environ without overriding real values.
 PLATFORM_BASE_URLS, PLATFORM_SHORT_LINK_BASE_URLS = platform_urls(os.environ)
 
