@@ -150,9 +150,16 @@ class InstagramClient(BaseClient):
     def lookup_posts(
         self, post_ids: Sequence[str], *, access_token: str = "", ig_user_id: str = "me"
     ) -> PostBatch[PostInfo]:
-        """Posts by media id *or* shortcode (from a post URL). Keys are as requested."""
+        """Posts by media id *or* shortcode (from a post URL). Keys are as requested.
+
+        A shortcode is resolved through the creator's own media listing, so it needs the
+        creator's ``access_token``: without one its id lands in ``failed`` with an AuthError
+        (ask the creator to connect Instagram), never as "not found". ``ig_user_id="me"``
+        works with Instagram Login tokens (graph.instagram.com); with Facebook Login pass the
+        creator's IG user id.
+        """
+        ids, batch = self._resolve_shortcodes(post_ids, access_token, ig_user_id)
         token = access_token or self._access_token
-        ids, batch = self._resolve_shortcodes(post_ids, token, ig_user_id)
 
         def fetch(chunk: list[str]) -> PostBatch[PostInfo]:
             part: PostBatch[PostInfo] = PostBatch()
@@ -181,8 +188,8 @@ class InstagramClient(BaseClient):
     def fetch_post_metrics(
         self, post_ids: Sequence[str], *, access_token: str = "", ig_user_id: str = "me"
     ) -> PostBatch[PostMetrics]:
+        ids, batch = self._resolve_shortcodes(post_ids, access_token, ig_user_id)
         token = access_token or self._access_token
-        ids, batch = self._resolve_shortcodes(post_ids, token, ig_user_id)
 
         def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
             part: PostBatch[PostMetrics] = PostBatch()
@@ -278,6 +285,15 @@ class InstagramClient(BaseClient):
                     raw, UnavailableReason.NOT_FOUND, f"{raw!r} is not an Instagram post id"
                 )
         if not shortcodes:
+            return ids, batch
+        if not token:
+            needs_token = AuthError(
+                "an Instagram shortcode is found through the creator's own media: "
+                "their access token is needed",
+                platform="instagram",
+                code="creator_token_required",
+            )
+            batch.failed.update(dict.fromkeys(shortcodes, needs_token))
             return ids, batch
         start = self.http_calls
         try:

@@ -402,3 +402,16 @@ def test_tiktok_junk_in_a_200_is_unreadable_not_a_crash() -> None:
         batch = getattr(client, method)(["7000000000000000001"], access_token="act.x")
 
         assert isinstance(batch.failed["7000000000000000001"], UnexpectedResponse)
+
+
+def test_instagram_shortcode_without_the_creators_token_is_not_a_verdict(
+    make_client: MakeClient, simulator: SimulatorControl
+) -> None:
+    post = simulator.create_post("instagram", owner=OWNER)
+
+    batch = make_client("instagram").lookup_posts([post["shortcode"], post["id"]])
+
+    assert isinstance(batch.failed[post["shortcode"]], AuthError)
+    assert batch.failed[post["shortcode"]].code == "creator_token_required"
+    assert batch.found[post["id"]].shortcode == post["shortcode"]  # ids need no creator token
+    assert not batch.unavailable
