@@ -174,3 +174,10 @@ class PostBatch[T]:
     def complete(self) -> bool:
         """True when every id got a final answer (nothing to retry)."""
         return not self.failed
+
+    @property
+    def retry_after_seconds(self) -> int | None:
+        """The longest wait a rate limit in ``failed`` asked for (None: no rate limit)."""
+        waits = [getattr(e, "retry_after_seconds", None) for e in self.failed.values()]
+        numbers = [w for w in waits if isinstance(w, int)]
+        return max(numbers) if numbers else None

@@ -314,6 +314,8 @@ def test_rate_limit_parks_the_client_and_is_never_a_verdict(
         assert set(result.failed) == set(ids)
         assert all(isinstance(e, RateLimited) for e in result.failed.values())
         assert not result.unavailable
+        assert result.retry_after_seconds is not None
+        assert result.retry_after_seconds >= 60
     assert simulator.calls(platform) == calls  # parked: the second pull sent nothing
 
 
@@ -344,6 +346,7 @@ def test_temporary_or_unreadable_answers_leave_posts_to_retry(
         assert set(batch.failed) == set(ids)
         assert not batch.found
         assert not batch.unavailable
+        assert batch.retry_after_seconds is None
 
 
 def test_instagram_counts_as_strings_nulls_and_empty_insights() -> None:
