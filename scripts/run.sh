@@ -13,6 +13,9 @@ PY=.venv/bin/python
 var_dir=${CHORUS_VAR_DIR:-var}
 mkdir -p "$var_dir/broker/queue" "$var_dir/broker/processed" "$var_dir/broker/control"
 
+# Demo seeding may add posts here before the simulator starts and loads them.
+export PLATFORM_SIMULATOR_POSTS_FILE=${PLATFORM_SIMULATOR_POSTS_FILE:-$var_dir/simulator-posts.json}
+
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
 
@@ -25,7 +28,8 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$PY -m platforms.simulator --port "$SIM_PORT" & pids+=($!)
+# Posts made through the simulator's control API (demo posts) survive a restart.
+$PY -m platforms.simulator --port "$SIM_PORT" --posts-file "$PLATFORM_SIMULATOR_POSTS_FILE" & pids+=($!)
 .venv/bin/celery -A config worker --loglevel=INFO --pool=threads --concurrency=2 \
   -Q "$($PY -c 'from core.queues import ALL_QUEUES; print(ALL_QUEUES)')" & pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO & pids+=($!)
