@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "platforms",
     "users",
     "organizations",
+    "notifications",
     "campaigns",
     "creators",
     "recruitment",
