@@ -6,6 +6,7 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "Recruitment"
 
     def ready(self) -> None:
-        from recruitment import notifications
+        from recruitment import activity, notifications
 
         notifications.register_kinds()
+        activity.register()
