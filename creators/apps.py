@@ -6,6 +6,8 @@ class CreatorsConfig(AppConfig):
     verbose_name = "Creators"
 
     def ready(self) -> None:
+        from creators import notifications
         from creators.oauth import connect_signals
 
         connect_signals()
+        notifications.register()

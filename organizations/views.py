@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ChorusError
 from organizations import selectors, services
 from organizations.access import OrgAccess, memberships_for_user
+from organizations.audit import audit_sentences
 from organizations.forms import ApiKeyForm, BrandForm, InvitationSignupForm, InviteForm, RoleForm
 from organizations.roles import Role, Scope, role_can_grant
 from organizations.tenancy import org_view
@@ -29,7 +30,9 @@ def dashboard(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "brands": selectors.brands_for_org(access),
         "member_count": selectors.members_for_org(access).count(),
         "pending_invitations": selectors.pending_invitations_for_org(access).count(),
-        "events": selectors.recent_audit_events(access, limit=10),
+        "activity": audit_sentences(
+            list(selectors.recent_audit_events(access, limit=10)), access.organization
+        ),
     }
     return render(request, "organizations/dashboard.html", context)
 
