@@ -1,13 +1,14 @@
 """In-app notifications, e-mailed too when they matter. Called inside the caller's transaction:
-the row is written with the change it describes, the e-mail leaves on commit (never before)."""
+the row is written with the change it describes, the e-mail is recorded in the outbox with it and
+leaves on commit (never before; a broker outage only delays it)."""
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
 
 from campaigns.models import Campaign
 from core.ids import new_public_id
+from core.outbox import outbox_enqueue
 from core.tasks import send_email
 from organizations.models import Membership, Organization
 from organizations.roles import role_has_scope
@@ -45,7 +46,7 @@ def notify(
         if url:
             text = f"{body}\n\n{absolute_url(url)}" if body else absolute_url(url)
         to, subject = [recipient.email], title[:200]
-        transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=text))
+        outbox_enqueue(send_email, kwargs={"to": to, "subject": subject, "body": text})
     return notification
 
 
