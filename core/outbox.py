@@ -10,7 +10,7 @@ that needs exactly-once side effects (an e-mail) claims its row first with ``out
 Timeouts, chosen on purpose:
 - ``SWEEP_SECONDS`` = 30: a lost or never-published row waits at most this long before the next
   publish attempt once it is due; the sweep is one indexed query, so it is cheap to run often.
-- ``REDELIVER_AFTER`` = 5 min, doubling per publish, at most ``REDELIVER_MAX`` = 1 h: a row
+- ``REDELIVER_AFTER`` = 60 s, doubling per publish, at most ``REDELIVER_MAX`` = 1 h: a row
   published but not completed (Redis restarted without persistence, a worker killed and the
   message stuck until the broker's visibility timeout) is published again. Long enough that a
   normal backlog is not duplicated every sweep; the duplicates that do happen are harmless
@@ -40,11 +40,13 @@ from core.models import OutboxTask
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30
-REDELIVER_AFTER = timedelta(minutes=5)
+REDELIVER_AFTER = timedelta(seconds=60)
 REDELIVER_MAX = timedelta(hours=1)
 RETRY_PUBLISH_AFTER = timedelta(seconds=15)  # a failed publish is tried again by the next sweeps
 BROKER_DOWN_PAUSE = 5.0
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a claimed but unfinished row may be claimed again after
+# A claimed but unfinished row may be claimed again after this: its worker died. An e-mail is
+# sent within SMTP's 10-second timeout, so a minute cannot cut into a live send.
+CLAIM_TIMEOUT = timedelta(seconds=60)
 SWEEP_LIMIT = 1000
 KEEP_COMPLETED = timedelta(days=7)
 TASK_ID_PREFIX = "outbox-"
@@ -162,22 +164,29 @@ def _row_id(task_id: str | None) -> int | None:
         return None
 
 
-def outbox_claim(task_id: str | None) -> bool:
-    """For work that must not be done twice (an e-mail): claim the row before doing it. False if
-    it is done already or another worker claimed it within ``CLAIM_TIMEOUT`` (if that worker
-    died, the sweep publishes the row again after the claim ran out). A message that does not
-    come from the outbox is always run."""
+def outbox_claim(task_id: str | None) -> float | None:
+    """For work that must not be done twice (an e-mail): claim the row before doing it.
+
+    Returns None when the caller may go ahead; 0 when the work is done already (stop); or the
+    seconds until another worker's claim runs out (retry then: that worker may have died, and
+    then the work is ours). A message that does not come from the outbox is always run."""
     row_id = _row_id(task_id)
     if row_id is None:
-        return True
+        return None
     now = timezone.now()
     claimed = (
         OutboxTask.objects.filter(pk=row_id, completed_at__isnull=True)
         .filter(Q(started_at__isnull=True) | Q(started_at__lt=now - CLAIM_TIMEOUT))
         .update(started_at=now)
     )
-    # No row at all: pruned long after completion, or not visible to us — run rather than drop.
-    return bool(claimed) or not OutboxTask.objects.filter(pk=row_id).exists()
+    if claimed:
+        return None
+    row = OutboxTask.objects.filter(pk=row_id).only("completed_at", "started_at").first()
+    if row is None:  # pruned long after completion, or not visible to us: run rather than drop
+        return None
+    if row.completed_at is not None or row.started_at is None:
+        return 0.0
+    return max((row.started_at + CLAIM_TIMEOUT - now).total_seconds(), 0.0) + 1
 
 
 def outbox_complete(task_id: str | None) -> None:

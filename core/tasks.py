@@ -21,9 +21,13 @@ from core.queues import Queue
 )
 def send_email(self: Any, *, to: list[str], subject: str, body: str) -> None:
     """Send one e-mail. From the outbox it is sent once: a second delivery of the same row (the
-    sweep republished it, the broker redelivered it) finds it claimed or done and stops."""
-    if not outbox_claim(self.request.id):
-        return
+    sweep republished it, the broker redelivered it) finds it done and stops, or finds it claimed
+    and comes back when the claim would have run out."""
+    wait = outbox_claim(self.request.id)
+    if wait == 0:
+        return  # sent already
+    if wait is not None:  # another delivery claimed it; if that worker died, the claim runs out
+        raise self.retry(countdown=wait, max_retries=None)
     send_mail(subject=subject, message=body, from_email=None, recipient_list=to)
     outbox_complete(self.request.id)
 
