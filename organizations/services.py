@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.errors import ChorusError
+from core.outbox import outbox_enqueue
 from core.ownership import require_owns
 from core.tasks import send_email
 from organizations.access import OrgAccess
@@ -183,15 +184,16 @@ def invitation_create(
                 data={"email": email, "role": role},
             )
             link = invitation_link(raw)
-            transaction.on_commit(
-                lambda: send_email.delay(
+            outbox_enqueue(
+                send_email,
+                kwargs=dict(
                     to=[email],
                     subject=f"You're invited to {org.name} on Chorus",
                     body=(
                         f"{access.actor_label} invited you to join {org.name} on Chorus as {role}.\n\n"
                         f"Accept the invitation: {link}\n\nThe link works once and expires in 7 days."
                     ),
-                )
+                ),
             )
     except IntegrityError as exc:
         raise ChorusError(
