@@ -125,9 +125,11 @@ def test_no_email_leaves_when_the_transaction_rolls_back(
             )
             raise RuntimeError("the change failed")
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            send_then_fail()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+    ):
+        send_then_fail()
     assert callbacks == []
     assert mailoutbox == []
     assert not Notification.objects.exists()
