@@ -6,6 +6,10 @@ class CreatorsConfig(AppConfig):
     verbose_name = "Creators"
 
     def ready(self) -> None:
+        from core.files import register_file_kind
+        from creators.models import CREATOR_PHOTO
         from creators.oauth import connect_signals
+        from creators.selectors import creator_photo_for_request
 
         connect_signals()
+        register_file_kind(CREATOR_PHOTO, creator_photo_for_request, key="creators.photo")

@@ -143,6 +143,10 @@ class ApiKey(PublicIdModel):
     # The first characters of the key, shown in lists so people can recognise it.
     prefix = models.CharField(max_length=24, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
+    # When set, the key sees and acts on this one brand only (like a brand-limited member).
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
