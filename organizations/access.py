@@ -33,6 +33,25 @@ class OrgAccess:
         return self.brand_id is None or self.brand_id == brand_id
 
     @property
+    def is_brand_limited(self) -> bool:
+        return self.brand_id is not None
+
+    def require_unlimited(self, what: str) -> None:
+        """Organization-wide changes (the organization, new brands) are not for a limited actor."""
+        if self.is_brand_limited:
+            raise Forbidden(
+                f"You are limited to one brand, so you cannot {what}.", code="brand_limited"
+            )
+
+    def require_same_brand(self, brand_id: int | None, what: str) -> None:
+        """A limited actor manages only what is limited to their own brand (not the whole org)."""
+        if self.is_brand_limited and brand_id != self.brand_id:
+            raise Forbidden(
+                f"You are limited to one brand, so you can only {what} limited to that brand.",
+                code="brand_limited",
+            )
+
+    @property
     def rank(self) -> int:
         return ROLE_RANK[self.role]
 

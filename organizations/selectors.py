@@ -57,11 +57,11 @@ def invitation_get_for_org(access: OrgAccess, public_id: str) -> Invitation:
 
 
 def api_keys_for_org(access: OrgAccess) -> QuerySet[ApiKey]:
-    return (
-        ApiKey.objects.for_org(access.organization)
-        .select_related("created_by")
-        .order_by("-created_at")
-    )
+    """The organization's keys; a brand-limited member sees only keys limited to their brand."""
+    qs = ApiKey.objects.for_org(access.organization).select_related("created_by", "brand")
+    if access.brand_id is not None:
+        qs = qs.filter(brand_id=access.brand_id)
+    return qs.order_by("-created_at")
 
 
 def api_key_get_for_org(access: OrgAccess, public_id: str) -> ApiKey:
