@@ -50,7 +50,8 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
 
 class CampaignAssetSerializer(serializers.ModelSerializer):
-    """A file attached to the brief. ``url`` downloads it (a signed, expiring URL on S3)."""
+    """A file attached to the brief. ``url`` downloads it through the authorizing file view
+    (send the same API key; on S3 it redirects to a short-lived signed URL)."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     url = serializers.SerializerMethodField(help_text="Where to download the file.")
@@ -61,7 +62,7 @@ class CampaignAssetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, asset: CampaignAsset) -> str:
-        return str(asset.file.url)
+        return asset.url
 
 
 class CampaignAssetUploadSerializer(serializers.Serializer):

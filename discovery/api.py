@@ -93,7 +93,7 @@ class CreatorSummarySerializer(serializers.ModelSerializer):
         if not creator.photo:
             return None
         request = self.context.get("request")
-        url = creator.photo.url
+        url = creator.photo_url
         return request.build_absolute_uri(url) if request is not None else url
 
     @extend_schema_field(SocialAccountResultSerializer(many=True))

@@ -74,15 +74,6 @@ class InvitationCreateSerializer(serializers.Serializer):
     )
 
 
-class InvitationCreatedSerializer(InvitationSerializer):
-    accept_url = serializers.CharField(
-        read_only=True, help_text="Shown once; also e-mailed to the invitee."
-    )
-
-    class Meta(InvitationSerializer.Meta):
-        fields = (*InvitationSerializer.Meta.fields, "accept_url")
-
-
 class OrganizationViewSet(OrgScopedViewSet):
     """The organization the API key belongs to."""
 
@@ -177,7 +168,15 @@ class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     def scoped_queryset(self, access: OrgAccess) -> Any:
         return selectors.invitations_for_org(access)
 
-    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer},
+        description=(
+            "Invite someone by e-mail. The accept link is e-mailed to them only: it is never "
+            "returned, so nobody but the invitee can accept. A brand-limited key's invitations "
+            "are limited to its brand."
+        ),
+    )
     def create(self, request: Request) -> Response:
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -185,11 +184,10 @@ class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         brand = (
             selectors.brand_get_for_org(self.access, data["brand"]) if data.get("brand") else None
         )
-        invitation, link = services.invitation_create(
+        invitation, _ = services.invitation_create(
             access=self.access, email=data["email"], role=data["role"], brand=brand
         )
-        body = InvitationSerializer(invitation).data | {"accept_url": link}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         responses={200: InvitationSerializer}, description="Revoke a pending invitation."
