@@ -19,9 +19,11 @@ from rest_framework.response import Response
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.api.refs import RefField, resolve_ref
-from core.taxonomy import COUNTRIES, CURRENCY_CHOICES, Niche
+from core.money import CURRENCY_CHOICES
+from core.taxonomy import COUNTRIES, Niche
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
+from organizations.roles import Scope
 from organizations.selectors import brand_get_for_org
 from platforms.types import Platform
 
@@ -49,7 +51,8 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
 
 class CampaignAssetSerializer(serializers.ModelSerializer):
-    """A file attached to the brief. ``url`` downloads it (a signed, expiring URL on S3)."""
+    """A file attached to the brief. ``url`` downloads it through the authorizing file view
+    (send the same API key; on S3 it redirects to a short-lived signed URL)."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     url = serializers.SerializerMethodField(help_text="Where to download the file.")
@@ -60,7 +63,7 @@ class CampaignAssetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, asset: CampaignAsset) -> str:
-        return str(asset.file.url)
+        return asset.url
 
 
 class CampaignAssetUploadSerializer(serializers.Serializer):
@@ -241,17 +244,17 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     ordering = ("-created_at",)
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required_scopes = {
-        "list": "campaigns:read",
-        "retrieve": "campaigns:read",
-        "create": "campaigns:write",
-        "partial_update": "campaigns:write",
-        "publish": "campaigns:write",
-        "start": "campaigns:write",
-        "complete": "campaigns:write",
-        "archive": "campaigns:write",
-        "duplicate": "campaigns:write",
-        "asset_add": "campaigns:write",
-        "asset_remove": "campaigns:write",
+        "list": Scope.CAMPAIGNS_READ,
+        "retrieve": Scope.CAMPAIGNS_READ,
+        "create": Scope.CAMPAIGNS_WRITE,
+        "partial_update": Scope.CAMPAIGNS_WRITE,
+        "publish": Scope.CAMPAIGNS_WRITE,
+        "start": Scope.CAMPAIGNS_WRITE,
+        "complete": Scope.CAMPAIGNS_WRITE,
+        "archive": Scope.CAMPAIGNS_WRITE,
+        "duplicate": Scope.CAMPAIGNS_WRITE,
+        "asset_add": Scope.CAMPAIGNS_WRITE,
+        "asset_remove": Scope.CAMPAIGNS_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:

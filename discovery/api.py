@@ -40,6 +40,7 @@ from discovery.models import (
 from discovery.search import COUNT_CAP, Page, search_creators
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
+from organizations.roles import Scope
 from organizations.selectors import brand_get_for_org
 from platforms.types import Platform
 
@@ -94,7 +95,7 @@ class CreatorSummarySerializer(serializers.ModelSerializer):
         if not creator.photo:
             return None
         request = self.context.get("request")
-        url = creator.photo.url
+        url = creator.photo_url
         return request.build_absolute_uri(url) if request is not None else url
 
     @extend_schema_field(SocialAccountResultSerializer(many=True))
@@ -189,7 +190,7 @@ class CreatorSearchViewSet(OrgScopedViewSet):
 
     schema = _OnePageSchema()
 
-    required_scopes = {"list": "creators:read"}
+    required_scopes = {"list": Scope.CREATORS_READ}
     serializer_class = CreatorResultSerializer
     filter_backends: list[Any] = []
     pagination_class = None
@@ -322,13 +323,13 @@ class ShortlistViewSet(OrgScopedViewSet, mixins.ListModelMixin):
     serializer_class = ShortlistSerializer
     filter_backends: list[Any] = []
     required_scopes = {
-        "list": "creators:read",
-        "retrieve": "creators:read",
-        "create": "recruitment:write",
-        "partial_update": "recruitment:write",
-        "destroy": "recruitment:write",
-        "add": "recruitment:write",
-        "remove": "recruitment:write",
+        "list": Scope.CREATORS_READ,
+        "retrieve": Scope.CREATORS_READ,
+        "create": Scope.RECRUITMENT_WRITE,
+        "partial_update": Scope.RECRUITMENT_WRITE,
+        "destroy": Scope.RECRUITMENT_WRITE,
+        "add": Scope.RECRUITMENT_WRITE,
+        "remove": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -584,10 +585,10 @@ class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
     filterset_class = InviteBatchFilter
     ordering_fields = ("created_at",)
     required_scopes = {
-        "list": "creators:read",
-        "retrieve": "creators:read",
-        "create": "recruitment:write",
-        "upload": "recruitment:write",
+        "list": Scope.CREATORS_READ,
+        "retrieve": Scope.CREATORS_READ,
+        "create": Scope.RECRUITMENT_WRITE,
+        "upload": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:

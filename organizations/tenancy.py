@@ -9,15 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from core.errors import NotFound
-from organizations.access import OrgAccess, access_for_user
+from organizations.access import access_for_user
+from organizations.roles import Scope, as_scope
 
 OrgView = Callable[..., HttpResponse]
-
-
 ORG_VIEW_MARK = "org_view_scope"
 
 
-def _mark_org_view(scope: str) -> Callable[[OrgView], OrgView]:
+def _mark_org_view(scope: Scope) -> Callable[[OrgView], OrgView]:
     """Mark the guarded view, so a test can tell every /o/<slug>/ route is served through
     org_view (outer decorators built with functools.wraps carry the mark along)."""
 
@@ -28,12 +27,13 @@ def _mark_org_view(scope: str) -> Callable[[OrgView], OrgView]:
     return mark
 
 
-def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
+def org_view(scope: Scope) -> Callable[[OrgView], Callable[..., HttpResponse]]:
     """Resolve ``org_slug`` to the member's OrgAccess and require ``scope``.
 
     Not a member answers 404 like a missing organization (no existence leak); a member whose
-    role lacks the scope gets 403.
+    role lacks the scope gets 403. An unknown scope fails when the module is imported.
     """
+    scope = as_scope(scope)
 
     def decorator(view: OrgView) -> Callable[..., HttpResponse]:
         @_mark_org_view(scope)
@@ -52,7 +52,3 @@ def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
         return wrapper
 
     return decorator
-
-
-def current_access(request: HttpRequest) -> OrgAccess | None:
-    return getattr(request, "org_access", None)

@@ -15,6 +15,7 @@ from core.errors import NotFound
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
+from organizations.roles import Scope
 from recruitment import selectors, services
 from recruitment.api_filters import ApplicationFilter, CampaignInvitationFilter, ParticipationFilter
 from recruitment.models import MESSAGE_MAX_CHARS, Application, CampaignInvitation, Participation
@@ -240,10 +241,10 @@ class ApplicationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
     ordering_fields = ("created_at", "decided_at", "status")
     ordering = ("-created_at",)
     required_scopes = {
-        "list": "campaigns:read",
-        "retrieve": "campaigns:read",
-        "decide": "recruitment:write",
-        "bulk_decide": "recruitment:write",
+        "list": Scope.CAMPAIGNS_READ,
+        "retrieve": Scope.CAMPAIGNS_READ,
+        "decide": Scope.RECRUITMENT_WRITE,
+        "bulk_decide": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -328,9 +329,9 @@ class ParticipationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retri
     ordering_fields = ("created_at", "agreed_total_cents", "status")
     ordering = ("-created_at",)
     required_scopes = {
-        "list": "campaigns:read",
-        "retrieve": "campaigns:read",
-        "cancel": "recruitment:write",
+        "list": Scope.CAMPAIGNS_READ,
+        "retrieve": Scope.CAMPAIGNS_READ,
+        "cancel": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -368,10 +369,10 @@ class CampaignInvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.
     ordering_fields = ("created_at", "responded_at", "status")
     ordering = ("-created_at",)
     required_scopes = {
-        "list": "campaigns:read",
-        "retrieve": "campaigns:read",
-        "create": "recruitment:write",
-        "withdraw": "recruitment:write",
+        "list": Scope.CAMPAIGNS_READ,
+        "retrieve": Scope.CAMPAIGNS_READ,
+        "create": Scope.RECRUITMENT_WRITE,
+        "withdraw": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:

@@ -147,7 +147,7 @@ class CreatorOwnProfileSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_photo_url(self, profile: CreatorProfile) -> str | None:
-        return profile.photo.url if profile.photo else None
+        return profile.photo_url or None
 
 
 # -- campaigns (the marketplace) -----------------------------------------------------------------
