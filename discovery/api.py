@@ -157,12 +157,12 @@ def _form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
                 values = [str(value) for value, _label in choices]
                 # Django's optional ChoiceField takes a blank value as "not given".
                 schema["enum"] = values if "" in values or field.required else ["", *values]
-            elif getattr(field, "max_length", None):
-                schema["maxLength"] = field.max_length
+            elif max_length := getattr(field, "max_length", None):
+                schema["maxLength"] = max_length
         params.append(
             OpenApiParameter(
                 name,
-                schema,  # type: ignore[arg-type]
+                schema,
                 OpenApiParameter.QUERY,
                 required=False,
                 description=str(field.help_text or field.label or name),
