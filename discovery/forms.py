@@ -124,7 +124,11 @@ class CreatorSearchForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error(
                 "max_followers",
-                f"The maximum ({high:,}) is below the minimum ({low:,}): swap them or widen the range.",
+                ValidationError(
+                    f"The maximum ({high:,}) is below the minimum ({low:,}): swap them or widen "
+                    "the range.",
+                    code="invalid_range",  # a rule across fields: the API answers this code
+                ),
             )
         return data
 

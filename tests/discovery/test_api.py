@@ -79,17 +79,20 @@ def test_search_shows_public_creator_data_only(api: APIClient, cast: Cast) -> No
 
 
 @pytest.mark.parametrize(
-    ("query", "field"),
+    ("query", "code", "field"),
     [
-        ({"min_followers": 10, "max_followers": 5}, "max_followers"),
-        ({"sort": "random"}, "sort"),
-        ({"page_size": 1000}, "page_size"),
-        ({"country": "Narnia"}, "country"),
-        ({"verified_only": "perhaps"}, "verified_only"),
+        ({"min_followers": 10, "max_followers": 5}, "invalid_range", "max_followers"),
+        ({"sort": "random"}, "invalid", "sort"),
+        ({"page_size": 1000}, "invalid", "page_size"),
+        ({"page": 0}, "invalid", "page"),
+        ({"country": "Narnia"}, "invalid", "country"),
+        ({"verified_only": "perhaps"}, "invalid", "verified_only"),
     ],
 )
-def test_search_errors_name_the_field(api: APIClient, query: dict[str, Any], field: str) -> None:
-    assert_error(api.get("/api/v1/creators/", query), 400, "invalid", field)
+def test_search_errors_name_the_field(
+    api: APIClient, query: dict[str, Any], code: str, field: str
+) -> None:
+    assert_error(api.get("/api/v1/creators/", query), 400, code, field)
 
 
 def test_search_needs_an_authenticated_caller() -> None:
