@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.errors import ChorusError, NotFound
+from core.links import absolute_url
 from core.tasks import send_email
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
@@ -200,9 +200,7 @@ def invitation_create(
 
 
 def invitation_link(raw_token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "organizations:invitation_accept", args=[raw_token]
-    )
+    return absolute_url(reverse("organizations:invitation_accept", args=[raw_token]))
 
 
 def invitation_revoke(*, access: OrgAccess, invitation: Invitation) -> Invitation:

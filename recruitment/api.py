@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.selectors import campaign_get_for_org
+from core.api.fields import AbsoluteLinkField
 from core.errors import ChorusError, NotFound
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
@@ -149,7 +150,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
         source="invitation.public_id", read_only=True, allow_null=True
     )
     agreed_fees = AgreedFeeSerializer(many=True, read_only=True)
-    tracking_url = serializers.CharField(read_only=True)
+    tracking_url = AbsoluteLinkField(source="tracking_path")
 
     class Meta:
         model = Participation

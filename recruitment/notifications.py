@@ -3,22 +3,16 @@ the row is written with the change it describes, the e-mail leaves on commit (ne
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 
 from campaigns.models import Campaign
 from core.ids import new_public_id
+from core.links import absolute_url
 from core.tasks import send_email
 from organizations.models import Membership, Organization
 from organizations.roles import role_has_scope
 from recruitment.models import Notification
 from users.models import User
-
-
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def notify(
