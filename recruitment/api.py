@@ -3,13 +3,18 @@ participations, and campaign invitations. Thin: services decide, selectors read.
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns.selectors import campaign_get_for_org
+from campaigns.selectors import campaign_get_for_org, campaigns_for_org
 from core.api.fields import AbsoluteLinkField
 from core.errors import ChorusError, NotFound
 from creators.models import CreatorProfile, SocialAccount
@@ -210,6 +215,31 @@ class CampaignInvitationCreateSerializer(serializers.Serializer):
     message = serializers.CharField(
         max_length=MESSAGE_MAX_CHARS, required=False, allow_blank=True, default=""
     )
+
+
+class CapacitySerializer(serializers.Serializer):
+    """``recruitment.selectors.campaign_capacity``: the same numbers every page shows."""
+
+    campaign = serializers.CharField()
+    max_creators = serializers.IntegerField()
+    creators_in = serializers.IntegerField(source="capacity.filled")
+    places_left = serializers.IntegerField(source="capacity.places_left")
+    limited_by = serializers.ChoiceField(
+        choices=["maximum", "budget"],
+        source="capacity.limited_by",
+        help_text="What limits places left: the maximum number of creators or the budget left.",
+    )
+    places_by_maximum = serializers.IntegerField(source="capacity.places_by_maximum")
+    places_by_budget = serializers.IntegerField(
+        source="capacity.places_by_budget",
+        allow_null=True,
+        help_text="null while no deliverable has a fee.",
+    )
+    per_creator_cents = serializers.IntegerField(source="capacity.per_creator_cents")
+    budget_cents = serializers.IntegerField(source="capacity.budget_cents")
+    committed_cents = serializers.IntegerField(source="capacity.committed_cents")
+    remaining_cents = serializers.IntegerField(source="capacity.remaining_cents")
+    currency = serializers.CharField(source="capacity.currency")
 
 
 # -- filters -------------------------------------------------------------------------------------
@@ -416,3 +446,35 @@ class CampaignInvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.
         invitation = services.invitation_withdraw(access=self.access, invitation=self.get_object())
         fresh = selectors.campaign_invitation_get_for_org(self.access, invitation.public_id)
         return Response(CampaignInvitationSerializer(fresh).data)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="How many more creators a campaign can take",
+        description="Places left is the smaller of (maximum creators minus creators in) and "
+        "(budget left divided by fees per creator); `limited_by` says which. The overview, the campaign "
+        "page and the applications tab show the same numbers.",
+        parameters=[
+            OpenApiParameter(
+                "public_id", str, OpenApiParameter.PATH, description="Campaign id (cmp_…)."
+            )
+        ],
+        responses={200: CapacitySerializer, 404: _ERRORS[404]},
+    ),
+)
+class CampaignCapacityViewSet(OrgScopedViewSet, mixins.RetrieveModelMixin):
+    serializer_class = CapacitySerializer
+    required_scopes = {"retrieve": "campaigns:read"}
+
+    def scoped_queryset(self, access: OrgAccess) -> Any:
+        return campaigns_for_org(access)
+
+    def retrieve(self, request: Request, public_id: str) -> Response:
+        campaign = self.get_object()
+        capacity = selectors.campaign_capacity(campaign)
+        row = {
+            "campaign": campaign.public_id,
+            "max_creators": campaign.max_creators,
+            "capacity": capacity,
+        }
+        return Response(CapacitySerializer(row).data)

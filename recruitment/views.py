@@ -95,7 +95,7 @@ def _queue_context(
         "tabs": tabs,
         "can_decide": access.has("recruitment:write"),
         "view": "campaign" if campaign else "org",
-        "fill": selectors.campaign_fill(campaign) if campaign else None,
+        "fill": selectors.campaign_capacity(campaign) if campaign else None,
         "accepts_applications": campaign_accepts_applications(campaign) if campaign else True,
     }
 
@@ -144,7 +144,7 @@ def application_decide(
             "can_decide": True,
             "view": "campaign" if request.POST.get("view") == "campaign" else "org",
             "campaign": campaign,
-            "fill": selectors.campaign_fill(application.campaign),
+            "fill": selectors.campaign_capacity(application.campaign),
             "oob": True,
         }
         return render(request, "recruitment/_application_row.html", context)
@@ -220,7 +220,7 @@ def participations_for_campaign(
         "invitations": selectors.campaign_invitations_for_org(
             access, campaign=campaign, status=CampaignInvitation.Status.PENDING
         )[:200],
-        "fill": selectors.campaign_fill(campaign),
+        "fill": selectors.campaign_capacity(campaign),
         "can_decide": access.has("recruitment:write"),
     }
     return render(request, "recruitment/participations_for_campaign.html", context)

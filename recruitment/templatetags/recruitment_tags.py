@@ -5,15 +5,25 @@
   One query, for navigation badges in base templates.
 - ``{{ application.status|rc_status_class }}``: the badge modifier for a status.
 - ``{{ date|days_left }}``: "today", "1 day left", "5 days left", "closed".
+- ``{% campaign_capacity campaign as cap %}``: places left (campaigns' pages sit below
+  recruitment, so they ask through this tag; the same selector as every other page and the API).
+- ``{% campaign_overview org_access %}``: the dashboard's table of live campaigns.
 """
 
 import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
 
 from organizations.models import Organization
 from platforms.types import Platform
+from recruitment.selectors import (
+    campaign_capacity as _campaign_capacity,
+)
+from recruitment.selectors import (
+    campaign_overview as _campaign_overview,
+)
 from recruitment.selectors import unread_notification_count
 
 register = template.Library()
@@ -66,3 +76,17 @@ def platform_label(value: str) -> str:
         return str(Platform(value).label)
     except ValueError:
         return value
+
+
+@register.simple_tag
+def campaign_capacity(campaign: Any) -> Any:
+    return _campaign_capacity(campaign)
+
+
+@register.inclusion_tag("recruitment/_overview.html", takes_context=True)
+def campaign_overview(context: dict[str, Any], access: Any) -> dict[str, Any]:
+    return {
+        "rows": _campaign_overview(access),
+        "org_access": access,
+        "request": context.get("request"),
+    }
