@@ -37,7 +37,10 @@ class ApiKeyForm(forms.Form):
         max_length=80, help_text="What will use it, e.g. 'Agency reporting script'."
     )
     role = forms.ChoiceField(
-        choices=[c for c in Role.choices if c[0] != Role.OWNER], initial=Role.ADMIN
+        choices=[c for c in Role.choices if c[0] != Role.OWNER],
+        # The lowest role that reads: a key gets more only when someone chooses it.
+        initial=Role.VIEWER,
+        help_text="Viewer reads; choose a higher role only if the tool must change things.",
     )
     expires_at = forms.DateTimeField(
         required=False,

@@ -107,6 +107,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=list(services.DECISIONS))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.DECLINE_REASON_MAX_CHARS,
+        help_text="For a decline: a note the creator reads in the notice.",
+    )
 
 
 class BulkDecisionSerializer(serializers.Serializer):
@@ -118,6 +125,13 @@ class BulkDecisionSerializer(serializers.Serializer):
         "They are decided in this order.",
     )
     decision = serializers.ChoiceField(choices=list(services.DECISIONS))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.DECLINE_REASON_MAX_CHARS,
+        help_text="For a decline: a note every declined creator reads in the notice.",
+    )
 
 
 class BulkDecisionItemSerializer(serializers.Serializer):
@@ -290,6 +304,7 @@ class ApplicationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
             access=self.access,
             application=application,
             decision=serializer.validated_data["decision"],
+            reason=serializer.validated_data["reason"],
         )
         fresh = selectors.application_get_for_org(self.access, application.public_id)
         return Response(ApplicationSerializer(fresh).data)
@@ -308,7 +323,10 @@ class ApplicationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
         serializer.is_valid(raise_exception=True)
         decision = serializer.validated_data["decision"]
         result = services.applications_decide_bulk(
-            access=self.access, application_ids=serializer.validated_data["ids"], decision=decision
+            access=self.access,
+            application_ids=serializer.validated_data["ids"],
+            decision=decision,
+            reason=serializer.validated_data["reason"],
         )
         outcomes: dict[str, dict[str, Any]] = {}
         for application in result.succeeded:

@@ -330,13 +330,39 @@ def _creator_with_niches(creator: CreatorProfile) -> CreatorProfile:
     return CreatorProfile.objects.prefetch_related("niche_links").get(pk=creator.pk)
 
 
-def marketplace_for_creator(creator: CreatorProfile, *, limit: int = 200) -> Marketplace:
+@dataclass(frozen=True)
+class MarketplaceFilters:
+    """What a creator narrows the marketplace by: words in the campaign or brand name, a
+    platform, a niche the campaign targets, and a least pay per creator (minor units)."""
+
+    q: str = ""
+    platform: str = ""
+    niche: str = ""
+    min_pay_cents: int = 0
+
+    def keeps(self, campaign: Campaign) -> bool:
+        words = self.q.strip().lower()
+        if words and words not in f"{campaign.name} {campaign.brand.name}".lower():
+            return False
+        if self.platform and self.platform not in campaign.platforms:
+            return False
+        if self.niche and self.niche not in (campaign.niches or []):
+            return False
+        return campaign.per_creator_fee_cents >= self.min_pay_cents
+
+
+def marketplace_for_creator(
+    creator: CreatorProfile, *, limit: int = 200, filters: MarketplaceFilters | None = None
+) -> Marketplace:
     """Open campaigns, split into those the creator qualifies for and those they do not (with
     the reasons). A fixed number of queries: campaigns + deliverables, accounts, niches, and the
-    creator's own applications, invitations and participations."""
+    creator's own applications, invitations and participations. ``filters`` narrow the list
+    (in Python: the open campaigns are at most ``limit``, with their deliverables loaded)."""
     creator = _creator_with_niches(creator)
     accounts = creator_accounts(creator)
     campaigns = list(unscoped_open_campaigns()[:limit])
+    if filters is not None:
+        campaigns = [c for c in campaigns if filters.keeps(c)]
     ids = [c.pk for c in campaigns]
     applied = dict(
         Application.objects.filter(creator=creator, campaign_id__in=ids).values_list(

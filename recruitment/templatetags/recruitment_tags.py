@@ -16,6 +16,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from creators.eligibility import outside_targeting
 from organizations.models import Organization
 from platforms.types import Platform
 from recruitment.selectors import (
@@ -24,7 +25,7 @@ from recruitment.selectors import (
 from recruitment.selectors import (
     campaign_overview as _campaign_overview,
 )
-from recruitment.selectors import unread_notification_count
+from recruitment.selectors import invitations_for_creator, unread_notification_count
 
 register = template.Library()
 
@@ -90,3 +91,21 @@ def campaign_overview(context: dict[str, Any], access: Any) -> dict[str, Any]:
         "org_access": access,
         "request": context.get("request"),
     }
+
+
+@register.filter
+def targeting_flags(application: Any) -> list[str]:
+    """``{% for flag in a|targeting_flags %}``: why an applicant is outside the targeting."""
+    return outside_targeting(
+        creator=application.creator,
+        account=application.social_account,
+        campaign=application.campaign,
+    )
+
+
+@register.simple_tag
+def pending_invitations(creator: Any, limit: int = 5) -> list[Any]:
+    """``{% pending_invitations profile as invites %}`` on the creator's home: one query."""
+    if creator is None:
+        return []
+    return list(invitations_for_creator(creator, pending_only=True)[:limit])

@@ -87,6 +87,7 @@ def publish_open_campaign(brand: APIClient, tenant: Tenant) -> dict[str, Any]:
             "name": "Glow Serum Launch",
             "objective": "Authentic morning-routine reviews",
             "brief": "Show the serum in your **morning routine**.",
+            "landing_url": "https://example.com/glow",
             "visibility": "open",
             "currency": "USD",
             "budget_cents": 500_000,
