@@ -6,7 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from recruitment.models import Application, Notification
+from notifications.models import Notification
+from recruitment.models import Application
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.recruitment import ApplicationFactory
 
