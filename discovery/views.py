@@ -54,7 +54,7 @@ def search(request: HttpRequest, access: OrgAccess) -> HttpResponse:
             campaign = campaign_get_for_org(access, request.GET["campaign"])
         except NotFound as exc:
             raise Http404(exc.message) from exc
-    data = request.GET
+    data: QueryDict = request.GET
     if campaign is not None and set(request.GET) <= {"campaign"}:
         data = QueryDict(mutable=True)
         data.update(selectors.search_filters_for_campaign(campaign))

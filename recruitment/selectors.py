@@ -6,6 +6,7 @@ creator's row is "not found" too. Lists load what their rows show up front (sele
 prefetch_related), so a page runs the same number of queries whatever its length.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -191,7 +192,7 @@ def campaign_capacity(campaign: Campaign) -> Capacity:
     return _capacity(campaign, filled)
 
 
-def campaigns_capacity(campaigns: list[Campaign]) -> dict[int, Capacity]:
+def campaigns_capacity(campaigns: Sequence[Campaign]) -> dict[int, Capacity]:
     """``campaign_capacity`` for many campaigns of one organization in one query (prefetch
     ``deliverables``)."""
     if not campaigns:
@@ -236,7 +237,7 @@ def campaign_overview(access: OrgAccess, *, limit: int = 50) -> list[CampaignOve
         CampaignOverviewRow(
             campaign=c,
             capacity=capacities[c.pk],
-            applications_waiting=c.waiting,  # type: ignore[attr-defined]
+            applications_waiting=c.waiting,
         )
         for c in campaigns
     ]
