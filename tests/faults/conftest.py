@@ -18,13 +18,6 @@ from tests.factories.creators import SocialAccountFactory
 BATCH_SIZE = int(os.environ.get("CHORUS_FAULT_BATCH", "300"))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/faults/" in str(item.fspath):
-            item.add_marker(pytest.mark.fault)
-            item.add_marker(pytest.mark.django_db(transaction=True))
-
-
 @pytest.fixture
 def fault_tmp(tmp_path: Path) -> Path:
     return tmp_path
