@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Deliverable
 from campaigns.rules import campaign_accepts_applications
-from core.errors import ChorusError, NotFound
+from core.errors import ChorusError
 from core.outbox import outbox_enqueue
+from core.ownership import require_owns
 from core.queues import Queue
 from creators.models import CreatorProfile, SocialAccount
 from discovery.csv_import import (
@@ -47,6 +48,7 @@ from discovery.models import (
 from organizations.access import OrgAccess, access_for_api_key, api_key_is_usable
 from organizations.audit import audit_record
 from organizations.models import Brand, Membership
+from organizations.roles import Scope
 from platforms.types import Platform
 from recruitment.services import invitation_send
 
@@ -69,13 +71,6 @@ PROCESS_TASK = "discovery.tasks.process_invite_batch"
 
 
 # -- shortlists -----------------------------------------------------------------------------------
-
-
-def _check_shortlist(access: OrgAccess, shortlist: Shortlist) -> None:
-    if shortlist.organization_id != access.organization.pk or (
-        access.brand_id is not None and shortlist.brand_id != access.brand_id
-    ):
-        raise NotFound("No such shortlist.")
 
 
 def _clean_name(name: str) -> str:
@@ -111,13 +106,11 @@ def _duplicate_name(name: str) -> ChorusError:
 
 def shortlist_create(*, access: OrgAccess, name: str, brand: Brand | None = None) -> Shortlist:
     """A new, empty shortlist. A brand-limited member's shortlists always belong to their brand."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     name = _clean_name(name)
-    if brand is not None and brand.organization_id != access.organization.pk:
-        raise NotFound("No such brand.")
-    if access.brand_id is not None:
-        if brand is not None and brand.pk != access.brand_id:
-            raise NotFound("No such brand.")
+    if brand is not None:
+        require_owns(access, brand, what="brand")
+    elif access.brand_id is not None:  # a brand-limited member's lists are their brand's
         brand = access.membership.brand if access.membership else None
     if (error := _name_taken(access, name)) is not None:
         raise error
@@ -139,8 +132,8 @@ def shortlist_create(*, access: OrgAccess, name: str, brand: Brand | None = None
 
 
 def shortlist_rename(*, access: OrgAccess, shortlist: Shortlist, name: str) -> Shortlist:
-    access.require("recruitment:write")
-    _check_shortlist(access, shortlist)
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, shortlist, what="shortlist")
     name = _clean_name(name)
     if (error := _name_taken(access, name, exclude_pk=shortlist.pk)) is not None:
         raise error
@@ -163,8 +156,8 @@ def shortlist_rename(*, access: OrgAccess, shortlist: Shortlist, name: str) -> S
 
 
 def shortlist_delete(*, access: OrgAccess, shortlist: Shortlist) -> None:
-    access.require("recruitment:write")
-    _check_shortlist(access, shortlist)
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, shortlist, what="shortlist")
     with transaction.atomic(durable=True):
         audit_record(
             organization=access.organization,
@@ -200,8 +193,8 @@ def shortlist_add_creators(
 
     Returns how many were added. A shortlist holds at most 1,000 creators (one invite batch).
     """
-    access.require("recruitment:write")
-    _check_shortlist(access, shortlist)
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, shortlist, what="shortlist")
     note = (note or "").strip()
     if len(note) > 300:
         raise ChorusError(
@@ -261,8 +254,8 @@ def shortlist_remove_creators(
     *, access: OrgAccess, shortlist: Shortlist, creators: Sequence[CreatorProfile]
 ) -> int:
     """Take creators off the shortlist; returns how many were on it."""
-    access.require("recruitment:write")
-    _check_shortlist(access, shortlist)
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, shortlist, what="shortlist")
     ids = [c.pk for c in _unique(creators)]
     if not ids:
         raise ChorusError(
@@ -313,11 +306,8 @@ def _from_parsed(rows: list[ParsedRow]) -> list[_NewRow]:
 
 
 def _check_campaign_for_batch(access: OrgAccess, campaign: Campaign) -> None:
-    access.require("recruitment:write")
-    if campaign.organization_id != access.organization.pk or (
-        access.brand_id is not None and campaign.brand_id != access.brand_id
-    ):
-        raise NotFound("No such campaign.")
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, campaign, what="campaign")
     if not campaign_accepts_applications(campaign):
         if campaign.status == Campaign.Status.RECRUITING:
             why = (
@@ -426,10 +416,11 @@ def invite_batch_create_from_shortlist(
 ) -> InviteBatch:
     """Invite everyone on the shortlist (oldest entry first)."""
     _check_campaign_for_batch(access, campaign)
-    _check_shortlist(access, shortlist)
+    require_owns(access, shortlist, what="shortlist")
     message = _clean_message(message)
     entries = list(
-        ShortlistEntry.objects.filter(organization=access.organization, shortlist=shortlist)
+        ShortlistEntry.objects.for_access(access)
+        .filter(shortlist=shortlist)
         .select_related("creator")
         .order_by("created_at", "id")[: BATCH_MAX_ROWS + 1]
     )
@@ -561,7 +552,7 @@ def _acting_access(batch: InviteBatch) -> tuple[OrgAccess | None, str]:
         )
     else:
         return None, "Nobody is left to send these invitations on behalf of."
-    if not access.has("recruitment:write"):
+    if not access.has(Scope.RECRUITMENT_WRITE):
         return None, f"Whoever started this batch may no longer invite creators ({access.role})."
     return access, ""
 

@@ -15,6 +15,9 @@ PY=.venv/bin/python
 var_dir=${CHORUS_VAR_DIR:-var}
 mkdir -p "$var_dir/broker/queue" "$var_dir/broker/processed" "$var_dir/broker/control"
 
+# Demo seeding may add posts here before the simulator starts and loads them.
+export PLATFORM_SIMULATOR_POSTS_FILE=${PLATFORM_SIMULATOR_POSTS_FILE:-$var_dir/simulator-posts.json}
+
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
 
@@ -47,7 +50,8 @@ supervise() {
 }
 
 queues=$($PY -c 'from core.queues import ALL_QUEUES; print(ALL_QUEUES)')
-supervise simulator $PY -m platforms.simulator --port "$SIM_PORT"
+# Posts made through the simulator's control API (demo posts) survive a restart.
+supervise simulator $PY -m platforms.simulator --port "$SIM_PORT" --posts-file "$PLATFORM_SIMULATOR_POSTS_FILE"
 supervise worker .venv/bin/celery -A config worker --loglevel=INFO --pool=threads --concurrency=2 -Q "$queues"
 supervise beat .venv/bin/celery -A config beat --loglevel=INFO
 supervise web $PY manage.py runserver "127.0.0.1:$PORT" --noreload

@@ -41,13 +41,14 @@ INSTALLED_APPS = [
     "platforms",
     "users",
     "organizations",
+    "notifications",
     "campaigns",
     "creators",
     "recruitment",
     "discovery",
     "submissions",
-    "payouts",
     "analytics",
+    "payouts",
     "web",
 ]
 SITE_ID = 1
