@@ -13,14 +13,16 @@ logger = logging.getLogger(__name__)
 
 
 class SessionStore(CachedDbStore):
+    _cache: Any  # set by cached_db's __init__ (not in django-stubs)
+
     def load(self) -> dict[str, Any]:
         try:
             data = self._cache.get(self.cache_key)
         except Exception:  # cache down (or a key it refuses): the database has the session
             data = None
         if data is not None:
-            return data  # type: ignore[no-any-return]
-        session = self._get_session_from_db()
+            return data
+        session = self._get_session_from_db()  # type: ignore[attr-defined]
         if not session:
             return {}
         data = self.decode(session.session_data)
@@ -28,7 +30,7 @@ class SessionStore(CachedDbStore):
             self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=session.expire_date))
         except Exception:
             logger.warning("session cache unavailable; served from the database", exc_info=True)
-        return data  # type: ignore[no-any-return]
+        return data
 
     def exists(self, session_key: str | None) -> bool:
         if not session_key:
