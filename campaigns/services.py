@@ -642,6 +642,28 @@ def _unknown_fields(fields: Mapping[str, Any]) -> None:
 # -- create / update ----------------------------------------------------------------------------
 
 
+def _check_landing_url(values: dict[str, Any], brand: Brand, errors: _Errors) -> None:
+    """Tracking links redirect to the landing URL: only https, on the brand's own website domain
+    or a domain the brand declared (Brands page), so a link never sends visitors elsewhere."""
+    url = values.get("landing_url") or ""
+    if not isinstance(url, str) or not _url(url) or errors.has("landing_url"):
+        return  # empty, or malformed (the field check says so)
+    if brand.allows_landing_url(url):
+        return
+    hosts = brand.allowed_landing_hosts
+    where = (
+        "on " + " or ".join(hosts) + " (or their subdomains)"
+        if hosts
+        else f"on {brand.name}'s website domain: set the brand's website first"
+    )
+    errors.add(
+        "landing_url_not_allowed",
+        "landing_url",
+        f"The landing page must be an https:// address {where}. Other domains can be declared "
+        "for the brand on the Brands page.",
+    )
+
+
 def _campaign_create(
     *,
     organization_id: int,
@@ -685,6 +707,9 @@ def campaign_create(
     _check_brand(access, brand)
     specs = _specs(deliverables)
     values = _default_values() | fields | {"name": name}
+    landing_errors = _Errors()
+    _check_landing_url(values, brand, landing_errors)
+    landing_errors.raise_if_any()
     with transaction.atomic(durable=True):
         campaign = _campaign_create(
             organization_id=access.organization.pk, brand=brand, deliverables=specs, values=values
@@ -737,6 +762,10 @@ def campaign_update(
                     "brand_locked", "brand", "The brand of a published campaign cannot change."
                 )
         _validate_fields(values, errors)
+        if values.get("landing_url") != before["landing_url"] or (
+            brand is not None and brand.pk != locked.brand_id
+        ):
+            _check_landing_url(values, brand or locked.brand, errors)
         if values.get("application_deadline") != before["application_deadline"]:
             _check_deadline_not_past(values, errors)
         if _is_int(values.get("budget_cents")) and values["budget_cents"] < locked.committed_cents:
