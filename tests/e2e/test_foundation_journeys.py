@@ -141,7 +141,7 @@ def test_creator_signs_up_on_a_phone(
 ) -> None:
     phone.goto("/")
     phone.get_by_role("button", name="I'm a creator").click()
-    expect(phone.get_by_role("heading", name="Get paid to post")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Join brand campaigns")).to_be_visible()
     phone.get_by_label("Email").fill("casey@creators.example")
     phone.get_by_label("Your name").fill("Casey Rivers")
     phone.get_by_label("Creator name").fill("caseyrivers")
