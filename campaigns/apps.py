@@ -6,6 +6,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self) -> None:
+        from campaigns import activity
+
+        activity.register()
+
         from campaigns.models import BRIEF_ASSET
         from campaigns.selectors import brief_asset_for_member
         from core.files import register_file_kind

@@ -92,6 +92,7 @@ class Campaign(PublicIdModel):
     published_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = CampaignQuerySet.as_manager()
 
     class Meta:
@@ -204,6 +205,7 @@ class Deliverable(PublicIdModel):
     notes = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    brand_path: ClassVar[str | None] = "campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -262,6 +264,7 @@ class CampaignAsset(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    brand_path: ClassVar[str | None] = "campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

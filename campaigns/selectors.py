@@ -31,9 +31,7 @@ def campaigns_for_org(
 
     ``brand`` is a Brand or its public id. A member limited to one brand sees only its campaigns.
     """
-    qs = Campaign.objects.for_org(access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(brand_id=access.brand_id)
+    qs = Campaign.objects.for_access(access)
     if status:
         qs = qs.filter(status=status)
     if isinstance(brand, Brand):
@@ -61,9 +59,7 @@ def campaign_get_for_org(access: OrgAccess, public_id: str) -> Campaign:
 
 def campaign_status_counts(access: OrgAccess) -> dict[str, int]:
     """How many campaigns per status (for the list page's filter tabs); one query."""
-    qs = Campaign.objects.for_org(access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(brand_id=access.brand_id)
+    qs = Campaign.objects.for_access(access)
     rows = qs.values("status").annotate(n=Count("id")).order_by()
     counts = {status: 0 for status in Campaign.Status.values}
     for row in rows:
@@ -93,12 +89,11 @@ def campaign_asset_get_for_org(
     access: OrgAccess, campaign: Campaign, public_id: str
 ) -> CampaignAsset:
     """One file of ``campaign`` (itself already fetched for ``access``); NotFound otherwise."""
-    qs = CampaignAsset.objects.filter(
-        organization=access.organization, campaign=campaign, public_id=str(public_id)
+    asset = (
+        CampaignAsset.objects.for_access(access)
+        .filter(campaign=campaign, public_id=str(public_id))
+        .first()
     )
-    if access.brand_id is not None:
-        qs = qs.filter(campaign__brand_id=access.brand_id)
-    asset = qs.first()
     if asset is None:
         raise NotFound("No such file.")
     return asset

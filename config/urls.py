@@ -4,8 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("organizations.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("campaigns.api_urls")),
-    path("", include("creators.api_urls")),
     path("", include("recruitment.api_urls")),
     path("", include("discovery.api_urls")),
     path("creator/", include("recruitment.creator_api_urls")),
@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("web.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("organizations.urls")),
+    path("", include("notifications.urls")),
     path("", include("campaigns.urls")),
     path("", include("creators.urls")),
     path("", include("recruitment.urls")),

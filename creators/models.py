@@ -64,6 +64,11 @@ class CreatorProfile(PublicIdModel):
     def __str__(self) -> str:
         return self.display_name
 
+    def owns(self, obj: object) -> bool:
+        """``obj`` is one of this creator's rows (application, account, slot, …): for
+        ``core.ownership.require_owns``."""
+        return self.pk is not None and getattr(obj, "creator_id", None) == self.pk
+
     @property
     def photo_url(self) -> str:
         """The photo through the authorizing view ('' without one); the version busts caches."""

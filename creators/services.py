@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from core import files
 from core.errors import ChorusError, NotFound
+from core.ownership import require_owns
 from core.taxonomy import COUNTRIES, LANGUAGES, Niche
 from creators.models import (
     CREATOR_PHOTO,
@@ -294,8 +295,7 @@ def social_account_verify_by_bio(
     *, creator: CreatorProfile, account: SocialAccount
 ) -> SocialAccount:
     """Verified when the account's public bio contains its verification code."""
-    if account.creator_id != creator.pk:
-        raise NotFound("This account does not exist.")
+    require_owns(creator, account, what="account")
     if account.is_verified:
         return account
     label = account.get_platform_display()
@@ -432,8 +432,7 @@ def social_account_refresh(*, account_id: int) -> RefreshResult:
 
 def social_account_refresh_now(*, creator: CreatorProfile, account: SocialAccount) -> SocialAccount:
     """The creator's "Refresh" button: like ``social_account_refresh`` but errors are shown."""
-    if account.creator_id != creator.pk:
-        raise NotFound("This account does not exist.")
+    require_owns(creator, account, what="account")
     if account.last_refreshed_at is not None:
         wait = account.last_refreshed_at + MANUAL_REFRESH_INTERVAL - timezone.now()
         if wait.total_seconds() > 0:
@@ -449,8 +448,7 @@ def social_account_refresh_now(*, creator: CreatorProfile, account: SocialAccoun
 
 
 def social_account_remove(*, creator: CreatorProfile, account: SocialAccount) -> None:
-    if account.creator_id != creator.pk:
-        raise NotFound("This account does not exist.")
+    require_owns(creator, account, what="account")
     with transaction.atomic(durable=True):
         creator = _lock_creator(creator)
         deleted, _ = SocialAccount.objects.filter(creator=creator, pk=account.pk).delete()

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
 from core.errors import Forbidden, NotFound
-from organizations.models import ApiKey, Membership, Organization
-from organizations.roles import ROLE_RANK, role_has_scope
+from organizations.models import ApiKey, Membership, Organization, brand_id_of, brand_path_of
+from organizations.roles import ROLE_RANK, Scope, as_scope, role_has_scope
 from organizations.secrets import hash_secret, looks_like_api_key
 from users.models import User
 
@@ -55,12 +56,22 @@ class OrgAccess:
     def rank(self) -> int:
         return ROLE_RANK[self.role]
 
-    def has(self, scope: str) -> bool:
+    def has(self, scope: Scope) -> bool:
         return role_has_scope(self.role, scope)
 
-    def require(self, scope: str) -> None:
-        if not self.has(scope):
+    def require(self, scope: Scope) -> None:
+        if not self.has(as_scope(scope)):
             raise Forbidden(f"Your role ({self.role}) does not allow this ({scope}).")
+
+    def owns(self, obj: object) -> bool:
+        """``obj`` belongs to this organization and, for a brand-limited member, to its brand
+        (along the model's ``brand_path``). The in-memory twin of ``for_access``."""
+        if getattr(obj, "organization_id", None) != self.organization.pk:
+            return False
+        if self.brand_id is None or not isinstance(obj, Model):
+            return self.brand_id is None
+        path = brand_path_of(type(obj))
+        return path is None or brand_id_of(obj) == self.brand_id
 
     @property
     def actor_label(self) -> str:

@@ -1,6 +1,6 @@
 """Tenants: Organization, Brand, Membership, Invitation, ApiKey, and the audit trail."""
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,10 +11,55 @@ from django.utils import timezone
 from core.models import PublicIdModel
 from organizations.roles import Role
 
+if TYPE_CHECKING:
+    from organizations.access import OrgAccess
+
 
 class OrgScopedQuerySet(models.QuerySet):
-    def for_org(self, organization: "Organization") -> "OrgScopedQuerySet":
+    """The one queryset base of tenant tables: ``for_access(access)`` is the only brand check.
+
+    Each model using it declares ``brand_path``: the lookup from one of its rows to the brand it
+    belongs to (``"brand"``, ``"campaign__brand"``, ``"pk"`` for Brand itself), or ``None`` when
+    its rows belong to the whole organization (members, API keys, the audit trail).
+    """
+
+    def for_org(self, organization: "Organization") -> Self:
         return self.filter(organization=organization)
+
+    def for_access(self, access: "OrgAccess") -> Self:
+        """Rows of the organization of ``access`` and, when it is limited to one brand, of that
+        brand only."""
+        qs = self.filter(organization_id=access.organization.pk)
+        path = brand_path_of(self.model)
+        if access.brand_id is not None and path is not None:
+            qs = qs.filter(**{path: access.brand_id})
+        return qs
+
+
+def brand_path_of(model: type[models.Model]) -> str | None:
+    """The model's declared ``brand_path``; a tenant model that forgot to declare one fails."""
+    try:
+        return model.brand_path  # type: ignore[attr-defined,no-any-return]
+    except AttributeError:
+        raise TypeError(
+            f"{model.__name__} must declare brand_path (None when its rows are organization-wide)."
+        ) from None
+
+
+def brand_id_of(obj: models.Model) -> int | None:
+    """The brand ``obj`` belongs to, read along its model's ``brand_path`` (None: none)."""
+    path = brand_path_of(type(obj))
+    if path is None:
+        return None
+    if path == "pk":
+        return obj.pk
+    *hops, last = path.split("__")
+    target: Any = obj
+    for hop in hops:
+        target = getattr(target, hop)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id")
 
 
 class Organization(PublicIdModel):
@@ -46,6 +91,7 @@ class Brand(PublicIdModel):
     # another domain. Hostnames only; subdomains of each are allowed too.
     landing_domains = models.JSONField(default=list, blank=True)
 
+    brand_path: ClassVar[str | None] = "pk"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -96,6 +142,9 @@ class Membership(PublicIdModel):
         Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
+    brand_path: ClassVar[str | None] = (
+        None  # organization-wide rows: a brand limit does not narrow them
+    )
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -133,6 +182,8 @@ class Invitation(PublicIdModel):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    # A brand-limited member sees only the keys limited to their brand (never org-wide ones).
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -179,6 +230,8 @@ class ApiKey(PublicIdModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    # A brand-limited member sees only the keys limited to their brand (never org-wide ones).
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -210,6 +263,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    brand_path: ClassVar[str | None] = (
+        None  # organization-wide rows: a brand limit does not narrow them
+    )
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

@@ -6,6 +6,11 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "Recruitment"
 
     def ready(self) -> None:
+        from recruitment import activity, notifications
+
+        notifications.register_kinds()
+        activity.register()
+
         from campaigns.models import BRIEF_ASSET
         from core.files import register_file_kind
         from recruitment.selectors import brief_asset_for_creator

@@ -23,9 +23,8 @@ from creators.eligibility import Eligibility, check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.models import Organization
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import Application, CampaignInvitation, Participation
 from recruitment.services import FILLED_STATUSES
-from users.models import User
 
 _DELIVERABLES = Prefetch("deliverables", queryset=Deliverable.objects.order_by("position", "id"))
 
@@ -49,10 +48,7 @@ def creator_ids_who_worked_with_org(organization: Organization) -> "QuerySet[Par
 
 
 def _scoped(qs: QuerySet, access: OrgAccess) -> QuerySet:
-    qs = qs.filter(organization=access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(campaign__brand_id=access.brand_id)
-    return qs
+    return qs.for_access(access)
 
 
 def _creator_prefetch() -> Prefetch:
@@ -409,34 +405,6 @@ def creator_work_counts(creator: CreatorProfile) -> dict[str, int]:
         pending=Count("id", filter=Q(status=CampaignInvitation.Status.PENDING))
     )
     return {"pending_invitations": row["pending"] or 0}
-
-
-# -- notifications ------------------------------------------------------------------------------
-
-
-def notifications_for_user(
-    user: User, *, organization: Organization | None = None
-) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(recipient=user)
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    return qs.select_related("organization").order_by("-created_at", "-id")
-
-
-def unread_notification_count(user: User, *, organization: Organization | None = None) -> int:
-    if not user.is_authenticated:
-        return 0
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    return qs.count()
-
-
-def notification_get_for_user(user: User, public_id: str) -> Notification:
-    notification = Notification.objects.filter(recipient=user, public_id=str(public_id)).first()
-    if notification is None:
-        raise NotFound("No such notification.")
-    return notification
 
 
 def creator_by_public_id(public_id: str) -> CreatorProfile | None:

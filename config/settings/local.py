@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("PLATFORM_SIMULATOR_URL", "http://127.0.0.1:8765")
 
-from config.env import env  # noqa: E402
+from config.env import env
 from config.settings.base import *  # noqa: F403
 
 # Off by default, so public links show the product's own 404/500 pages, never Django's debug

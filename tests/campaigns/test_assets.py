@@ -201,7 +201,9 @@ def test_asset_types_are_read_from_the_content(tenant_a: Tenant, campaign: Campa
 def test_too_large_file_is_refused(
     tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch, media_root: Path
 ) -> None:
-    monkeypatch.setattr(services, "BRIEF_ASSET", replace(services.BRIEF_ASSET, max_bytes=50))
+    monkeypatch.setattr(
+        services.assets, "BRIEF_ASSET", replace(services.assets.BRIEF_ASSET, max_bytes=50)
+    )
     with pytest.raises(ChorusError) as exc:
         add(tenant_a, campaign)
     assert exc.value.code == "file_too_large"
