@@ -56,11 +56,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every error status an operation can answer, with the {code, message, fields} shape, and
-    # the input the API refuses (NUL characters): core.api.schema. 429: organizations.api_schema.
+    # the input the API refuses (NUL characters): core.api.schema (429 with Retry-After included;
+    # the limits themselves are in DESCRIPTION above).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.document_errors",
         "core.api.schema.forbid_nul_characters",
-        "organizations.api_schema.document_throttling",
     ],
 }
