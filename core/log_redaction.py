@@ -10,6 +10,7 @@ structlog processor and as a filter on the log handlers (settings: components/lo
 
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 REDACTED = "[redacted]"
@@ -37,7 +38,9 @@ def _redact_value(value: Any) -> Any:
     return value
 
 
-def redact_event(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def redact_event(
+    logger: Any, method_name: str, event_dict: MutableMapping[str, Any]
+) -> dict[str, Any]:
     """structlog processor."""
     return {k: _redact_value(v) for k, v in event_dict.items()}
 
