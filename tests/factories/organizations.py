@@ -43,6 +43,8 @@ class BrandFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Brand {n}")
     slug = factory.Sequence(lambda n: f"brand-{n}")
+    # Tracking links land only on the brand's own domain (Brand.allows_landing_url).
+    website = "https://example.com"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
