@@ -81,7 +81,10 @@ def test_a_tenant_kind_needs_its_organization_and_only_a_personal_kind_goes_with
     with pytest.raises(ValueError, match="concerns a tenant"):
         _received([creator.user], None)
     (row,) = notification_send(
-        kind=PERSONAL.key, recipients=[creator.user], organization=None, context={"platform": "TikTok"}
+        kind=PERSONAL.key,
+        recipients=[creator.user],
+        organization=None,
+        context={"platform": "TikTok"},
     )
     assert row.organization is None
     assert row.title == "Your TikTok account is verified"
