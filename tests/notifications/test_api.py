@@ -36,7 +36,8 @@ def test_a_member_lists_their_notifications_from_the_named_organization(tenant_a
     assert item["title"] == "Maya Lopez applied to Glow"
     assert item["organization"] == "Acme Agency"
     assert item["unread"] is True
-    assert item["link"].startswith("http") and item["link"].endswith("/creator/work/")
+    assert item["link"].startswith("http")
+    assert item["link"].endswith("/creator/work/")
 
 
 def test_filter_unread_and_mark_read_one_and_all(tenant_a):

@@ -48,8 +48,12 @@ def test_old_recruitment_notifications_are_copied_with_their_ids_and_state():
     assert (unread.recipient_id, unread.organization_id, unread.kind) == (
         user.pk, org.pk, "application_received",
     )  # fmt: skip
-    assert unread.title == "Maya applied to Glow" and unread.url == "/o/x/"
-    assert unread.read_at is None and read.read_at == read_at
-    assert read.organization_id is None and read.body == "Hi"
+    assert unread.title == "Maya applied to Glow"
+    assert unread.url == "/o/x/"
+    assert unread.read_at is None
+    assert read.read_at == read_at
+    assert read.organization_id is None
+    assert read.body == "Hi"
     assert {k: v.created_at for k, v in rows.items()} == created
-    assert not unread.email_wanted and unread.data == {}
+    assert not unread.email_wanted
+    assert unread.data == {}

@@ -44,7 +44,8 @@ def test_the_brand_sidebar_shows_the_unread_count_of_this_organization(
     assert _nav_count(html) == "3 unread"
     Notification.objects.filter(recipient=owner).update(read_at="2026-01-01T00:00Z")
     html = client.get(reverse("organizations:dashboard", args=["acme"])).content.decode()
-    assert 'id="nav-unread"' in html and _nav_count(html) == ""
+    assert 'id="nav-unread"' in html
+    assert _nav_count(html) == ""
 
 
 def test_the_unread_count_is_one_query_per_request_however_often_a_page_shows_it(
@@ -71,9 +72,11 @@ def test_the_members_page_lists_their_notifications_from_this_organization_only(
     NotificationFactory(recipient=tenant_b.owner, organization=tenant_a.org, title="Not yours")
     html = client_for(tenant_a.owner).get("/o/acme/notifications/").content.decode()
     assert "Maya Lopez applied to Glow" in html
-    assert "Other org" not in html and "Not yours" not in html
+    assert "Other org" not in html
+    assert "Not yours" not in html
     assert f'id="ntf-read-{mine.public_id}"' in html
-    assert 'role="status"' in html and 'aria-live="polite"' in html
+    assert 'role="status"' in html
+    assert 'aria-live="polite"' in html
     assert "1 unread" in html
 
 
@@ -88,7 +91,8 @@ def test_marking_one_read_over_htmx_returns_the_item_the_counts_and_an_announcem
     assert response.status_code == 200
     html = response.content.decode()
     # the same id on the replacement, so htmx puts focus back on it
-    assert f'<span id="ntf-read-{one.public_id}"' in html and 'tabindex="-1"' in html
+    assert f'<span id="ntf-read-{one.public_id}"' in html
+    assert 'tabindex="-1"' in html
     assert 'id="ntf-count" hx-swap-oob="innerHTML">1 unread' in html
     assert "Marked read. 1 unread notification." in html
     assert 'id="nav-unread" class="nav-count" hx-swap-oob="outerHTML"' in html
@@ -134,7 +138,9 @@ def test_the_creator_portal_marks_all_read_over_htmx(client_for, creator, tenant
     NotificationFactory(recipient=creator.user, organization=tenant_b.org, title="From Bolt")
     client = client_for(creator.user)
     html = client.get("/creator/notifications/").content.decode()
-    assert "From Acme" in html and "Bolt Beverages" in html and "2 unread" in html
+    assert "From Acme" in html
+    assert "Bolt Beverages" in html
+    assert "2 unread" in html
     html = client.post("/creator/notifications/", **HTMX).content.decode()
     assert "No unread notifications." in html
     assert 'id="nav-unread" class="rc-dot" hx-swap-oob="outerHTML"' in html
