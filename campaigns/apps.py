@@ -9,3 +9,9 @@ class CampaignsConfig(AppConfig):
         from campaigns import activity
 
         activity.register()
+
+        from campaigns.models import BRIEF_ASSET
+        from campaigns.selectors import brief_asset_for_member
+        from core.files import register_file_kind
+
+        register_file_kind(BRIEF_ASSET, brief_asset_for_member, key="campaigns.members")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.errors import NotFound
 from core.ids import new_public_id
+from core.outbox import outbox_enqueue
 from notifications.models import Notification
 from notifications.registry import RecipientNotAllowed, audience_check, kind_get
 from organizations.models import Organization
@@ -82,11 +83,15 @@ def notification_send(
 
 
 def notification_email_enqueue(*, notification_id: int) -> None:
-    """Hand one notification's e-mail to the broker once the transaction commits (never before
-    the row exists). The single switch point for a transactional outbox."""
+    """Record one notification's e-mail in the transactional outbox, with the row it describes:
+    it is published after commit, and a broker outage only delays it (core.outbox)."""
     from notifications.tasks import notification_deliver_email  # tasks import services
 
-    transaction.on_commit(lambda: notification_deliver_email.delay(notification_id))
+    outbox_enqueue(
+        notification_deliver_email,
+        args=[notification_id],
+        dedupe_key=f"notification-email:{notification_id}",
+    )
 
 
 def notification_email_deliver(*, notification_id: int) -> bool:

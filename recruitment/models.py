@@ -47,6 +47,7 @@ class CampaignInvitation(PublicIdModel):
     reminded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    brand_path: ClassVar[str | None] = "campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -108,6 +109,7 @@ class Application(PublicIdModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    brand_path: ClassVar[str | None] = "campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -185,6 +187,7 @@ class Participation(PublicIdModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    brand_path: ClassVar[str | None] = "campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

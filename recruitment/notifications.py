@@ -16,7 +16,7 @@ from notifications.models import Notification
 from notifications.registry import Audience, NotificationKind, Rendered, register
 from notifications.services import notification_send
 from organizations.models import Membership
-from organizations.roles import role_has_scope
+from organizations.roles import Scope, role_has_scope
 from users.models import User
 
 
@@ -187,6 +187,6 @@ def recruiters_for_campaign(campaign: Campaign) -> list[User]:
     return [
         m.user
         for m in memberships
-        if role_has_scope(m.role, "recruitment:write")
+        if role_has_scope(m.role, Scope.RECRUITMENT_WRITE)
         and (m.brand_id is None or m.brand_id == campaign.brand_id)
     ]

@@ -21,11 +21,13 @@ from campaigns.models import Campaign, Deliverable
 from campaigns.rules import campaign_deadline_passed
 from campaigns.services import campaign_budget_release, campaign_budget_reserve
 from core.errors import ChorusError, NotFound
-from core.taxonomy import format_money
+from core.money import format_money
+from core.ownership import require_owns
 from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
+from organizations.roles import Scope
 from recruitment.models import (
     MESSAGE_MAX_CHARS,
     PITCH_MAX_CHARS,
@@ -64,22 +66,6 @@ class BulkDecisionResult:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _check_campaign_owned(access: OrgAccess, campaign: Campaign) -> None:
-    if campaign.organization_id != access.organization.pk or (
-        access.brand_id is not None and campaign.brand_id != access.brand_id
-    ):
-        raise NotFound("No such campaign.")
-
-
-def _check_row_owned(
-    access: OrgAccess, row: Application | Participation | CampaignInvitation, what: str
-) -> None:
-    if row.organization_id != access.organization.pk:
-        raise NotFound(f"No such {what}.")
-    if access.brand_id is not None and row.campaign.brand_id != access.brand_id:
-        raise NotFound(f"No such {what}.")
 
 
 def _filled_slots(campaign: Campaign) -> int:
@@ -250,8 +236,8 @@ def invitation_send(
     *, access: OrgAccess, campaign: Campaign, creator: CreatorProfile, message: str = ""
 ) -> CampaignInvitation:
     """Invite one creator to a recruiting campaign (discovery calls this once per row)."""
-    access.require("recruitment:write")
-    _check_campaign_owned(access, campaign)
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, campaign, what="campaign")
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX_CHARS:
         raise ChorusError(
@@ -363,8 +349,8 @@ def invitation_send(
 
 
 def invitation_withdraw(*, access: OrgAccess, invitation: CampaignInvitation) -> CampaignInvitation:
-    access.require("recruitment:write")
-    _check_row_owned(access, invitation, "invitation")
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, invitation, what="invitation")
     with transaction.atomic(durable=True):
         invitation = CampaignInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != CampaignInvitation.Status.PENDING:
@@ -401,10 +387,9 @@ def invitation_respond(
     social_account: SocialAccount | None = None,
 ) -> CampaignInvitation:
     """Accept (joins the campaign: the same path as an accepted application) or decline."""
-    if invitation.creator_id != creator.pk:
-        raise NotFound("No such invitation.")
-    if social_account is not None and social_account.creator_id != creator.pk:
-        raise NotFound("No such account.")
+    require_owns(creator, invitation, what="invitation")
+    if social_account is not None:
+        require_owns(creator, social_account, what="account")
     with transaction.atomic(durable=True):
         invitation = (
             CampaignInvitation.objects.select_for_update(of=("self",))
@@ -505,8 +490,7 @@ def application_submit(
     """Apply to an open campaign with one of the creator's accounts and a short pitch."""
     if not _creator_can_see(creator, campaign):
         raise NotFound("No such campaign.")
-    if social_account.creator_id != creator.pk:
-        raise NotFound("No such account.")
+    require_owns(creator, social_account, what="account")
     pitch = (pitch or "").strip()
     if not pitch:
         raise ChorusError(
@@ -612,8 +596,7 @@ def application_submit(
 
 
 def application_withdraw(*, creator: CreatorProfile, application: Application) -> Application:
-    if application.creator_id != creator.pk:
-        raise NotFound("No such application.")
+    require_owns(creator, application, what="application")
     with transaction.atomic(durable=True):
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in (Application.Status.PENDING, Application.Status.WAITLISTED):
@@ -726,9 +709,9 @@ def application_decide(
     *, access: OrgAccess, application: Application, decision: str
 ) -> Application:
     """Accept, decline or wait-list one application. Accepting creates the participation."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     target = _check_decision(decision)
-    _check_row_owned(access, application, "application")
+    require_owns(access, application, what="application")
     with transaction.atomic(durable=True):
         return _decide(access=access, application_pk=application.pk, target=target)
 
@@ -739,7 +722,7 @@ def applications_decide_bulk(
     """Decide many applications, each on its own: one failing (the campaign filled up, the
     budget ran out, someone else's id) leaves the others decided. Order is kept, so when places
     run out the first ids get them."""
-    access.require("recruitment:write")
+    access.require(Scope.RECRUITMENT_WRITE)
     target = _check_decision(decision)
     ids = list(dict.fromkeys(str(i).strip() for i in application_ids if str(i).strip()))
     if not ids:
@@ -752,9 +735,7 @@ def applications_decide_bulk(
             f"Decide at most {MAX_BULK_DECISIONS} applications at once (you sent {len(ids)}).",
             fields={"ids": [f"At most {MAX_BULK_DECISIONS}."]},
         )
-    qs = Application.objects.filter(organization=access.organization, public_id__in=ids)
-    if access.brand_id is not None:
-        qs = qs.filter(campaign__brand_id=access.brand_id)
+    qs = Application.objects.for_access(access).filter(public_id__in=ids)
     by_id = {row.public_id: row.pk for row in qs.only("pk", "public_id")}
     result = BulkDecisionResult()
     for public_id in ids:
@@ -775,8 +756,8 @@ def applications_decide_bulk(
 
 def participation_cancel(*, access: OrgAccess, participation: Participation) -> Participation:
     """Take a creator off a campaign: the slot and the agreed fees go back to the campaign."""
-    access.require("recruitment:write")
-    _check_row_owned(access, participation, "participation")
+    access.require(Scope.RECRUITMENT_WRITE)
+    require_owns(access, participation, what="participation")
     with transaction.atomic(durable=True):
         participation = Participation.objects.select_for_update().get(pk=participation.pk)
         if participation.status != Participation.Status.ACTIVE:

@@ -25,6 +25,7 @@ from creators.selectors import creator_profile_for_user
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from organizations.access import OrgAccess
+from organizations.roles import Scope
 from organizations.tenancy import org_view
 from recruitment import selectors, services
 from recruitment.forms import (
@@ -96,20 +97,20 @@ def _queue_context(
         "sort": sort,
         "sorts": list(SORTS),
         "tabs": tabs,
-        "can_decide": access.has("recruitment:write"),
+        "can_decide": access.has(Scope.RECRUITMENT_WRITE),
         "view": "campaign" if campaign else "org",
         "fill": selectors.campaign_fill(campaign) if campaign else None,
         "accepts_applications": campaign_accepts_applications(campaign) if campaign else True,
     }
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def applications(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """Every campaign's applications, pending first: the morning's work in one list."""
     return render(request, "recruitment/applications.html", _queue_context(request, access, None))
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def applications_for_campaign(
     request: HttpRequest, access: OrgAccess, campaign_id: str
 ) -> HttpResponse:
@@ -119,7 +120,7 @@ def applications_for_campaign(
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 @_not_found_as_404
 def application_decide(
     request: HttpRequest, access: OrgAccess, application_id: str
@@ -163,7 +164,7 @@ def application_decide(
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def applications_bulk_decide(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     fallback = reverse("recruitment:applications", kwargs={"org_slug": access.organization.slug})
     target = _safe_next(request, fallback)
@@ -204,7 +205,7 @@ def applications_bulk_decide(request: HttpRequest, access: OrgAccess) -> HttpRes
 # -- brand side: participants, invitations ------------------------------------------------------
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def participations_for_campaign(
     request: HttpRequest, access: OrgAccess, campaign_id: str
 ) -> HttpResponse:
@@ -224,13 +225,13 @@ def participations_for_campaign(
             access, campaign=campaign, status=CampaignInvitation.Status.PENDING
         )[:200],
         "fill": selectors.campaign_fill(campaign),
-        "can_decide": access.has("recruitment:write"),
+        "can_decide": access.has(Scope.RECRUITMENT_WRITE),
     }
     return render(request, "recruitment/participations_for_campaign.html", context)
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 @_not_found_as_404
 def participation_cancel(
     request: HttpRequest, access: OrgAccess, participation_id: str
@@ -257,7 +258,7 @@ def participation_cancel(
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 @_not_found_as_404
 def campaign_invitation_withdraw(
     request: HttpRequest, access: OrgAccess, campaign_invitation_id: str

@@ -118,7 +118,7 @@ def test_email_leaves_after_commit_only(
 def test_no_email_leaves_when_the_transaction_rolls_back(
     creator, tenant_a, django_capture_on_commit_callbacks, mailoutbox
 ):
-    def change_that_fails() -> None:
+    def send_then_fail() -> None:
         with transaction.atomic():
             notification_send(
                 kind=Kind.DEADLINE_REMINDER,
@@ -132,7 +132,7 @@ def test_no_email_leaves_when_the_transaction_rolls_back(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
     ):
-        change_that_fails()
+        send_then_fail()
     assert callbacks == []
     assert mailoutbox == []
     assert not Notification.objects.exists()
