@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from campaigns import services as campaign_services
 from config.celery import app as celery_app
 from organizations.audit import audit_record, audit_sentences, readable_action
-from organizations.models import AuditEvent
+from organizations.models import AuditEvent, Membership
 from organizations.roles import Role
 from recruitment import services as recruitment_services
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
+from tests.factories.organizations import BrandFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,9 @@ def _apply(campaign, name: str):
     )
 
 
-def _texts(tenant) -> list[str]:
+def _texts(tenant, access=None) -> list[str]:
     events = list(AuditEvent.objects.filter(organization=tenant.org).order_by("-id"))
-    return [str(line.sentence) for line in audit_sentences(events, tenant.org)]
+    return [str(line.sentence) for line in audit_sentences(events, access or tenant.access())]
 
 
 def test_recruitment_events_name_and_link_the_creator_and_the_campaign(tenant_a):
@@ -108,3 +109,27 @@ def test_the_dashboard_shows_sentences_in_a_fixed_number_of_queries(tenant_a, cl
     assert len(many.captured_queries) == len(few.captured_queries), "\n".join(
         q["sql"] for q in many.captured_queries
     )
+
+
+def test_a_member_limited_to_one_brand_sees_only_that_brands_activity(tenant_a, client_for):
+    other_brand = BrandFactory(organization=tenant_a.org, name="Acme Hats")
+    mine = CampaignFactory(brand=tenant_a.brand, name="Shoe Drop")
+    theirs = CampaignFactory(brand=other_brand, name="Secret Hat Launch")
+    _apply(mine, "Maya Lopez")
+    _apply(theirs, "Noah Kim")
+    audit_record(
+        organization=tenant_a.org, access=tenant_a.access(), action="campaign.update", target=theirs
+    )
+    audit_record(organization=tenant_a.org, action="payout_run.executed_early")
+    limited = tenant_a.add_member(Role.MANAGER)
+    Membership.objects.filter(user=limited).update(brand=tenant_a.brand)
+    texts = " ".join(_texts(tenant_a, tenant_a.access(Role.MANAGER, user=limited)))
+    assert "Maya Lopez" in texts
+    for hidden in ("Secret Hat Launch", "Noah Kim", "payout run"):
+        assert hidden not in texts
+    everyone = " ".join(_texts(tenant_a))
+    assert "Secret Hat Launch" in everyone
+    assert "Noah Kim" in everyone
+    html = client_for(limited).get("/o/acme/").content.decode()
+    assert "Maya Lopez" in html
+    assert "Secret Hat Launch" not in html
