@@ -45,7 +45,10 @@ class ApiKeyForm(forms.Form):
         help_text="Limit the key to one brand: it sees and changes nothing else.",
     )
     role = forms.ChoiceField(
-        choices=[c for c in Role.choices if c[0] != Role.OWNER], initial=Role.ADMIN
+        choices=[c for c in Role.choices if c[0] != Role.OWNER],
+        # The lowest role that reads: a key gets more only when someone chooses it.
+        initial=Role.VIEWER,
+        help_text="Viewer reads; choose a higher role only if the tool must change things.",
     )
     expires_at = forms.DateTimeField(
         required=False,

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.errors import ChorusError
+from core.links import absolute_url
 from core.outbox import outbox_enqueue
 from core.ownership import require_owns
 from core.tasks import send_email
@@ -217,9 +217,7 @@ def _brand_for_limited(access: OrgAccess, brand: Brand | None, what: str) -> Bra
 
 
 def invitation_link(raw_token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "organizations:invitation_accept", args=[raw_token]
-    )
+    return absolute_url(reverse("organizations:invitation_accept", args=[raw_token]))
 
 
 def invitation_revoke(*, access: OrgAccess, invitation: Invitation) -> Invitation:

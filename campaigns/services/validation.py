@@ -507,6 +507,13 @@ def _check_publishable(
     for date_field in DATE_FIELDS:
         if values.get(date_field) is None:
             errors.add("missing_date", date_field, f"Set {DATE_LABELS[date_field]}.")
+    if not values.get("landing_url"):
+        # Every participation gets a tracking link; without a landing page it leads nowhere.
+        errors.add(
+            "no_landing_page",
+            "landing_url",
+            "Add a landing page: creators' tracking links would lead nowhere.",
+        )
 
 
 def _specs(deliverables: Iterable[DeliverableInput]) -> list[DeliverableSpec]:
