@@ -31,6 +31,15 @@ class RoleForm(forms.Form):
 class BrandForm(forms.Form):
     name = forms.CharField(max_length=120)
     website = forms.URLField(required=False, assume_scheme="https")
+    landing_domains = forms.CharField(
+        required=False,
+        label="Other landing domains",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Campaign landing pages must be https:// on the website's domain or one listed here "
+            "(one per line, e.g. shop.example.com)."
+        ),
+    )
 
 
 class ApiKeyForm(forms.Form):
