@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from campaigns.models import Campaign
+from organizations.access import OrgAccess
 from organizations.audit import actor_html, link, register_audit_renderer, url_or_none
 from organizations.models import AuditEvent, Organization
 
@@ -24,14 +25,17 @@ def campaign_link(
     return link(campaign.name, url)
 
 
-def _sentences(events: Sequence[AuditEvent], organization: Organization) -> dict[int, SafeString]:
+def _sentences(events: Sequence[AuditEvent], access: OrgAccess) -> dict[int, SafeString | None]:
+    organization = access.organization
     ids = {e.target_id for e in events} | {str(e.data.get("source", "")) for e in events}
     campaigns = {
-        c.public_id: c
-        for c in Campaign.objects.filter(organization=organization, public_id__in=ids - {""})
+        c.public_id: c for c in Campaign.objects.for_access(access).filter(public_id__in=ids - {""})
     }
-    out: dict[int, SafeString] = {}
+    out: dict[int, SafeString | None] = {}
     for e in events:
+        if e.target_id not in campaigns and access.brand_id is not None:
+            out[e.pk] = None  # another brand's (or gone): not for a member limited to one brand
+            continue
         who, d = actor_html(e), e.data or {}
         verb = e.action.partition(".")[2]
         this = campaign_link(organization, campaigns.get(e.target_id), str(d.get("name", "")))

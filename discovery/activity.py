@@ -8,25 +8,30 @@ from django.utils.safestring import SafeString
 from campaigns.activity import campaign_link
 from campaigns.models import Campaign
 from discovery.models import InviteBatch, Shortlist
+from organizations.access import OrgAccess
 from organizations.audit import actor_html, link, register_audit_renderer, url_or_none
-from organizations.models import AuditEvent, Organization
+from organizations.models import AuditEvent
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _shortlists(events: Sequence[AuditEvent], organization: Organization) -> dict[int, SafeString]:
+def _shortlists(events: Sequence[AuditEvent], access: OrgAccess) -> dict[int, SafeString | None]:
+    organization = access.organization
     lists = {
         s.public_id: s
-        for s in Shortlist.objects.filter(
-            organization=organization, public_id__in={e.target_id for e in events}
+        for s in Shortlist.objects.for_access(access).filter(
+            public_id__in={e.target_id for e in events}
         )
     }
-    out: dict[int, SafeString] = {}
+    out: dict[int, SafeString | None] = {}
     for e in events:
         who, d, verb = actor_html(e), e.data or {}, e.action.partition(".")[2]
         found = lists.get(e.target_id)
+        if found is None and access.brand_id is not None:
+            out[e.pk] = None  # another brand's (or deleted): hidden from a brand-limited member
+            continue
         url = (
             url_or_none(
                 "discovery:shortlist", org_slug=organization.slug, shortlist_id=found.public_id
@@ -56,21 +61,24 @@ def _shortlists(events: Sequence[AuditEvent], organization: Organization) -> dic
     return out
 
 
-def _batches(events: Sequence[AuditEvent], organization: Organization) -> dict[int, SafeString]:
+def _batches(events: Sequence[AuditEvent], access: OrgAccess) -> dict[int, SafeString | None]:
+    organization = access.organization
     batches = set(
-        InviteBatch.objects.filter(
-            organization=organization, public_id__in={e.target_id for e in events}
-        ).values_list("public_id", flat=True)
+        InviteBatch.objects.for_access(access)
+        .filter(public_id__in={e.target_id for e in events})
+        .values_list("public_id", flat=True)
     )
     campaigns = {
         c.public_id: c
-        for c in Campaign.objects.filter(
-            organization=organization,
+        for c in Campaign.objects.for_access(access).filter(
             public_id__in={str(e.data.get("campaign", "")) for e in events},
         )
     }
-    out: dict[int, SafeString] = {}
+    out: dict[int, SafeString | None] = {}
     for e in events:
+        if e.target_id not in batches and access.brand_id is not None:
+            out[e.pk] = None  # another brand's: hidden from a brand-limited member
+            continue
         if e.action != "invite_batch.created":
             continue
         d = e.data or {}

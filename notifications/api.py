@@ -22,6 +22,7 @@ from notifications.models import Notification
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
 from organizations.models import Organization
+from organizations.roles import Scope
 from users.models import User
 
 
@@ -130,10 +131,10 @@ class NotificationViewSet(
     ordering_fields = ("created_at",)
     ordering = ("-created_at",)
     required_scopes = {
-        "list": "org:read",
-        "retrieve": "org:read",
-        "read": "org:read",  # marking your own notice read changes nothing of the organization's
-        "read_all": "org:read",
+        "list": Scope.ORG_READ,
+        "retrieve": Scope.ORG_READ,
+        "read": Scope.ORG_READ,  # marking your own notice read changes nothing of the organization's
+        "read_all": Scope.ORG_READ,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> QuerySet[Any]:

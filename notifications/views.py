@@ -17,6 +17,7 @@ from notifications import selectors, services
 from notifications.models import Notification
 from organizations.access import OrgAccess
 from organizations.models import Organization
+from organizations.roles import Scope
 from organizations.tenancy import org_view
 from users.models import User
 
@@ -42,7 +43,7 @@ def _safe(request: HttpRequest, target: str, fallback: str) -> str:
     return fallback
 
 
-@org_view("org:read")
+@org_view(Scope.ORG_READ)
 def org_notifications(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """GET: the member's notifications from this organization. POST: mark them all read."""
     user, org = _user(request), access.organization

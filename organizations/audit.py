@@ -4,8 +4,10 @@ Summer Launch", with the campaign and the creator linked).
 
 Apps register a renderer per entity (the part of the action before the dot: ``application``,
 ``campaign`` …) from their ``AppConfig.ready``. A renderer gets all the events of its entity on
-a page at once (so it loads what it names in one query, not one per line) and returns a sentence
-per event; an action nobody renders falls back to a readable form of its code.
+a page at once (so it loads what it names in one query, not one per line, through
+``for_access``) and returns a sentence per event — or ``None`` for an event about something the
+reader may not see (another brand's campaign, for a member limited to one brand), which is then
+left out. An action nobody renders falls back to a readable form of its code.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,8 +23,8 @@ from organizations.access import OrgAccess
 from organizations.models import AuditEvent, Organization
 from users.models import User
 
-# (the events of one entity, the organization) -> {event id: sentence (safe HTML)}
-AuditRenderer = Callable[[Sequence[AuditEvent], Organization], dict[int, SafeString]]
+# (the events of one entity, who reads) -> {event id: sentence (safe HTML), or None: hidden}
+AuditRenderer = Callable[[Sequence[AuditEvent], OrgAccess], dict[int, SafeString | None]]
 _RENDERERS: dict[str, AuditRenderer] = {}
 
 
@@ -94,30 +96,40 @@ def _fallback(event: AuditEvent) -> SafeString:
     return format_html("{} recorded: {}", actor_html(event), readable_action(event.action))
 
 
-def audit_sentences(events: Sequence[AuditEvent], organization: Organization) -> list[ActivityLine]:
-    """One sentence per event, in the order given."""
+def audit_sentences(
+    events: Sequence[AuditEvent], access: OrgAccess, limit: int | None = None
+) -> list[ActivityLine]:
+    """One sentence per event the reader may see, in the order given (at most ``limit``)."""
     by_entity: dict[str, list[AuditEvent]] = {}
     for event in events:
         by_entity.setdefault(event.action.partition(".")[0], []).append(event)
-    sentences: dict[int, SafeString] = {}
+    sentences: dict[int, SafeString | None] = {}
     for entity, group in by_entity.items():
         renderer = _RENDERERS.get(entity)
         if renderer is not None:
-            sentences.update(renderer(group, organization))
-    return [ActivityLine(e, sentences.get(e.pk) or _fallback(e)) for e in events]
+            sentences.update(renderer(group, access))
+        elif access.brand_id is not None:
+            sentences.update(dict.fromkeys((e.pk for e in group), None))  # unknown: not for a brand
+    lines = [
+        ActivityLine(e, sentences.get(e.pk) or _fallback(e))
+        for e in events
+        if not (e.pk in sentences and sentences[e.pk] is None)
+    ]
+    return lines[:limit] if limit is not None else lines
 
 
 # -- this app's own actions ----------------------------------------------------------------------
 
 
 def _organization_sentences(
-    events: Sequence[AuditEvent], organization: Organization
-) -> dict[int, SafeString]:
+    events: Sequence[AuditEvent], access: OrgAccess
+) -> dict[int, SafeString | None]:
+    organization = access.organization
     slug = organization.slug
     members = url_or_none("organizations:members", org_slug=slug)
     brands = url_or_none("organizations:brands", org_slug=slug)
     keys = url_or_none("organizations:api_keys", org_slug=slug)
-    out: dict[int, SafeString] = {}
+    out: dict[int, SafeString | None] = {}
     for e in events:
         who, a, d = actor_html(e), e.action, e.data or {}
         role = f" as {d['role']}" if d.get("role") else ""

@@ -30,8 +30,9 @@ def dashboard(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "brands": selectors.brands_for_org(access),
         "member_count": selectors.members_for_org(access).count(),
         "pending_invitations": selectors.pending_invitations_for_org(access).count(),
+        # Read a few more than shown: a member limited to one brand skips other brands' events.
         "activity": audit_sentences(
-            list(selectors.recent_audit_events(access, limit=10)), access.organization
+            list(selectors.recent_audit_events(access, limit=30)), access, limit=10
         ),
     }
     return render(request, "organizations/dashboard.html", context)

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from campaigns.activity import campaign_link
+from organizations.access import OrgAccess
 from organizations.audit import actor_html, link, register_audit_renderer
 from organizations.models import AuditEvent, Organization
 from recruitment.models import Application, CampaignInvitation, Participation
@@ -66,19 +67,24 @@ def _sentence(e: AuditEvent, organization: Organization, row: Any) -> SafeString
     return None
 
 
-def _sentences(events: Sequence[AuditEvent], organization: Organization) -> dict[int, SafeString]:
+def _sentences(events: Sequence[AuditEvent], access: OrgAccess) -> dict[int, SafeString | None]:
+    organization = access.organization
     entity = events[0].action.partition(".")[0]
     model = _MODELS[entity]
     rows = {
         r.public_id: r
-        for r in model.objects.filter(
-            organization=organization, public_id__in={e.target_id for e in events}
-        ).select_related("campaign", "creator")
+        for r in model.objects.for_access(access)
+        .filter(public_id__in={e.target_id for e in events})
+        .select_related("campaign", "creator")
     }
-    out: dict[int, SafeString] = {}
+    out: dict[int, SafeString | None] = {}
     for e in events:
         row = rows.get(e.target_id)
-        sentence = _sentence(e, organization, row) if row is not None else None
+        if row is None:
+            if access.brand_id is not None:
+                out[e.pk] = None  # another brand's (or gone): hidden from a brand-limited member
+            continue  # gone: the readable fallback
+        sentence = _sentence(e, organization, row)
         if sentence is not None:
             out[e.pk] = sentence
     return out

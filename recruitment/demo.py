@@ -22,6 +22,7 @@ from core.errors import ChorusError
 from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from notifications.models import Notification
+from organizations.audit import audit_record
 from organizations.models import Organization
 from recruitment.models import Application, CampaignInvitation, Participation
 from recruitment.notifications import Kind
@@ -135,6 +136,14 @@ def _seed_glow(glow: Campaign, decider: User | None) -> dict[str, int]:
             pitch=PITCHES[index % len(PITCHES)],
             status=Application.Status.PENDING,
         )
+        # The audit rows the services would write, so the dashboard's recent activity lives.
+        audit_record(
+            organization=glow.organization,
+            actor=creator.user,
+            action="application.submitted",
+            target=application,
+            data={"campaign": glow.public_id},
+        )
         if status == "pending":
             continue
         if status == "accepted" and not _accept(glow, creator, account, application=application):
@@ -143,6 +152,12 @@ def _seed_glow(glow: Campaign, decider: User | None) -> dict[str, int]:
         application.decided_by = decider
         application.decided_at = now
         application.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        audit_record(
+            organization=glow.organization,
+            actor=decider,
+            action=f"application.{status}",
+            target=application,
+        )
     return _glow_counts(glow)
 
 

@@ -12,7 +12,7 @@ import datetime
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -220,7 +220,7 @@ def _participation_create(
     raise ChorusError("code_exhausted", "Could not make unique codes; please try again.")
 
 
-def _accepted_context(participation: Participation, campaign: Campaign) -> dict[str, object]:
+def _accepted_context(participation: Participation, campaign: Campaign) -> dict[str, Any]:
     return {
         "decision": "accepted",
         "tracking_url": participation.tracking_url,

@@ -15,13 +15,21 @@ COLUMNS = "public_id, created_at, recipient_id, organization_id, kind, title, bo
 
 FORWARD = f"""
 INSERT INTO notifications_notification ({COLUMNS}, data, email_wanted, emailed_at)
-SELECT {COLUMNS}, '{{}}', FALSE, NULL FROM recruitment_notification ORDER BY id
+SELECT {COLUMNS}, '{{}}', FALSE, NULL FROM recruitment_notification
+WHERE public_id NOT IN (SELECT public_id FROM notifications_notification)
+ORDER BY id
 """
 
-BACKWARD = f"""
+# Backwards, the rows go home and this table is left as 0001 made it: empty.
+BACKWARD = [
+    f"""
 INSERT INTO recruitment_notification ({COLUMNS})
-SELECT {COLUMNS} FROM notifications_notification ORDER BY id
-"""
+SELECT {COLUMNS} FROM notifications_notification
+WHERE public_id NOT IN (SELECT public_id FROM recruitment_notification)
+ORDER BY id
+""",
+    "DELETE FROM notifications_notification",
+]
 
 
 class Migration(migrations.Migration):

@@ -506,6 +506,7 @@ def test_api_key_never_sees_other_tenants_rows_through_viewset_queryset(
     view.args, view.kwargs, view.format_kwarg = (), {}, None
     view.request = view.initialize_request(request)
     view.access = access_for_api_key(api_key)
+    view.scope_owner = view.access  # what the sealed base's initial() resolves
     queryset = view.get_queryset()
     model = queryset.model
     org_a, org_b = world.attacker_tenant.org, world.victim.tenant.org
@@ -565,6 +566,7 @@ def test_another_creator_never_sees_the_victims_rows_through_viewset_queryset(
     view.args, view.kwargs, view.format_kwarg = (), {}, None
     view.request = view.initialize_request(request)
     view.creator = attacker
+    view.scope_owner = attacker  # what the sealed base's initial() resolves
     queryset = view.get_queryset()
     model = queryset.model
     if model is CreatorProfile:
