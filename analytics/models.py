@@ -25,6 +25,7 @@ class Click(models.Model):
     referrer_host = models.CharField(max_length=255, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
 
+    brand_path: ClassVar[str | None] = "participation__campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.services import DeliverableSpec, _campaign_create, _default_values
+from campaigns.services import DeliverableSpec
+from campaigns.services.editing import _campaign_create, _default_values
 from organizations.models import Brand
 
 GLOW_LAUNCH = "Glow Serum Summer Launch"

@@ -1,7 +1,7 @@
 """Browser forms for a campaign and its deliverables.
 
 Money is typed in major units ("250.00") and converted exactly to integer minor units with
-``services.money_to_cents`` (Decimal, never float). The services hold the business rules; a
+``core.money.to_cents`` (Decimal, never float). The services hold the business rules; a
 ``ChorusError`` they raise is put back on the right field with ``apply_service_error``.
 """
 
@@ -12,9 +12,12 @@ from django import forms
 from django.db.models import QuerySet
 
 from campaigns.models import PLATFORM_FORMATS, Campaign, Deliverable
-from campaigns.services import DeliverableSpec, money_to_cents
+from campaigns.services import DeliverableSpec
 from core.errors import ChorusError
-from core.taxonomy import COUNTRY_CHOICES, CURRENCY_CHOICES, CURRENCY_EXPONENT, Niche
+from core.money import CURRENCY_CHOICES, CURRENCY_EXPONENT
+from core.money import to_cents as money_to_cents
+from core.money import to_major as cents_to_major
+from core.taxonomy import COUNTRY_CHOICES, Niche
 from organizations.models import Brand
 from platforms.types import Platform
 
@@ -28,14 +31,6 @@ MONEY_FIELDS = {
     "commission_per_conversion": "commission_per_conversion_cents",
 }
 SERVICE_TO_FORM = {v: k for k, v in MONEY_FIELDS.items()} | {"min_engagement_bp": "min_engagement"}
-
-
-def cents_to_major(cents: int | None, currency: str) -> str:
-    """25000, 'USD' → '250.00' (for initial values; integer arithmetic only)."""
-    if cents is None:
-        return ""
-    exponent = CURRENCY_EXPONENT.get(currency, 2)
-    return str(Decimal(cents).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent)))
 
 
 def _money_field(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:

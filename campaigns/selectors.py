@@ -8,11 +8,13 @@ only ever return what the marketplace may show or what a creator page asks for b
 """
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignAsset, Deliverable
+from core import files
 from core.errors import NotFound
-from organizations.access import OrgAccess
+from organizations.access import OrgAccess, access_for_request
 from organizations.models import Brand
 
 
@@ -29,9 +31,7 @@ def campaigns_for_org(
 
     ``brand`` is a Brand or its public id. A member limited to one brand sees only its campaigns.
     """
-    qs = Campaign.objects.for_org(access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(brand_id=access.brand_id)
+    qs = Campaign.objects.for_access(access)
     if status:
         qs = qs.filter(status=status)
     if isinstance(brand, Brand):
@@ -59,9 +59,7 @@ def campaign_get_for_org(access: OrgAccess, public_id: str) -> Campaign:
 
 def campaign_status_counts(access: OrgAccess) -> dict[str, int]:
     """How many campaigns per status (for the list page's filter tabs); one query."""
-    qs = Campaign.objects.for_org(access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(brand_id=access.brand_id)
+    qs = Campaign.objects.for_access(access)
     rows = qs.values("status").annotate(n=Count("id")).order_by()
     counts = {status: 0 for status in Campaign.Status.values}
     for row in rows:
@@ -91,12 +89,35 @@ def campaign_asset_get_for_org(
     access: OrgAccess, campaign: Campaign, public_id: str
 ) -> CampaignAsset:
     """One file of ``campaign`` (itself already fetched for ``access``); NotFound otherwise."""
-    qs = CampaignAsset.objects.filter(
-        organization=access.organization, campaign=campaign, public_id=str(public_id)
+    asset = (
+        CampaignAsset.objects.for_access(access)
+        .filter(campaign=campaign, public_id=str(public_id))
+        .first()
     )
-    if access.brand_id is not None:
-        qs = qs.filter(campaign__brand_id=access.brand_id)
-    asset = qs.first()
     if asset is None:
         raise NotFound("No such file.")
     return asset
+
+
+def brief_asset_for_member(request: HttpRequest, public_id: str) -> files.ServedFile | None:
+    """File authorizer: members (and API keys) of the asset's organization with campaigns:read,
+    within their brand limit, may fetch a brief asset. Anyone else: None (the view's 404)."""
+    asset = (
+        CampaignAsset.objects.select_related("organization", "campaign")
+        .filter(public_id=str(public_id))
+        .first()
+    )
+    if asset is None:
+        return None
+    access = access_for_request(request, asset.organization)
+    if access is None or not access.has("campaigns:read"):
+        return None
+    if not access.sees_brand(asset.campaign.brand_id):
+        return None
+    return brief_asset_served(asset)
+
+
+def brief_asset_served(asset: CampaignAsset) -> files.ServedFile:
+    return files.ServedFile(
+        key=asset.file.name, content_type=asset.content_type, download_name=asset.name
+    )

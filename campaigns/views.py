@@ -20,6 +20,7 @@ from campaigns.forms import (
 from campaigns.models import Campaign
 from core.errors import ChorusError
 from organizations.access import OrgAccess
+from organizations.roles import Scope
 from organizations.selectors import brands_for_org
 from organizations.tenancy import org_view
 
@@ -27,7 +28,7 @@ PAGE_SIZE = 25
 LIST_STATUSES = ("draft", "recruiting", "active", "completed", "archived")
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def campaign_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in LIST_STATUSES else ""
@@ -46,7 +47,7 @@ def campaign_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "counts": selectors.campaign_status_counts(access),
         "brands": brands,
         "brand": brand,
-        "can_write": access.has("campaigns:write"),
+        "can_write": access.has(Scope.CAMPAIGNS_WRITE),
     }
     return render(request, "campaigns/list.html", context)
 
@@ -128,12 +129,12 @@ def _save(
     )
 
 
-@org_view("campaigns:write")
+@org_view(Scope.CAMPAIGNS_WRITE)
 def campaign_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     return _edit_page(request, access, None)
 
 
-@org_view("campaigns:write")
+@org_view(Scope.CAMPAIGNS_WRITE)
 def campaign_edit(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get_for_org(access, campaign_id)
     if not rules.campaign_can(campaign, "edit"):
@@ -144,7 +145,7 @@ def campaign_edit(request: HttpRequest, access: OrgAccess, campaign_id: str) -> 
     return _edit_page(request, access, campaign)
 
 
-@org_view("campaigns:write")
+@org_view(Scope.CAMPAIGNS_WRITE)
 def deliverable_row(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """htmx: one more empty deliverable row, and the formset's TOTAL_FORMS bumped out of band."""
     try:
@@ -191,10 +192,10 @@ def _next_step(campaign: Campaign, access: OrgAccess) -> dict[str, str]:
 ACTIONS = ("publish", "start", "complete", "archive", "duplicate")
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def campaign_detail(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get_for_org(access, campaign_id)
-    can_write = access.has("campaigns:write")
+    can_write = access.has(Scope.CAMPAIGNS_WRITE)
     allowed = [a for a in ACTIONS if can_write and rules.campaign_can(campaign, a)]
     budget = campaign.budget_cents
     context = {
@@ -228,7 +229,7 @@ def _to_detail(access: OrgAccess, campaign: Campaign) -> HttpResponse:
 
 
 @require_POST
-@org_view("campaigns:write")
+@org_view(Scope.CAMPAIGNS_WRITE)
 def campaign_asset_add(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get_for_org(access, campaign_id)
     try:
@@ -245,7 +246,7 @@ def campaign_asset_add(request: HttpRequest, access: OrgAccess, campaign_id: str
 
 
 @require_POST
-@org_view("campaigns:write")
+@org_view(Scope.CAMPAIGNS_WRITE)
 def campaign_asset_remove(
     request: HttpRequest, access: OrgAccess, campaign_id: str, asset_id: str
 ) -> HttpResponse:
@@ -279,7 +280,7 @@ def _action_view(action: str) -> Callable[..., HttpResponse]:
     }[action]
 
     @require_POST
-    @org_view("campaigns:write")
+    @org_view(Scope.CAMPAIGNS_WRITE)
     def view(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
         campaign = selectors.campaign_get_for_org(access, campaign_id)
         try:

@@ -1,6 +1,14 @@
-"""Shared vocabularies: niches, countries, languages, currencies. One list each, used everywhere."""
+"""Shared vocabularies: niches, countries, languages. One list each, used everywhere.
+
+Currencies and money live in ``core.money``; the names below stay importable from here.
+"""
 
 from django.db import models
+
+from core.money import CURRENCY_CHOICES as CURRENCY_CHOICES
+from core.money import CURRENCY_EXPONENT as CURRENCY_EXPONENT
+from core.money import format_money as format_money
+from core.money import is_currency as is_currency
 
 
 class Niche(models.TextChoices):
@@ -73,41 +81,3 @@ LANGUAGES: dict[str, str] = {
     "ar": "Arabic",
 }
 LANGUAGE_CHOICES = sorted(LANGUAGES.items(), key=lambda item: item[1])
-
-# ISO 4217 currencies Stripe Connect pays out in, with their minor-unit exponent.
-CURRENCY_EXPONENT: dict[str, int] = {
-    "USD": 2,
-    "EUR": 2,
-    "GBP": 2,
-    "CAD": 2,
-    "AUD": 2,
-    "NZD": 2,
-    "CHF": 2,
-    "SEK": 2,
-    "NOK": 2,
-    "DKK": 2,
-    "PLN": 2,
-    "BRL": 2,
-    "MXN": 2,
-    "SGD": 2,
-    "JPY": 0,
-    "KRW": 0,
-    "INR": 2,
-    "ZAR": 2,
-    "AED": 2,
-}
-CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCY_EXPONENT)]
-
-
-def is_currency(code: str) -> bool:
-    return code in CURRENCY_EXPONENT
-
-
-def format_money(amount_cents: int, currency: str) -> str:
-    """'1234', 'USD' -> 'USD 12.34' (integer arithmetic only)."""
-    exponent = CURRENCY_EXPONENT.get(currency, 2)
-    sign = "-" if amount_cents < 0 else ""
-    whole, frac = divmod(abs(amount_cents), 10**exponent)
-    if exponent == 0:
-        return f"{sign}{currency} {whole:,}"
-    return f"{sign}{currency} {whole:,}.{frac:0{exponent}d}"

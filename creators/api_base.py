@@ -12,25 +12,25 @@ as closed:
   (a session has no ``WWW-Authenticate`` challenge, so no 401).
 - Deny by default: each viewset lists the actions it serves in ``creator_actions``; any other
   action is refused. A method the route does not take is a 405 before anything else.
-- ``get_queryset``, ``get_object``, ``get_permissions`` and ``get_authenticators`` are sealed:
+- Sealed by the same mechanism as the organization base (``core.api.sealed``):
+  ``get_queryset``, ``get_object``, ``get_permissions``, ``get_authenticators`` and the rest;
   subclasses implement ``scoped_queryset(creator)`` (rows of that creator only), and another
   creator's object answers 404 exactly like a missing one.
 """
 
 from typing import Any, ClassVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import authentication, exceptions, permissions, viewsets
+from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
+from core.api.sealed import BASE_HOOKS, SEALED_METHODS, SealedViewSet
 from core.errors import Forbidden, NotFound
 from creators.models import CreatorProfile
 from creators.selectors import creator_profile_for_user
 from organizations.api_auth import ApiKeyAuthentication
 from organizations.models import ApiKey
-
-_SEALED = ("get_queryset", "get_object", "get_permissions", "get_authenticators")
 
 CREATOR_ONLY_MESSAGE = (
     "These endpoints are for creators signed in to the creator portal; organization API keys "
@@ -41,8 +41,6 @@ NOT_A_CREATOR_MESSAGE = (
     "Your account has no creator profile: set one up in the creator portal to use these endpoints."
 )
 NOT_SIGNED_IN_MESSAGE = "Sign in to the creator portal first: these endpoints use your session."
-# The refusals above do not depend on the object asked for, so they reveal nothing about it.
-REFUSAL_CODES = frozenset({"creator_only", "not_a_creator", "not_authenticated"})
 
 
 class CreatorSchema(AutoSchema):
@@ -69,33 +67,27 @@ class IsCreator(permissions.BasePermission):
         return True
 
 
-class CreatorScopedViewSet(viewsets.GenericViewSet):
+class CreatorScopedViewSet(SealedViewSet):
+    """Creator-scoped: resolves the requesting creator's profile once (browser session only);
+    every query goes through ``scoped_queryset(creator)``; actions listed in ``creator_actions``."""
+
+    sealed = SEALED_METHODS | BASE_HOOKS
+    scope_hint = "scoped_queryset(creator)"
+    scope_permission = IsCreator
+    # The API key comes first so that a key always wins over a session cookie sent along with
+    # it: the request is then refused (creator_only) rather than half-trusted.
+    scope_authentication = (ApiKeyAuthentication, authentication.SessionAuthentication)
     creator_actions: ClassVar[frozenset[str]] = frozenset()
-    lookup_field = "public_id"
-    lookup_url_kwarg = "public_id"
     schema = CreatorSchema()
     creator: CreatorProfile | None = None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        for name in _SEALED:
-            if name in cls.__dict__:
-                raise TypeError(
-                    f"{cls.__name__} overrides {name}(); implement scoped_queryset(creator) "
-                    "instead so every query stays with the requesting creator."
-                )
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        self.perform_authentication(request)
-        if getattr(self, "action", None) is None and request.method not in ("OPTIONS", None):
-            # The route does not take this method: say so (405) before any other check.
-            raise exceptions.MethodNotAllowed(request.method)
+    def resolve_scope_owner(self, request: Request) -> CreatorProfile | None:
         if isinstance(request.auth, ApiKey):
             raise Forbidden(CREATOR_ONLY_MESSAGE, code="creator_only")
         self.creator = None
         if request.user and request.user.is_authenticated:
             self.creator = creator_profile_for_user(request.user)
-        super().initial(request, *args, **kwargs)
+        return self.creator
 
     def get_authenticate_header(self, request: Request) -> str:
         """No challenge: a browser session cannot answer one, so "not signed in" is a 403
@@ -104,35 +96,6 @@ class CreatorScopedViewSet(viewsets.GenericViewSet):
 
     def scoped_queryset(self, creator: CreatorProfile) -> QuerySet[Any]:
         raise TypeError(f"{type(self).__name__} must implement scoped_queryset(creator).")
-
-    def schema_model(self) -> type[Model]:
-        """The model listed when there is no creator (schema generation): the serializer's."""
-        serializer_class: Any = self.get_serializer_class()
-        return serializer_class.Meta.model
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no creator
-            return self.schema_model()._default_manager.none()
-        if self.creator is None:  # unreachable past IsCreator; refuse rather than guess
-            raise NotFound()
-        return self.scoped_queryset(self.creator)
-
-    def get_object(self) -> Any:
-        queryset = self.filter_queryset(self.get_queryset())
-        value = str(self.kwargs.get(self.lookup_url_kwarg, ""))
-        obj = queryset.filter(**{self.lookup_field: value}).first()
-        if obj is None:
-            raise NotFound()
-        self.check_object_permissions(self.request, obj)
-        return obj
-
-    def get_permissions(self) -> list[permissions.BasePermission]:
-        return [IsCreator()]
-
-    def get_authenticators(self) -> list[authentication.BaseAuthentication]:
-        # The API key comes first so that a key always wins over a session cookie sent along
-        # with it: the request is then refused (creator_only) rather than half-trusted.
-        return [ApiKeyAuthentication(), authentication.SessionAuthentication()]
 
     @property
     def current_creator(self) -> CreatorProfile:

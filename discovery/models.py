@@ -41,6 +41,7 @@ class Shortlist(PublicIdModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -68,6 +69,7 @@ class ShortlistEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    brand_path: ClassVar[str | None] = "shortlist__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -135,6 +137,7 @@ class InviteBatch(PublicIdModel):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    brand_path: ClassVar[str | None] = "campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -203,6 +206,7 @@ class InviteBatchRow(models.Model):
     attempted_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
+    brand_path: ClassVar[str | None] = "batch__campaign__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

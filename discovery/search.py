@@ -39,6 +39,7 @@ from core.errors import ChorusError
 from core.taxonomy import COUNTRIES, Niche
 from creators.models import CreatorNiche, CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
+from organizations.roles import Scope
 from platforms.types import Platform
 from recruitment.selectors import creator_ids_who_worked_with_org
 
@@ -258,7 +259,7 @@ def _capped_count(qs: QuerySet[Any]) -> int:
 
 def search_creators(*, access: OrgAccess, params: CreatorSearchParams) -> Page:
     """One page of creators matching ``params``, with accounts and niches loaded (fixed queries)."""
-    access.require("creators:read")
+    access.require(Scope.CREATORS_READ)
     start, stop = params.offset, params.offset + params.page_size + 1
     if params.platform:
         accounts = account_search_queryset(access, params)

@@ -15,11 +15,9 @@ from organizations.access import OrgAccess
 
 def shortlists_for_org(access: OrgAccess) -> QuerySet[Shortlist]:
     """The organization's shortlists by name, each with ``entry_count`` (one query)."""
-    qs: QuerySet[Shortlist] = Shortlist.objects.filter(organization=access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(brand_id=access.brand_id)
     return (
-        qs.select_related("brand", "created_by")
+        Shortlist.objects.for_access(access)
+        .select_related("brand", "created_by")
         .annotate(entry_count=Count("entries"))
         .order_by("name", "id")
     )
@@ -35,7 +33,7 @@ def shortlist_get_for_org(access: OrgAccess, public_id: str) -> Shortlist:
 def shortlist_entries(access: OrgAccess, shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
     """Entries, newest first, with each creator's accounts and niches loaded (fixed queries)."""
     return (
-        ShortlistEntry.objects.for_org(access.organization)
+        ShortlistEntry.objects.for_access(access)
         .filter(shortlist=shortlist)
         .select_related("creator", "added_by")
         .prefetch_related(
@@ -47,18 +45,6 @@ def shortlist_entries(access: OrgAccess, shortlist: Shortlist) -> QuerySet[Short
         )
         .order_by("-created_at", "-id")
     )
-
-
-def creator_shortlist_ids(access: OrgAccess, creator_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For the search page: which of these creators are already on which shortlists (one query)."""
-    found: dict[int, set[int]] = {}
-    for creator_id, shortlist_id in (
-        ShortlistEntry.objects.for_org(access.organization)
-        .filter(creator_id__in=list(creator_ids))
-        .values_list("creator_id", "shortlist_id")
-    ):
-        found.setdefault(creator_id, set()).add(shortlist_id)
-    return found
 
 
 def creators_get_many(public_ids: Iterable[str]) -> list[CreatorProfile]:
@@ -99,9 +85,7 @@ def recruiting_campaigns(access: OrgAccess) -> QuerySet[Campaign]:
 def invite_batches_for_org(
     access: OrgAccess, *, campaign: Campaign | None = None
 ) -> QuerySet[InviteBatch]:
-    qs = InviteBatch.objects.for_org(access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(campaign__brand_id=access.brand_id)
+    qs = InviteBatch.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.select_related(
@@ -119,7 +103,7 @@ def invite_batch_get_for_org(access: OrgAccess, public_id: str) -> InviteBatch:
 def invite_batch_rows(
     access: OrgAccess, batch: InviteBatch, *, outcome: str | None = None
 ) -> QuerySet[InviteBatchRow]:
-    qs = InviteBatchRow.objects.for_org(access.organization).filter(batch=batch)
+    qs = InviteBatchRow.objects.for_access(access).filter(batch=batch)
     if outcome is not None:
         qs = qs.filter(outcome=outcome)
     return qs.select_related("creator").order_by("line_number", "id")

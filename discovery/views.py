@@ -27,6 +27,7 @@ from discovery.forms import (
 from discovery.models import InviteBatch, InviteBatchRow
 from discovery.search import SORT_CHOICES, Page, search_creators
 from organizations.access import OrgAccess
+from organizations.roles import Scope
 from organizations.selectors import brand_get_for_org, brands_for_org
 from organizations.tenancy import org_view
 
@@ -42,7 +43,7 @@ def _apply_error(form: object, exc: ChorusError) -> None:
 
 
 @require_GET
-@org_view("creators:read")
+@org_view(Scope.CREATORS_READ)
 def search(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     form = CreatorSearchForm(request.GET or None)
     page: Page | None = None
@@ -58,7 +59,7 @@ def search(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "query": query.urlencode(),
         "sort": (form.cleaned_data.get("sort") if form.is_valid() else "") or "followers_desc",
         "sort_choices": SORT_CHOICES,
-        "can_write": access.has("recruitment:write"),
+        "can_write": access.has(Scope.RECRUITMENT_WRITE),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "discovery/_results.html", context)
@@ -75,7 +76,7 @@ def _back_to_search(request: HttpRequest, access: OrgAccess) -> str:
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def search_selection(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """The creators ticked in the results: add them to a shortlist, or invite them."""
     form = SelectionForm(request.POST)
@@ -114,11 +115,11 @@ def search_selection(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 # -- shortlists -----------------------------------------------------------------------------------
 
 
-@org_view("creators:read")
+@org_view(Scope.CREATORS_READ)
 def shortlists(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     brands = list(brands_for_org(access))
     form = ShortlistForm(request.POST or None, brands=brands if access.brand_id is None else [])
-    can_write = access.has("recruitment:write")
+    can_write = access.has(Scope.RECRUITMENT_WRITE)
     if request.method == "POST":
         if not can_write:
             messages.error(request, "Your role cannot create shortlists.")
@@ -152,10 +153,10 @@ def shortlists(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 
 
 @require_GET
-@org_view("creators:read")
+@org_view(Scope.CREATORS_READ)
 def shortlist_detail(request: HttpRequest, access: OrgAccess, shortlist_id: str) -> HttpResponse:
     shortlist = selectors.shortlist_get_for_org(access, shortlist_id)
-    can_write = access.has("recruitment:write")
+    can_write = access.has(Scope.RECRUITMENT_WRITE)
     context = {
         "shortlist": shortlist,
         "entries": selectors.shortlist_entries(access, shortlist),
@@ -169,7 +170,7 @@ def shortlist_detail(request: HttpRequest, access: OrgAccess, shortlist_id: str)
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def shortlist_rename(request: HttpRequest, access: OrgAccess, shortlist_id: str) -> HttpResponse:
     shortlist = selectors.shortlist_get_for_org(access, shortlist_id)
     form = RenameShortlistForm(request.POST)
@@ -188,7 +189,7 @@ def shortlist_rename(request: HttpRequest, access: OrgAccess, shortlist_id: str)
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def shortlist_delete(request: HttpRequest, access: OrgAccess, shortlist_id: str) -> HttpResponse:
     shortlist = selectors.shortlist_get_for_org(access, shortlist_id)
     services.shortlist_delete(access=access, shortlist=shortlist)
@@ -197,7 +198,7 @@ def shortlist_delete(request: HttpRequest, access: OrgAccess, shortlist_id: str)
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def shortlist_remove(request: HttpRequest, access: OrgAccess, shortlist_id: str) -> HttpResponse:
     shortlist = selectors.shortlist_get_for_org(access, shortlist_id)
     try:
@@ -216,7 +217,7 @@ def shortlist_remove(request: HttpRequest, access: OrgAccess, shortlist_id: str)
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def shortlist_invite(request: HttpRequest, access: OrgAccess, shortlist_id: str) -> HttpResponse:
     """ "Invite all to campaign…" from the shortlist page."""
     shortlist = selectors.shortlist_get_for_org(access, shortlist_id)
@@ -241,7 +242,7 @@ def shortlist_invite(request: HttpRequest, access: OrgAccess, shortlist_id: str)
 # -- inviting to a campaign -----------------------------------------------------------------------
 
 
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def invite(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
     """Three ways to invite many creators: a shortlist, pasted handles, or a CSV upload."""
     campaign = campaign_get_for_org(access, campaign_id)
@@ -317,7 +318,7 @@ def invite(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpRes
 
 
 @require_GET
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def invite_template(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
     """A CSV to fill in: the header and three example rows."""
     campaign = campaign_get_for_org(access, campaign_id)
@@ -331,7 +332,7 @@ def invite_template(request: HttpRequest, access: OrgAccess, campaign_id: str) -
 
 
 @require_GET
-@org_view("creators:read")
+@org_view(Scope.CREATORS_READ)
 def batch(request: HttpRequest, access: OrgAccess, batch_id: str) -> HttpResponse:
     """Progress, polled by htmx every second until the batch is finished; then the failures."""
     invite_batch: InviteBatch = selectors.invite_batch_get_for_org(access, batch_id)
@@ -345,7 +346,7 @@ def batch(request: HttpRequest, access: OrgAccess, batch_id: str) -> HttpRespons
     context = {
         "batch": invite_batch,
         "failed_rows": failed,
-        "can_write": access.has("recruitment:write"),
+        "can_write": access.has(Scope.RECRUITMENT_WRITE),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "discovery/_batch_progress.html", context)

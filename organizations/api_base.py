@@ -1,23 +1,26 @@
 """The one organization-scoped base for API views (PostHog's TeamAndOrgViewSetMixin).
 
 It resolves the tenant once per request, scopes every query to it, and refuses subclasses that
-override ``get_queryset``, ``get_object`` or ``get_permissions``: those are where tenant leaks hide.
-Subclasses implement ``scoped_queryset(access)`` and declare ``required_scopes``.
+override ``get_queryset``, ``get_object``, ``get_permissions`` and the rest of what
+``core.api.sealed`` seals (the creator API's base shares the same mechanism): those are where
+tenant leaks hide. Subclasses implement ``scoped_queryset(access)`` and declare
+``required_scopes``.
 """
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
-from rest_framework import exceptions, permissions, viewsets
+from rest_framework import exceptions
 from rest_framework.request import Request
 
-from core.errors import NotFound
+from core.api.sealed import BASE_HOOKS, SEALED_METHODS, SealedViewSet
 from organizations.access import OrgAccess, access_for_api_key, access_for_user
 from organizations.api_permissions import HasRequiredScope
 from organizations.models import ApiKey, Membership
+from organizations.roles import Scope, as_scope
 
 ORG_HEADER = "X-Chorus-Organization"
-_SEALED = ("get_queryset", "get_object", "get_permissions")
 
 
 def resolve_api_access(request: Request) -> OrgAccess:
@@ -40,48 +43,29 @@ def resolve_api_access(request: Request) -> OrgAccess:
     return access_for_user(user, slug)
 
 
-class OrgScopedViewSet(viewsets.GenericViewSet):
-    required_scopes: ClassVar[dict[str, str]] = {}
-    lookup_field = "public_id"
-    lookup_url_kwarg = "public_id"
+class OrgScopedViewSet(SealedViewSet):
+    """Organization-scoped: resolves the ``OrgAccess`` (API key, or session + header) once; every
+    query goes through ``scoped_queryset(access)``; each action declares its ``Scope``."""
+
+    sealed = SEALED_METHODS | BASE_HOOKS
+    scope_hint = "scoped_queryset(access)"
+    scope_permission = HasRequiredScope
+    required_scopes: ClassVar[Mapping[str, Scope]] = {}
     access: OrgAccess
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for name in _SEALED:
-            if name in cls.__dict__:
-                raise TypeError(
-                    f"{cls.__name__} overrides {name}(); implement scoped_queryset() instead "
-                    "so every query stays inside the tenant."
-                )
+        for action, scope in cls.required_scopes.items():
+            try:
+                as_scope(scope)
+            except ValueError as exc:
+                raise TypeError(f"{cls.__name__}.required_scopes[{action!r}]: {exc}") from None
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        self.perform_authentication(request)
-        if getattr(self, "action", None) is None and request.method not in ("OPTIONS", None):
-            # The route does not take this method: say so (405) before the scope check, which
-            # would deny it with a 403 that looks like "it exists but you may not".
-            raise exceptions.MethodNotAllowed(request.method)
-        if request.user and request.user.is_authenticated:
-            self.access = resolve_api_access(request)
-        super().initial(request, *args, **kwargs)
+    def resolve_scope_owner(self, request: Request) -> OrgAccess | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        self.access = resolve_api_access(request)
+        return self.access
 
     def scoped_queryset(self, access: OrgAccess) -> QuerySet[Any]:
         raise TypeError(f"{type(self).__name__} must implement scoped_queryset(access).")
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant
-            serializer_class: Any = self.get_serializer_class()
-            return serializer_class.Meta.model._default_manager.none()
-        return self.scoped_queryset(self.access)
-
-    def get_object(self) -> Any:
-        queryset = self.filter_queryset(self.get_queryset())
-        value = str(self.kwargs.get(self.lookup_url_kwarg, ""))
-        obj = queryset.filter(**{self.lookup_field: value}).first()
-        if obj is None:
-            raise NotFound()
-        self.check_object_permissions(self.request, obj)
-        return obj
-
-    def get_permissions(self) -> list[permissions.BasePermission]:
-        return [HasRequiredScope()]

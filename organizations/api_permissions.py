@@ -1,5 +1,6 @@
 """Deny-by-default API permission. Kept apart from the viewset base: DRF imports it at start-up."""
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rest_framework import exceptions, permissions
@@ -8,6 +9,7 @@ if TYPE_CHECKING:
     from rest_framework.request import Request
 
     from organizations.access import OrgAccess
+    from organizations.roles import Scope
 
 
 class HasRequiredScope(permissions.BasePermission):
@@ -16,13 +18,11 @@ class HasRequiredScope(permissions.BasePermission):
     message = "Your role does not allow this."
 
     def has_permission(self, request: "Request", view: Any) -> bool:
-        scopes: dict[str, str] = getattr(view, "required_scopes", {})
+        scopes: Mapping[str, Scope] = getattr(view, "required_scopes", {})
         action = getattr(view, "action", None)
         scope = scopes.get(action or "") or scopes.get(request.method or "")
         if scope is None:
             return False
-        if scope == "public":
-            return True
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
         access: OrgAccess | None = getattr(view, "access", None)

@@ -1,6 +1,6 @@
 """Tenants: Organization, Brand, Membership, Invitation, ApiKey, and the audit trail."""
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +10,55 @@ from django.utils import timezone
 from core.models import PublicIdModel
 from organizations.roles import Role
 
+if TYPE_CHECKING:
+    from organizations.access import OrgAccess
+
 
 class OrgScopedQuerySet(models.QuerySet):
-    def for_org(self, organization: "Organization") -> "OrgScopedQuerySet":
+    """The one queryset base of tenant tables: ``for_access(access)`` is the only brand check.
+
+    Each model using it declares ``brand_path``: the lookup from one of its rows to the brand it
+    belongs to (``"brand"``, ``"campaign__brand"``, ``"pk"`` for Brand itself), or ``None`` when
+    its rows belong to the whole organization (members, API keys, the audit trail).
+    """
+
+    def for_org(self, organization: "Organization") -> Self:
         return self.filter(organization=organization)
+
+    def for_access(self, access: "OrgAccess") -> Self:
+        """Rows of the organization of ``access`` and, when it is limited to one brand, of that
+        brand only."""
+        qs = self.filter(organization_id=access.organization.pk)
+        path = brand_path_of(self.model)
+        if access.brand_id is not None and path is not None:
+            qs = qs.filter(**{path: access.brand_id})
+        return qs
+
+
+def brand_path_of(model: type[models.Model]) -> str | None:
+    """The model's declared ``brand_path``; a tenant model that forgot to declare one fails."""
+    try:
+        return model.brand_path  # type: ignore[attr-defined,no-any-return]
+    except AttributeError:
+        raise TypeError(
+            f"{model.__name__} must declare brand_path (None when its rows are organization-wide)."
+        ) from None
+
+
+def brand_id_of(obj: models.Model) -> int | None:
+    """The brand ``obj`` belongs to, read along its model's ``brand_path`` (None: none)."""
+    path = brand_path_of(type(obj))
+    if path is None:
+        return None
+    if path == "pk":
+        return obj.pk
+    *hops, last = path.split("__")
+    target: Any = obj
+    for hop in hops:
+        target = getattr(target, hop)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id")
 
 
 class Organization(PublicIdModel):
@@ -42,6 +87,7 @@ class Brand(PublicIdModel):
     slug = models.SlugField(max_length=60)
     website = models.URLField(blank=True)
 
+    brand_path: ClassVar[str | None] = "pk"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -71,6 +117,9 @@ class Membership(PublicIdModel):
         Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
+    brand_path: ClassVar[str | None] = (
+        None  # organization-wide rows: a brand limit does not narrow them
+    )
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -108,6 +157,8 @@ class Invitation(PublicIdModel):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    # A brand-limited member sees only the keys limited to their brand (never org-wide ones).
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -143,6 +194,10 @@ class ApiKey(PublicIdModel):
     # The first characters of the key, shown in lists so people can recognise it.
     prefix = models.CharField(max_length=24, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
+    # When set, the key sees and acts on this one brand only (like a brand-limited member).
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -150,6 +205,8 @@ class ApiKey(PublicIdModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    # A brand-limited member sees only the keys limited to their brand (never org-wide ones).
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -181,6 +238,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    brand_path: ClassVar[str | None] = (
+        None  # organization-wide rows: a brand limit does not narrow them
+    )
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

@@ -9,10 +9,7 @@ from users.models import User
 
 
 def brands_for_org(access: OrgAccess) -> QuerySet[Brand]:
-    qs = Brand.objects.for_org(access.organization)
-    if access.brand_id is not None:
-        qs = qs.filter(pk=access.brand_id)
-    return qs.order_by("name")
+    return Brand.objects.for_access(access).order_by("name")
 
 
 def brand_get_for_org(access: OrgAccess, public_id: str) -> Brand:
@@ -24,9 +21,7 @@ def brand_get_for_org(access: OrgAccess, public_id: str) -> Brand:
 
 def members_for_org(access: OrgAccess) -> QuerySet[Membership]:
     return (
-        Membership.objects.for_org(access.organization)
-        .select_related("user", "brand")
-        .order_by("created_at")
+        Membership.objects.for_access(access).select_related("user", "brand").order_by("created_at")
     )
 
 
@@ -39,7 +34,7 @@ def member_get_for_org(access: OrgAccess, public_id: str) -> Membership:
 
 def invitations_for_org(access: OrgAccess) -> QuerySet[Invitation]:
     return (
-        Invitation.objects.for_org(access.organization)
+        Invitation.objects.for_access(access)
         .select_related("brand", "invited_by")
         .order_by("-created_at")
     )
@@ -57,9 +52,10 @@ def invitation_get_for_org(access: OrgAccess, public_id: str) -> Invitation:
 
 
 def api_keys_for_org(access: OrgAccess) -> QuerySet[ApiKey]:
+    """The organization's keys; a brand-limited member sees only keys limited to their brand."""
     return (
-        ApiKey.objects.for_org(access.organization)
-        .select_related("created_by")
+        ApiKey.objects.for_access(access)
+        .select_related("created_by", "brand")
         .order_by("-created_at")
     )
 
@@ -73,7 +69,7 @@ def api_key_get_for_org(access: OrgAccess, public_id: str) -> ApiKey:
 
 def recent_audit_events(access: OrgAccess, limit: int = 20) -> QuerySet[AuditEvent]:
     return (
-        AuditEvent.objects.for_org(access.organization)
+        AuditEvent.objects.for_access(access)
         .select_related("actor", "actor_api_key")
         .order_by("-created_at")[:limit]
     )

@@ -9,17 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from core.errors import NotFound
-from organizations.access import OrgAccess, access_for_user
+from organizations.access import access_for_user
+from organizations.roles import Scope, as_scope
 
 OrgView = Callable[..., HttpResponse]
 
 
-def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
+def org_view(scope: Scope) -> Callable[[OrgView], Callable[..., HttpResponse]]:
     """Resolve ``org_slug`` to the member's OrgAccess and require ``scope``.
 
     Not a member answers 404 like a missing organization (no existence leak); a member whose
-    role lacks the scope gets 403.
+    role lacks the scope gets 403. An unknown scope fails when the module is imported.
     """
+    scope = as_scope(scope)
 
     def decorator(view: OrgView) -> Callable[..., HttpResponse]:
         @login_required
@@ -37,7 +39,3 @@ def org_view(scope: str) -> Callable[[OrgView], Callable[..., HttpResponse]]:
         return wrapper
 
     return decorator
-
-
-def current_access(request: HttpRequest) -> OrgAccess | None:
-    return getattr(request, "org_access", None)

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from core.errors import ChorusError
 from organizations import selectors, services
 from organizations.access import OrgAccess, memberships_for_user
+from organizations.audit import audit_sentences
 from organizations.forms import ApiKeyForm, BrandForm, InvitationSignupForm, InviteForm, RoleForm
-from organizations.roles import Role, role_can_grant
+from organizations.roles import Role, Scope, role_can_grant
 from organizations.tenancy import org_view
 
 
@@ -23,13 +24,15 @@ def organization_picker(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/picker.html", {"memberships": memberships})
 
 
-@org_view("org:read")
+@org_view(Scope.ORG_READ)
 def dashboard(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     context = {
         "brands": selectors.brands_for_org(access),
         "member_count": selectors.members_for_org(access).count(),
         "pending_invitations": selectors.pending_invitations_for_org(access).count(),
-        "events": selectors.recent_audit_events(access, limit=10),
+        "activity": audit_sentences(
+            list(selectors.recent_audit_events(access, limit=10)), access.organization
+        ),
     }
     return render(request, "organizations/dashboard.html", context)
 
@@ -38,19 +41,21 @@ def _grantable_roles(access: OrgAccess) -> list[tuple[str, str]]:
     return [(value, label) for value, label in Role.choices if role_can_grant(access.role, value)]
 
 
-@org_view("members:read")
+@org_view(Scope.MEMBERS_READ)
 def members(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     brands = selectors.brands_for_org(access)
-    form = InviteForm(request.POST or None, brands=brands)
+    limited = access.is_brand_limited
+    form = InviteForm(request.POST or None, brands=brands, limited=limited)
     form.fields["role"].choices = _grantable_roles(access)  # type: ignore[attr-defined]
-    invite_link = None
     if request.method == "POST":
-        if not access.has("members:invite"):
+        if not access.has(Scope.MEMBERS_INVITE):
             messages.error(request, "Your role cannot invite people.")
             return redirect("organizations:members", org_slug=access.organization.slug)
         if form.is_valid():
             try:
-                invitation, invite_link = services.invitation_create(
+                # The link travels only by e-mail: the inviter never sees it (it would let them
+                # create the invitee's account themselves).
+                invitation, _ = services.invitation_create(
                     access=access,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
@@ -60,24 +65,27 @@ def members(request: HttpRequest, access: OrgAccess) -> HttpResponse:
                 field = next(iter(exc.fields), None)
                 form.add_error(field if field in form.fields else None, exc.message)
             else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
-                form = InviteForm(brands=brands)
+                messages.success(
+                    request,
+                    f"Invitation e-mailed to {invitation.email}. The link works once and "
+                    "expires in 7 days.",
+                )
+                form = InviteForm(brands=brands, limited=limited)
                 form.fields["role"].choices = _grantable_roles(access)  # type: ignore[attr-defined]
     context = {
         "members": selectors.members_for_org(access),
         "invitations": selectors.pending_invitations_for_org(access),
         "form": form,
-        "invite_link": invite_link,
         "grantable_roles": _grantable_roles(access),
-        "can_admin": access.has("members:admin"),
-        "can_invite": access.has("members:invite"),
+        "can_admin": access.has(Scope.MEMBERS_ADMIN),
+        "can_invite": access.has(Scope.MEMBERS_INVITE),
     }
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "organizations/members.html", context, status=status)
 
 
 @require_POST
-@org_view("members:read")
+@org_view(Scope.MEMBERS_READ)
 def member_change_role(request: HttpRequest, access: OrgAccess, member_id: str) -> HttpResponse:
     membership = selectors.member_get_for_org(access, member_id)
     form = RoleForm(request.POST)
@@ -98,7 +106,7 @@ def member_change_role(request: HttpRequest, access: OrgAccess, member_id: str) 
 
 
 @require_POST
-@org_view("members:read")
+@org_view(Scope.MEMBERS_READ)
 def member_remove(request: HttpRequest, access: OrgAccess, member_id: str) -> HttpResponse:
     membership = selectors.member_get_for_org(access, member_id)
     leaving = membership.user_id == request.user.pk
@@ -115,7 +123,7 @@ def member_remove(request: HttpRequest, access: OrgAccess, member_id: str) -> Ht
 
 
 @require_POST
-@org_view("members:invite")
+@org_view(Scope.MEMBERS_INVITE)
 def invitation_revoke(request: HttpRequest, access: OrgAccess, invitation_id: str) -> HttpResponse:
     invitation = selectors.invitation_get_for_org(access, invitation_id)
     try:
@@ -127,10 +135,12 @@ def invitation_revoke(request: HttpRequest, access: OrgAccess, invitation_id: st
     return redirect("organizations:members", org_slug=access.organization.slug)
 
 
-@org_view("brands:read")
+@org_view(Scope.BRANDS_READ)
 def brands(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     if request.method == "POST":
-        access.require("brands:write")  # the form is not even shown to such a role: say why (403)
+        access.require(
+            Scope.BRANDS_WRITE
+        )  # the form is not even shown to such a role: say why (403)
     form = BrandForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,16 +153,16 @@ def brands(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     context = {
         "brands": selectors.brands_for_org(access),
         "form": form,
-        "can_edit": access.has("brands:write"),
+        "can_edit": access.has(Scope.BRANDS_WRITE),
     }
     return render(request, "organizations/brands.html", context, status=400 if form.errors else 200)
 
 
-@org_view("brands:read")
+@org_view(Scope.BRANDS_READ)
 def brand_edit(request: HttpRequest, access: OrgAccess, brand_id: str) -> HttpResponse:
     brand = selectors.brand_get_for_org(access, brand_id)
     if request.method == "POST":
-        access.require("brands:write")
+        access.require(Scope.BRANDS_WRITE)
     form = BrandForm(request.POST or None, initial={"name": brand.name, "website": brand.website})
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,15 +172,17 @@ def brand_edit(request: HttpRequest, access: OrgAccess, brand_id: str) -> HttpRe
         else:
             messages.success(request, "Brand saved.")
             return redirect("organizations:brands", org_slug=access.organization.slug)
-    context = {"brand": brand, "form": form, "can_edit": access.has("brands:write")}
+    context = {"brand": brand, "form": form, "can_edit": access.has(Scope.BRANDS_WRITE)}
     return render(
         request, "organizations/brand_edit.html", context, status=400 if form.errors else 200
     )
 
 
-@org_view("apikeys:manage")
+@org_view(Scope.APIKEYS_MANAGE)
 def api_keys(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    form = ApiKeyForm(request.POST or None)
+    brands = selectors.brands_for_org(access)
+    limited = access.is_brand_limited
+    form = ApiKeyForm(request.POST or None, brands=brands, limited=limited)
     form.fields["role"].choices = [c for c in _grantable_roles(access) if c[0] != Role.OWNER]  # type: ignore[attr-defined]
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -180,7 +192,7 @@ def api_keys(request: HttpRequest, access: OrgAccess) -> HttpResponse:
             field = next(iter(exc.fields), None)
             form.add_error(field if field in form.fields else None, exc.message)
         else:
-            form = ApiKeyForm()
+            form = ApiKeyForm(brands=brands, limited=limited)
     context = {"keys": selectors.api_keys_for_org(access), "form": form, "new_key": new_key}
     return render(
         request, "organizations/api_keys.html", context, status=400 if form.errors else 200
@@ -188,7 +200,7 @@ def api_keys(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 
 
 @require_POST
-@org_view("apikeys:manage")
+@org_view(Scope.APIKEYS_MANAGE)
 def api_key_revoke(request: HttpRequest, access: OrgAccess, key_id: str) -> HttpResponse:
     key = selectors.api_key_get_for_org(access, key_id)
     services.api_key_revoke(access=access, api_key=key)

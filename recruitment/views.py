@@ -1,5 +1,5 @@
 """Recruitment pages. Brand side (desktop): the applications queue with single and bulk
-decisions, the participants of a campaign, notifications. Creator portal (phone first): the
+decisions, the participants of a campaign. Creator portal (phone first): the
 marketplace, a campaign page with the apply form, "my work", notifications. Thin: parse, call a
 service or selector, render."""
 
@@ -22,7 +22,10 @@ from campaigns.selectors import campaign_get_for_org
 from core.errors import ChorusError, NotFound
 from creators.models import CreatorProfile
 from creators.selectors import creator_profile_for_user
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
 from organizations.access import OrgAccess
+from organizations.roles import Scope
 from organizations.tenancy import org_view
 from recruitment import selectors, services
 from recruitment.forms import (
@@ -36,6 +39,7 @@ from recruitment.forms import (
     status_for_query,
 )
 from recruitment.models import Application, CampaignInvitation, Participation
+from users.models import User
 
 PAGE_SIZE = 50
 _VERBS = {"accept": "accepted", "decline": "declined", "waitlist": "wait-listed"}
@@ -93,20 +97,20 @@ def _queue_context(
         "sort": sort,
         "sorts": list(SORTS),
         "tabs": tabs,
-        "can_decide": access.has("recruitment:write"),
+        "can_decide": access.has(Scope.RECRUITMENT_WRITE),
         "view": "campaign" if campaign else "org",
         "fill": selectors.campaign_fill(campaign) if campaign else None,
         "accepts_applications": campaign_accepts_applications(campaign) if campaign else True,
     }
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def applications(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """Every campaign's applications, pending first: the morning's work in one list."""
     return render(request, "recruitment/applications.html", _queue_context(request, access, None))
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def applications_for_campaign(
     request: HttpRequest, access: OrgAccess, campaign_id: str
 ) -> HttpResponse:
@@ -116,7 +120,7 @@ def applications_for_campaign(
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 @_not_found_as_404
 def application_decide(
     request: HttpRequest, access: OrgAccess, application_id: str
@@ -160,7 +164,7 @@ def application_decide(
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 def applications_bulk_decide(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     fallback = reverse("recruitment:applications", kwargs={"org_slug": access.organization.slug})
     target = _safe_next(request, fallback)
@@ -201,7 +205,7 @@ def applications_bulk_decide(request: HttpRequest, access: OrgAccess) -> HttpRes
 # -- brand side: participants, invitations ------------------------------------------------------
 
 
-@org_view("campaigns:read")
+@org_view(Scope.CAMPAIGNS_READ)
 def participations_for_campaign(
     request: HttpRequest, access: OrgAccess, campaign_id: str
 ) -> HttpResponse:
@@ -221,13 +225,13 @@ def participations_for_campaign(
             access, campaign=campaign, status=CampaignInvitation.Status.PENDING
         )[:200],
         "fill": selectors.campaign_fill(campaign),
-        "can_decide": access.has("recruitment:write"),
+        "can_decide": access.has(Scope.RECRUITMENT_WRITE),
     }
     return render(request, "recruitment/participations_for_campaign.html", context)
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 @_not_found_as_404
 def participation_cancel(
     request: HttpRequest, access: OrgAccess, participation_id: str
@@ -254,7 +258,7 @@ def participation_cancel(
 
 
 @require_POST
-@org_view("recruitment:write")
+@org_view(Scope.RECRUITMENT_WRITE)
 @_not_found_as_404
 def campaign_invitation_withdraw(
     request: HttpRequest, access: OrgAccess, campaign_invitation_id: str
@@ -271,37 +275,6 @@ def campaign_invitation_withdraw(
         kwargs={"org_slug": access.organization.slug, "campaign_id": invitation.campaign.public_id},
     )
     return redirect(_safe_next(request, fallback))
-
-
-@org_view("org:read")
-def org_notifications(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    user = request.user
-    if request.method == "POST":
-        services.notifications_mark_all_read(user=user, organization_id=access.organization.pk)
-        messages.success(request, "All caught up.")
-        return redirect("recruitment:org_notifications", org_slug=access.organization.slug)
-    qs = selectors.notifications_for_user(user, organization=access.organization)  # type: ignore[arg-type]
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = selectors.unread_notification_count(user, organization=access.organization)  # type: ignore[arg-type]
-    return render(
-        request,
-        "recruitment/org_notifications.html",
-        {"page": page, "notifications": page.object_list, "unread": unread},
-    )
-
-
-@login_required
-@_not_found_as_404
-def notification_open(request: HttpRequest, notification_id: str) -> HttpResponse:
-    """Follow a notification's link, marking it read on the way."""
-    notification = selectors.notification_get_for_user(request.user, notification_id)  # type: ignore[arg-type]
-    services.notification_mark_read(user=request.user, notification=notification)
-    target = notification.url
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        target = reverse("web:dashboard")
-    return redirect(target)
 
 
 # -- creator portal ------------------------------------------------------------------------------
@@ -452,17 +425,25 @@ def application_withdraw(
 
 @creator_page()
 def notifications(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
-    user = request.user
+    """Every notification of the creator, from every organization (the portal's bell)."""
+    user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
-        services.notifications_mark_all_read(user=user)
-        messages.success(request, "All caught up.")
-        return redirect("recruitment:notifications")
-    page = Paginator(selectors.notifications_for_user(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
+        notification_services.notifications_mark_all_read(user=user)
+        notification_selectors.forget_unread_count(request)
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, "All caught up.")
+            return redirect("recruitment:notifications")
+    page = Paginator(notification_selectors.notifications_for_user(user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    unread = selectors.unread_notification_count(user)  # type: ignore[arg-type]
-    return render(
-        request,
-        "recruitment/notifications.html",
-        {"page": page, "notifications": page.object_list, "unread": unread},
-    )
+    context = {
+        "page": page,
+        "notifications": page.object_list,
+        "unread": notification_selectors.unread_count_for_request(request),
+        "show_org": True,
+        "nav_class": "rc-dot",
+        "read_all_url": reverse("recruitment:notifications"),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "notifications/_panel.html", context)
+    return render(request, "recruitment/notifications.html", context)

@@ -47,3 +47,48 @@ def test_models_and_migrations_agree():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     result = _run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_layers_contract_records_the_order_design_md_shows():
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+        "contracts"
+    ]
+    layers = next(c for c in contracts if c["type"] == "layers")["layers"]
+    assert layers == [
+        "config",
+        "web",
+        "payouts",
+        "analytics",
+        "submissions | discovery",
+        "recruitment",
+        "creators",
+        "campaigns",
+        "notifications",
+        "organizations",
+        "users",
+        "core | platforms",
+    ]
+
+
+def test_installed_apps_follow_the_layers_from_the_bottom_up():
+    from django.conf import settings
+
+    apps = list(settings.INSTALLED_APPS)
+    ours = [a for a in apps[apps.index("core") :] if "." not in a]
+    assert ours == [
+        "core",
+        "platforms",
+        "users",
+        "organizations",
+        "notifications",
+        "campaigns",
+        "creators",
+        "recruitment",
+        "discovery",
+        "submissions",
+        "analytics",
+        "payouts",
+        "web",
+    ]

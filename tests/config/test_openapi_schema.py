@@ -11,7 +11,15 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
     out = tmp_path / "schema.yml"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(out)],
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            str(out),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -20,6 +28,11 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     schema = out.read_text()
-    for path in ("/api/v1/members/", "/api/v1/campaigns/", "/api/v1/applications/", "/api/v1/creators/"):
+    for path in (
+        "/api/v1/members/",
+        "/api/v1/campaigns/",
+        "/api/v1/applications/",
+        "/api/v1/creators/",
+    ):
         assert path in schema
     assert "ApiKey" in schema  # the bearer-key security scheme is documented

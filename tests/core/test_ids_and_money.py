@@ -5,8 +5,8 @@ import re
 import pytest
 
 from core.ids import new_public_id
+from core.money import CURRENCY_CHOICES, format_money, is_currency
 from core.queues import ALL_QUEUES, Queue
-from core.taxonomy import CURRENCY_CHOICES, format_money, is_currency
 from organizations.models import Organization
 
 
@@ -50,3 +50,25 @@ def test_currencies_are_iso_codes() -> None:
 def test_every_queue_is_listed_for_the_workers() -> None:
     assert ALL_QUEUES.split(",") == [q.value for q in Queue]
     assert Queue.EMAIL.value == "email"
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "cents"),
+    [("250.00", "USD", 25000), ("1,234.5", "EUR", 123450), ("500", "JPY", 500)],
+)
+def test_money_typed_in_major_units_round_trips_through_minor_units(
+    typed: str, currency: str, cents: int
+) -> None:
+    from core.money import to_cents, to_major
+
+    assert to_cents(typed, currency) == cents
+    assert to_cents(to_major(cents, currency), currency) == cents
+
+
+def test_money_refuses_floats_and_too_many_decimals() -> None:
+    from core.money import to_cents
+
+    with pytest.raises(ValueError, match="float"):
+        to_cents(2.5, "USD")
+    with pytest.raises(ValueError, match="no decimals"):
+        to_cents("1.5", "JPY")

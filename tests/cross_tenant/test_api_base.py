@@ -7,11 +7,14 @@ import pytest
 from rest_framework import mixins
 from rest_framework.test import APIClient, APIRequestFactory
 
+from core.api.sealed import BASE_HOOKS, SEALED_METHODS, SealedViewSet
+from core.errors import NotFound
+from creators.api_base import CreatorScopedViewSet
 from organizations import selectors
 from organizations.access import OrgAccess
 from organizations.api import BrandSerializer
 from organizations.api_base import ORG_HEADER, OrgScopedViewSet
-from organizations.roles import Role
+from organizations.roles import Role, Scope
 from organizations.services import api_key_create
 from tests.conftest import Tenant
 
@@ -34,7 +37,7 @@ class BrandsWithAGap(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     """A viewset that forgot to declare the scope of one of its actions (retrieve)."""
 
     serializer_class = BrandSerializer
-    required_scopes = {"list": "brands:read"}
+    required_scopes = {"list": Scope.BRANDS_READ}
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
         return selectors.brands_for_org(access)
@@ -105,3 +108,41 @@ def test_a_session_user_names_the_organization_in_a_header(
     missing = client_for(owner_a).get("/api/v1/brands/", headers={ORG_HEADER: "no-such-org"})
     assert not_member.status_code == missing.status_code == 404
     assert not_member.json()["code"] == missing.json()["code"] == "not_found"
+
+
+# -- one sealing mechanism for both scoped bases ------------------------------------------------
+
+SCOPED_BASES = [OrgScopedViewSet, CreatorScopedViewSet]
+
+
+def test_both_scoped_bases_share_one_sealing_mechanism() -> None:
+    for base in SCOPED_BASES:
+        assert issubclass(base, SealedViewSet)
+        assert base.sealed == SEALED_METHODS | BASE_HOOKS
+        # Neither base re-implements what the shared base seals: nothing to drift.
+        assert not (SEALED_METHODS & set(vars(base))), base.__name__
+
+
+@pytest.mark.parametrize("base", SCOPED_BASES, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("name", sorted(SEALED_METHODS | BASE_HOOKS))
+def test_every_sealed_name_is_refused_on_both_bases(base: type, name: str) -> None:
+    with pytest.raises(TypeError, match=name):
+        type("Leaky", (base,), {name: lambda self: None})
+
+
+@pytest.mark.parametrize("base", SCOPED_BASES, ids=lambda b: b.__name__)
+def test_a_subclass_cannot_unseal(base: type) -> None:
+    with pytest.raises(TypeError, match="unseal"):
+        type("Unsealed", (base,), {"sealed": frozenset()})
+
+
+@pytest.mark.parametrize("base", SCOPED_BASES, ids=lambda b: b.__name__)
+def test_without_an_owner_the_queryset_is_refused_not_guessed(base: type) -> None:
+    class Plain(base):  # type: ignore[misc, valid-type]
+        def scoped_queryset(self, owner: Any) -> Any:
+            raise AssertionError("never called without an owner")
+
+    view = Plain()
+    view.scope_owner = None
+    with pytest.raises(NotFound):
+        view.get_queryset()

@@ -7,12 +7,11 @@ To go through the rules (eligibility, budget, max creators) call ``recruitment.s
     ApplicationFactory(campaign=campaign)                                # new creator + account
     ApplicationFactory(campaign=campaign, creator=profile, social_account=account)
     ParticipationFactory(campaign=campaign, creator=profile)             # active, codes set
-    NotificationFactory(recipient=user)
 """
 
 import factory
 
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import Application, CampaignInvitation, Participation
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
 
@@ -72,15 +71,3 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     tracking_code = factory.Sequence(lambda n: f"t{n:07d}")
     promo_code = factory.Sequence(lambda n: f"TEST-{n:06d}")
     status = Participation.Status.ACTIVE
-
-
-class NotificationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Notification
-
-    recipient = factory.SubFactory("tests.factories.organizations.UserFactory")
-    organization = None
-    kind = Notification.Kind.INVITATION_RECEIVED
-    title = factory.Sequence(lambda n: f"Notification {n}")
-    body = "Something happened."
-    url = "/creator/work/"

@@ -1,0 +1,191 @@
+"""The one way to scope a query, tested once, generically: ``for_access`` and ``require_owns``.
+
+For every tenant model that declares a path to its brand: an organization-wide member sees both
+brands' rows, a member limited to one brand sees only that brand's, and another organization sees
+none. ``OrgAccess.owns`` (the in-memory twin used by ``require_owns``) agrees row by row.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db import models
+
+from analytics.models import Click
+from campaigns.models import Campaign, CampaignAsset, Deliverable
+from core.errors import NotFound
+from core.ownership import require_owns
+from discovery.models import InviteBatch, InviteBatchRow, Shortlist, ShortlistEntry
+from organizations.access import OrgAccess
+from organizations.models import Brand, Membership, OrgScopedQuerySet, brand_path_of
+from organizations.roles import Role
+from recruitment.models import Application, CampaignInvitation, Participation
+from tests.conftest import Tenant
+from tests.factories.campaigns import CampaignFactory, DeliverableFactory
+from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
+from tests.factories.discovery import (
+    InviteBatchFactory,
+    InviteBatchRowFactory,
+    ShortlistEntryFactory,
+    ShortlistFactory,
+)
+from tests.factories.organizations import BrandFactory, MembershipFactory, UserFactory
+from tests.factories.recruitment import (
+    ApplicationFactory,
+    CampaignInvitationFactory,
+    ParticipationFactory,
+)
+
+OUR_APPS = {
+    "core",
+    "platforms",
+    "users",
+    "organizations",
+    "notifications",
+    "campaigns",
+    "creators",
+    "recruitment",
+    "discovery",
+    "submissions",
+    "analytics",
+    "payouts",
+    "web",
+}
+
+
+def _campaign(brand: Brand) -> Campaign:
+    return CampaignFactory(brand=brand)
+
+
+def _asset(brand: Brand) -> CampaignAsset:
+    campaign = _campaign(brand)
+    return CampaignAsset.objects.create(
+        organization=campaign.organization,
+        campaign=campaign,
+        file="campaigns/assets/brief.pdf",
+        name="brief.pdf",
+        content_type="application/pdf",
+        size_bytes=10,
+    )
+
+
+def _click(brand: Brand) -> Click:
+    participation = ParticipationFactory(campaign=_campaign(brand))
+    return Click.objects.create(
+        organization=brand.organization, participation=participation, visitor_hash="x" * 64
+    )
+
+
+# One maker per model with a brand path: a row of that model belonging to ``brand``.
+MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
+    Brand: lambda brand: brand,
+    Campaign: _campaign,
+    Deliverable: lambda brand: DeliverableFactory(campaign=_campaign(brand)),
+    CampaignAsset: _asset,
+    CampaignInvitation: lambda brand: CampaignInvitationFactory(campaign=_campaign(brand)),
+    Application: lambda brand: ApplicationFactory(campaign=_campaign(brand)),
+    Participation: lambda brand: ParticipationFactory(campaign=_campaign(brand)),
+    Shortlist: lambda brand: ShortlistFactory(organization=brand.organization, brand=brand),
+    ShortlistEntry: lambda brand: ShortlistEntryFactory(
+        shortlist=ShortlistFactory(organization=brand.organization, brand=brand)
+    ),
+    InviteBatch: lambda brand: InviteBatchFactory(campaign=_campaign(brand)),
+    InviteBatchRow: lambda brand: InviteBatchRowFactory(
+        batch=InviteBatchFactory(campaign=_campaign(brand))
+    ),
+    Click: _click,
+}
+
+
+def _tenant_models() -> list[type[models.Model]]:
+    """Our models whose rows belong to an organization (a non-null ``organization`` key)."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        field = next((f for f in model._meta.fields if f.name == "organization"), None)
+        if field is not None and field.is_relation and not field.null:
+            found.append(model)
+    return found
+
+
+def test_every_tenant_model_uses_the_scoped_queryset_and_declares_its_brand_path() -> None:
+    for model in _tenant_models():
+        assert isinstance(model._default_manager.all(), OrgScopedQuerySet), model.__name__
+        path = brand_path_of(model)  # TypeError when not declared
+        if path is not None:
+            try:
+                str(model._default_manager.filter(**{path: 1}).query)
+            except FieldError as exc:  # pragma: no cover - the message is the point
+                pytest.fail(f"{model.__name__}.brand_path {path!r} does not resolve: {exc}")
+
+
+def test_every_model_with_a_brand_path_has_a_maker_here() -> None:
+    with_path = {m for m in _tenant_models() if brand_path_of(m) is not None}
+    assert with_path == set(MAKERS), "add a maker for each new model with a brand path"
+
+
+def _limited_access(tenant: Tenant, brand: Brand) -> OrgAccess:
+    user = UserFactory()
+    membership = MembershipFactory(
+        organization=tenant.org, user=user, role=Role.MANAGER, brand=brand
+    )
+    return OrgAccess(organization=tenant.org, role=Role.MANAGER, user=user, membership=membership)
+
+
+@pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m.__name__)
+def test_for_access_applies_organization_and_brand_limit(
+    model: type[models.Model], tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    other_brand = BrandFactory(organization=tenant_a.org, name="Acme Socks")
+    mine, theirs = MAKERS[model](tenant_a.brand), MAKERS[model](other_brand)
+    foreign = MAKERS[model](tenant_b.brand)
+    org_wide, limited, other_org = (
+        tenant_a.access(),
+        _limited_access(tenant_a, tenant_a.brand),
+        tenant_b.access(),
+    )
+    manager: Any = model._default_manager
+
+    def seen(access: OrgAccess) -> set[int]:
+        return set(
+            manager.for_access(access)
+            .filter(pk__in=[mine.pk, theirs.pk, foreign.pk])
+            .values_list("pk", flat=True)
+        )
+
+    assert seen(org_wide) == {mine.pk, theirs.pk}
+    assert seen(limited) == {mine.pk}
+    assert seen(other_org) == {foreign.pk}
+    for access in (org_wide, limited, other_org):
+        for row in (mine, theirs, foreign):
+            fresh = manager.get(pk=row.pk)
+            assert access.owns(fresh) == (row.pk in seen(access)), (model.__name__, row.pk)
+
+
+def test_organization_wide_rows_are_not_narrowed_by_a_brand_limit(tenant_a: Tenant) -> None:
+    limited = _limited_access(tenant_a, tenant_a.brand)
+    members = set(Membership.objects.for_access(limited).values_list("pk", flat=True))
+    assert members == set(Membership.objects.for_org(tenant_a.org).values_list("pk", flat=True))
+
+
+def test_require_owns_answers_someone_elses_object_like_a_missing_one(
+    tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    campaign = _campaign(tenant_b.brand)
+    with pytest.raises(NotFound) as foreign:
+        require_owns(tenant_a.access(), campaign, what="campaign")
+    with pytest.raises(NotFound) as missing:
+        require_owns(tenant_a.access(), None, what="campaign")
+    assert foreign.value.as_dict() == missing.value.as_dict()
+    assert require_owns(tenant_b.access(), campaign, what="campaign") is campaign
+
+
+def test_require_owns_keeps_a_creator_to_their_own_rows(db: None) -> None:
+    creator, other = CreatorProfileFactory(), CreatorProfileFactory()
+    account = SocialAccountFactory(creator=other)
+    with pytest.raises(NotFound, match="No such account"):
+        require_owns(creator, account, what="account")
+    assert require_owns(other, account, what="account") is account
