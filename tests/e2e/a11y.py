@@ -22,8 +22,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Error, Page
 
@@ -171,12 +171,13 @@ def init_script() -> str:
         "not_audited": json.dumps(list(NOT_AUDITED)),
         "mark": json.dumps(MARK),
     }
-    # The runner waits for the document: axe needs the whole page.
+    # Pages not audited do not even load axe; the runner waits for the document (axe needs it all).
     return (
-        AXE_JS.read_text()
+        f"if (!{json.dumps(list(NOT_AUDITED))}.some((p) => location.pathname.startsWith(p))) {{\n"
+        + AXE_JS.read_text()
         + "\n;document.addEventListener('DOMContentLoaded', () => {"
         + runner
-        + "});"
+        + "});\n}"
     )
 
 

@@ -44,7 +44,7 @@ def _walk(page: Page, guard: BrowserGuard, start: list[str], *, limit: int = 80)
         if kind in seen or NOT_WALKED.search(urlsplit(path).path):
             continue
         seen.add(kind)
-        page.goto(path)
+        page.goto(path, wait_until="domcontentloaded")  # the audit itself waits for "load"
         origin = guard.origin
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             if href.startswith(origin + "/") and "#" not in href:
@@ -61,8 +61,8 @@ def test_every_page_of_the_brand_desk_creator_portal_and_public_site_passes_axe(
     demo: None, new_page: Callable[..., Page], guard: BrowserGuard
 ) -> None:
     # Public pages, on a desktop and on a phone; the 404 page is declared (an answer >= 400).
-    for phone in (False, True):
-        visitor = new_page(phone=phone)
+    for on_phone in (False, True):
+        visitor = new_page(phone=on_phone)
         public = _walk(
             visitor,
             guard,
@@ -95,7 +95,12 @@ def test_every_page_of_the_brand_desk_creator_portal_and_public_site_passes_axe(
     log_in(phone, "creator@demo.chorus.test", DEMO_PASSWORD)
     expect(phone).to_have_url(re.compile(r"/creator/"))
     creator_pages = _walk(phone, guard, ["/creator/"])
-    for kind in ("/creator/campaigns/", "/creator/work/", "/creator/profile/", "/creator/accounts/"):
+    for kind in (
+        "/creator/campaigns/",
+        "/creator/work/",
+        "/creator/profile/",
+        "/creator/accounts/",
+    ):
         assert kind in creator_pages, (kind, sorted(creator_pages))
     assert "/creator/campaigns/<id>/" in creator_pages
 
