@@ -16,6 +16,7 @@ from core import files
 from core.errors import NotFound
 from organizations.access import OrgAccess, access_for_request
 from organizations.models import Brand
+from organizations.roles import Scope
 
 
 def _with_related(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
@@ -110,7 +111,7 @@ def brief_asset_for_member(request: HttpRequest, public_id: str) -> files.Served
     if asset is None:
         return None
     access = access_for_request(request, asset.organization)
-    if access is None or not access.has("campaigns:read"):
+    if access is None or not access.has(Scope.CAMPAIGNS_READ):
         return None
     if not access.sees_brand(asset.campaign.brand_id):
         return None
@@ -119,5 +120,5 @@ def brief_asset_for_member(request: HttpRequest, public_id: str) -> files.Served
 
 def brief_asset_served(asset: CampaignAsset) -> files.ServedFile:
     return files.ServedFile(
-        key=asset.file.name, content_type=asset.content_type, download_name=asset.name
+        key=asset.file.name or "", content_type=asset.content_type, download_name=asset.name
     )

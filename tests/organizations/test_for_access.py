@@ -5,13 +5,16 @@ brands' rows, a member limited to one brand sees only that brand's, and another 
 none. ``OrgAccess.owns`` (the in-memory twin used by ``require_owns``) agrees row by row.
 """
 
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import models
+from django.utils import timezone
 
 from analytics.models import Click
 from campaigns.models import Campaign, CampaignAsset, Deliverable
@@ -19,7 +22,14 @@ from core.errors import NotFound
 from core.ownership import require_owns
 from discovery.models import InviteBatch, InviteBatchRow, Shortlist, ShortlistEntry
 from organizations.access import OrgAccess
-from organizations.models import Brand, Membership, OrgScopedQuerySet, brand_path_of
+from organizations.models import (
+    ApiKey,
+    Brand,
+    Invitation,
+    Membership,
+    OrgScopedQuerySet,
+    brand_path_of,
+)
 from organizations.roles import Role
 from recruitment.models import Application, CampaignInvitation, Participation
 from tests.conftest import Tenant
@@ -79,7 +89,31 @@ def _click(brand: Brand) -> Click:
 
 
 # One maker per model with a brand path: a row of that model belonging to ``brand``.
+def _invitation(brand: Brand) -> Invitation:
+    return Invitation.objects.create(
+        organization=brand.organization,
+        email=f"{uuid.uuid4().hex}@example.com",
+        role=Role.VIEWER,
+        brand=brand,
+        token_hash=uuid.uuid4().hex,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+
+
+def _api_key(brand: Brand) -> ApiKey:
+    return ApiKey.objects.create(
+        organization=brand.organization,
+        name="brand key",
+        role=Role.VIEWER,
+        prefix="chorus_test",
+        key_hash=uuid.uuid4().hex,
+        brand=brand,
+    )
+
+
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
+    Invitation: _invitation,
+    ApiKey: _api_key,
     Brand: lambda brand: brand,
     Campaign: _campaign,
     Deliverable: lambda brand: DeliverableFactory(campaign=_campaign(brand)),
