@@ -20,7 +20,6 @@ from playwright.sync_api import Page, expect
 
 from recruitment.models import Application
 from tests.e2e.conftest import BrowserGuard, log_in
-from tests.factories.organizations import UserFactory
 from web.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -188,21 +187,18 @@ def test_keyboard_only_bulk_decision_with_focus_visible_at_every_step(
 def test_failed_form_moves_focus_to_the_error_summary_and_every_description_exists(
     page: Page,
 ) -> None:
-    UserFactory(email="taken@lumen.example")
     page.goto("/accounts/signup/brand/")
-    page.get_by_label("Email").fill("taken@lumen.example")
+    page.get_by_label("Email").fill("new@lumen.example")
     page.get_by_label("Your name").fill("Someone Else")
     page.get_by_label("Company or agency name").fill("Copycat Co")
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase-42")
-    page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase-42")
+    page.get_by_label("Password (again)").fill("a-different-passphrase-43")  # a form error
     page.keyboard.press("Enter")
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_have_attribute("role", "alert")
     # The summary links to each field in error.
-    expect(summary.get_by_role("link", name=re.compile("already registered"))).to_have_attribute(
-        "href", "#id_email"
-    )
+    expect(summary.get_by_role("link").first).to_have_attribute("href", re.compile(r"^#id_"))
     # Every aria-describedby names elements that exist (the guard's audit checks it too).
     missing = page.evaluate(
         """() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>
