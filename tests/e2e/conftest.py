@@ -6,7 +6,9 @@ Fixtures
   the relaxed async-safety check, below) ends with the last journey, before other tests run.
 - ``guard``: watches every page a test opens and FAILS THE TEST on a browser console error, an
   uncaught page error, a failed request (not counting loads the browser itself cancels when the
-  page navigates on), or an answer >= 400 from our own server, unless the test
+  page navigates on), an accessibility violation that axe-core finds on any page the test visits
+  (serious or critical, at the test's viewport; see ``tests/e2e/a11y.py``), or an answer >= 400
+  from our own server, unless the test
   declared it first: ``with guard.expect_status(400, "/accounts/signup/brand/"): ...`` (the
   block also fails if the declared answer never comes).
 - ``new_page(phone=False)``: a fresh browser context (its own cookies: another person) and page.
@@ -32,6 +34,7 @@ from django.conf import settings
 from django.core import mail
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
+from tests.e2e.a11y import AxeAudit
 from tests.factories.organizations import PASSWORD
 
 CHROMIUM_ARGS = [
@@ -73,9 +76,14 @@ class BrowserGuard:
     problems: list[str] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     _expected: list[_Expected] = field(default_factory=list)
+    a11y: AxeAudit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.a11y = AxeAudit(report=self.problems.append)
 
     def watch(self, page: Page) -> None:
         self.pages.append(page)
+        self.a11y.watch(page)
         page.on("console", self._on_console)
         page.on(
             "pageerror", lambda error: self.problems.append(f"page error: {error} ({page.url})")
@@ -102,6 +110,7 @@ class BrowserGuard:
         """Fail the test if anything went wrong; called after the test body (see the hook below)."""
         for page in self.pages:
             if not page.is_closed():
+                self.a11y.settle(page)  # the page the test ended on
                 # A round trip: events the browser sent before it are dispatched first.
                 page.evaluate("0")
         if self.problems:

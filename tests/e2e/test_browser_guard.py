@@ -49,3 +49,26 @@ def test_declared_error_answer_that_never_comes_fails(page: Page, guard: Browser
         declared,
     ):
         page.goto("/accounts/login/")
+
+
+def test_guard_fails_a_page_with_an_accessibility_violation(
+    page: Page, guard: BrowserGuard
+) -> None:
+    # A page of ours (same origin) with grey-on-white text (1.9:1) and a field described by an
+    # element that does not exist: axe's color-contrast and the guard's own id-reference check.
+    page.route(
+        "**/a11y-probe/",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body="<!DOCTYPE html><html lang='en'><head><title>probe</title></head><body><main>"
+            "<h1>Probe</h1><p style='color:#bbb;background:#fff'>Hard to read</p>"
+            "<label for='f'>Field</label><input id='f' aria-describedby='nowhere'>"
+            "</main></body></html>",
+        ),
+    )
+    page.goto("/a11y-probe/")
+    guard.a11y.settle(page)
+    rules = {v.rule for v in guard.a11y.violations}
+    assert {"color-contrast", "aria-idref-missing"} <= rules
+    assert any("axe serious color-contrast on /a11y-probe/" in p for p in guard.problems)
+    guard.problems.clear()  # recorded as expected: this test must not fail because of them
