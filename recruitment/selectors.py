@@ -17,7 +17,13 @@ from creators.eligibility import Eligibility, check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.models import Organization
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import (
+    Application,
+    CampaignInvitation,
+    Notification,
+    Participation,
+    ParticipationSlot,
+)
 from recruitment.services import FILLED_STATUSES
 from users.models import User
 
@@ -114,9 +120,13 @@ def participations_for_org(
         qs = qs.filter(campaign=campaign)
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related(
-        "campaign", "campaign__brand", "creator", "social_account", "application", "invitation"
-    ).order_by("-created_at", "-id")
+    return (
+        qs.select_related(
+            "campaign", "campaign__brand", "creator", "social_account", "application", "invitation"
+        )
+        .prefetch_related(with_slots())
+        .order_by("-created_at", "-id")
+    )
 
 
 def participations_for_campaign(
@@ -210,7 +220,18 @@ def participations_for_creator(creator: CreatorProfile) -> QuerySet[Participatio
     return (
         Participation.objects.filter(creator=creator)
         .select_related("campaign", "campaign__brand", "social_account")
+        .prefetch_related(with_slots())
         .order_by("-created_at", "-id")
+    )
+
+
+def with_slots() -> Prefetch:
+    """``participation.slots.all()``: its promised posts in deliverable order (one query)."""
+    return Prefetch(
+        "slots",
+        queryset=ParticipationSlot.objects.select_related("deliverable").order_by(
+            "deliverable__position", "deliverable_id", "slot_number"
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from discovery.models import InviteBatch, InviteBatchRow, Shortlist, ShortlistEn
 from organizations.access import OrgAccess
 from organizations.models import Brand, Membership, OrgScopedQuerySet, brand_path_of
 from organizations.roles import Role
-from recruitment.models import Application, CampaignInvitation, Participation
+from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from tests.conftest import Tenant
 from tests.factories.campaigns import CampaignFactory, DeliverableFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
@@ -96,6 +96,7 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
         batch=InviteBatchFactory(campaign=_campaign(brand))
     ),
     Click: _click,
+    ParticipationSlot: lambda brand: ParticipationFactory(campaign=_campaign(brand)).slots.first(),
 }
 
 
