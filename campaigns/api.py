@@ -12,12 +12,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignAsset, Deliverable
+from core.api.refs import RefField, resolve_ref
 from core.money import CURRENCY_CHOICES
 from core.taxonomy import COUNTRIES, Niche
 from organizations.access import OrgAccess
@@ -50,7 +51,8 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
 
 class CampaignAssetSerializer(serializers.ModelSerializer):
-    """A file attached to the brief. ``url`` downloads it (a signed, expiring URL on S3)."""
+    """A file attached to the brief. ``url`` downloads it through the authorizing file view
+    (send the same API key; on S3 it redirects to a short-lived signed URL)."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     url = serializers.SerializerMethodField(help_text="Where to download the file.")
@@ -61,7 +63,7 @@ class CampaignAssetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, asset: CampaignAsset) -> str:
-        return str(asset.file.url)
+        return asset.url
 
 
 class CampaignAssetUploadSerializer(serializers.Serializer):
@@ -82,7 +84,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     """A campaign as the API shows and takes it. Money: integer minor units + ``currency``."""
 
     id = serializers.CharField(source="public_id", read_only=True)
-    brand = serializers.CharField(source="brand.public_id", help_text="Brand id (brd_…).")
+    brand = RefField("brand", "brd", source="brand.public_id")
     deliverables = DeliverableSerializer(many=True, required=False)
     assets = CampaignAssetSerializer(
         many=True,
@@ -264,8 +266,10 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     def create(self, request: Request) -> Response:
         serializer = CampaignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        brand = brand_get_for_org(self.access, data["brand"]["public_id"])
+        data, access = serializer.validated_data, self.access
+        brand = resolve_ref(
+            "brand", "brand", data["brand"]["public_id"], lambda v: brand_get_for_org(access, v)
+        )
         campaign = services.campaign_create(
             access=self.access, brand=brand, **_service_kwargs(data)
         )
@@ -276,9 +280,13 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         campaign = self.get_object()
         serializer = CampaignSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data, access = serializer.validated_data, self.access
         brand = (
-            brand_get_for_org(self.access, data["brand"]["public_id"]) if "brand" in data else None
+            resolve_ref(
+                "brand", "brand", data["brand"]["public_id"], lambda v: brand_get_for_org(access, v)
+            )
+            if "brand" in data
+            else None
         )
         campaign = services.campaign_update(
             access=self.access, campaign=campaign, brand=brand, **_service_kwargs(data)
@@ -353,7 +361,7 @@ class CampaignViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         methods=["post"],
         url_path="assets",
         url_name="asset-add",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[MultiPartParser],
     )
     def asset_add(self, request: Request, public_id: str) -> Response:
         asset = services.campaign_asset_add(

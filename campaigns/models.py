@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core import files
 from core.models import PublicIdModel
 from organizations.models import Brand, Organization, OrgScopedQuerySet
 from platforms.types import Platform
@@ -225,11 +226,30 @@ class Deliverable(PublicIdModel):
         return self.quantity * self.fee_cents
 
 
+# Brief assets: product shots, logos, guidelines, example videos (checked by core.files).
+BRIEF_ASSET = files.UploadKind(
+    "brief-asset",
+    {
+        "image/jpeg": files.JPEG,
+        "image/png": files.PNG,
+        "image/webp": files.WEBP,
+        "image/gif": (files.GIF87, files.GIF89),
+        "application/pdf": files.PDF,
+        "video/mp4": files.MP4,
+        "video/quicktime": files.QUICKTIME,
+    },
+    max_bytes=25 * files.MB,
+    label="JPEG, PNG, WebP, GIF, PDF, MP4 or MOV",
+    default_name="asset",
+)
+
+
 class CampaignAsset(PublicIdModel):
     """A file attached to a campaign's brief (product shots, logo, guidelines PDF, example video).
 
-    The type is sniffed from the bytes at upload (``campaigns.services.campaign_asset_add``);
-    ``name`` is the original file name, sanitised, shown to creators.
+    The type is sniffed from the bytes at upload (``campaigns.services.campaign_asset_add``); the
+    file is stored under a key the server chose (``core.files``) and fetched only through
+    ``url`` (the authorizing view). ``name`` is the original file name, sanitised: data only.
     """
 
     public_id_prefix = "cas"
@@ -255,6 +275,11 @@ class CampaignAsset(PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def url(self) -> str:
+        """Where members and creators who may see the campaign fetch it (authorized)."""
+        return files.file_url(BRIEF_ASSET, self.public_id)
 
     @property
     def kind(self) -> str:

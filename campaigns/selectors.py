@@ -8,12 +8,15 @@ only ever return what the marketplace may show or what a creator page asks for b
 """
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignAsset, Deliverable
+from core import files
 from core.errors import NotFound
-from organizations.access import OrgAccess
+from organizations.access import OrgAccess, access_for_request
 from organizations.models import Brand
+from organizations.roles import Scope
 
 
 def _with_related(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
@@ -95,3 +98,27 @@ def campaign_asset_get_for_org(
     if asset is None:
         raise NotFound("No such file.")
     return asset
+
+
+def brief_asset_for_member(request: HttpRequest, public_id: str) -> files.ServedFile | None:
+    """File authorizer: members (and API keys) of the asset's organization with campaigns:read,
+    within their brand limit, may fetch a brief asset. Anyone else: None (the view's 404)."""
+    asset = (
+        CampaignAsset.objects.select_related("organization", "campaign")
+        .filter(public_id=str(public_id))
+        .first()
+    )
+    if asset is None:
+        return None
+    access = access_for_request(request, asset.organization)
+    if access is None or not access.has(Scope.CAMPAIGNS_READ):
+        return None
+    if not access.sees_brand(asset.campaign.brand_id):
+        return None
+    return brief_asset_served(asset)
+
+
+def brief_asset_served(asset: CampaignAsset) -> files.ServedFile:
+    return files.ServedFile(
+        key=asset.file.name, content_type=asset.content_type, download_name=asset.name
+    )

@@ -1,11 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("organizations.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("campaigns.api_urls")),
     path("", include("recruitment.api_urls")),
     path("", include("discovery.api_urls")),
@@ -19,19 +18,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("web.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("organizations.urls")),
+    path("", include("notifications.urls")),
     path("", include("campaigns.urls")),
     path("", include("creators.urls")),
     path("", include("recruitment.urls")),
     path("", include("discovery.urls")),
     path("", include("analytics.urls")),
+    path("", include("core.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    # The embedded default serves uploaded files itself; production serves them from S3.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
+# Uploaded files are never served from MEDIA_URL, in any environment: only through the
+# authorizing view ``/files/<kind>/<id>`` (core.files).
 handler404 = "web.errors.page_not_found"
 handler500 = "web.errors.server_error"
 handler403 = "web.errors.permission_denied"

@@ -1,18 +1,53 @@
-"""Upload checks shared by every app: the type comes from the file's first bytes, never its name.
+"""Every uploaded file goes through here: checked, stored under a key we choose, served privately.
 
-``sniff_content_type(upload, allowed, max_bytes=...)`` reads the head of an uploaded file and
-returns the content type whose signature matches, or raises :class:`UploadRejected` (a
-``ChorusError`` naming the form/API field) with a message that says what to fix.
+Uploading (any app)::
+
+    BRIEF_ASSET = files.UploadKind("brief-asset", {"image/png": files.PNG, ...},
+                                   max_bytes=25 * MB, label="PNG or PDF")
+    stored = files.store_upload(upload, kind=BRIEF_ASSET, owner=org.public_id)
+    asset.file = stored.key; asset.content_type = stored.content_type; asset.name = stored.name
+
+- the type is sniffed from the first bytes (``sniff_content_type``) and must be one the kind
+  allows; the client's name and Content-Type are never trusted;
+- the storage key is ``<owner>/<kind>/<opaque id>.<extension of the sniffed type>`` (``owner`` is
+  the organization's public id, or ``creators``), so no uploaded name reaches the storage;
+- the original name is kept as data only (``safe_file_name``) and shown escaped;
+- on S3 the object is written private (no ACL: the bucket's private default) with the sniffed
+  ``ContentType``.
+
+Large uploads (drafts) will go straight to S3: ``presigned_post(kind=..., owner=...)`` gives the
+browser a form limited to that key, size and type; ``confirm_upload(key, kind=...)`` then sniffs
+the stored object's head before the app records it.
+
+Serving: nothing under the storage is public. Files are fetched through ONE view,
+``/files/<kind>/<public id>`` (``core.views.file_serve``). The app owning a kind registers an
+authorizer (``register_file_kind``) that returns a :class:`ServedFile` when the requester may see
+it, else ``None`` (the view answers 404, the same as a missing file). Several authorizers per
+kind are tried in turn (e.g. campaigns lets members see brief assets, recruitment lets creators
+who can see the campaign). The view streams local files or redirects to a short-lived presigned
+S3 URL; every answer carries the sniffed Content-Type, ``X-Content-Type-Options: nosniff``, a
+``default-src 'none'; sandbox`` CSP, and ``Content-Disposition: attachment`` except images and
+video, which are shown inline.
 
 A signature is a tuple of ``(offset, bytes)`` checks that must all match, e.g. WebP is
 ``((0, b"RIFF"), (8, b"WEBP"))``; a content type may have several alternative signatures.
 """
 
+import contextlib
 import os
 import re
+import secrets
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import IO, Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from core.errors import ChorusError
 
@@ -52,7 +87,7 @@ def _matches(head: bytes, signature: Signature) -> bool:
 
 def _human_size(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
     if size >= 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size} bytes"
@@ -131,3 +166,291 @@ def safe_file_name(name: str, *, default: str = "file", max_length: int = 150) -
         ext = ext[:16]
         base = stem[: max_length - len(ext)] + ext
     return base
+
+
+# -- upload kinds, keys and storing ------------------------------------------------------------
+
+MB = 1024 * 1024
+
+# The extension a stored file gets, from its SNIFFED type. A type missing here cannot be stored.
+EXTENSIONS: dict[str, str] = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "application/pdf": "pdf",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+}
+CONTENT_TYPES_BY_EXTENSION: dict[str, str] = {ext: ct for ct, ext in EXTENSIONS.items()}
+# Shown in the browser rather than downloaded (never SVG or HTML: those can run script).
+INLINE_TYPES = frozenset(
+    {"image/jpeg", "image/png", "image/webp", "image/gif", "video/mp4", "video/quicktime"}
+)
+FILE_RESPONSE_CSP = "default-src 'none'; sandbox"
+_KIND_NAME = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+_OWNER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    """What one kind of upload accepts: its name (also the key's folder and the serving URL's
+    first part), allowed types with their signatures, a size limit, and a label for messages."""
+
+    name: str
+    allowed: Mapping[str, Signature | Sequence[Signature]]
+    max_bytes: int
+    label: str
+    field: str = "file"
+    default_name: str = "file"
+
+    def __post_init__(self) -> None:
+        if not _KIND_NAME.match(self.name):
+            raise ValueError(f"Upload kind {self.name!r}: lowercase letters, digits and dashes.")
+        unknown = set(self.allowed) - set(EXTENSIONS)
+        if unknown:
+            raise ValueError(f"Upload kind {self.name!r}: no extension for {sorted(unknown)}.")
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    key: str  # where it is in the storage (chosen by us)
+    content_type: str  # sniffed
+    size: int
+    name: str  # the uploader's file name, sanitised: data only, never a path
+
+
+def new_key(*, kind: UploadKind, owner: str, content_type: str) -> str:
+    """``<owner>/<kind>/<opaque id>.<ext>``: nothing from the uploader goes into it."""
+    if not _OWNER.match(owner):
+        raise ValueError(f"Bad storage owner {owner!r}.")
+    return f"{owner}/{kind.name}/{secrets.token_urlsafe(18)}.{EXTENSIONS[content_type]}"
+
+
+def content_type_for_key(key: str) -> str:
+    """The type of a file we stored, from the extension WE gave it (never an uploaded name)."""
+    ext = key.rsplit(".", 1)[-1].lower() if "." in key else ""
+    return CONTENT_TYPES_BY_EXTENSION.get(ext, "application/octet-stream")
+
+
+class _TypedFile(File):  # type: ignore[type-arg]
+    """A file whose ``content_type`` is the sniffed one: S3 storage writes it as ContentType."""
+
+    def __init__(self, file: Any, content_type: str) -> None:
+        super().__init__(file, name=getattr(file, "name", None))
+        self.content_type = content_type
+
+
+def check_upload(upload: Any, *, kind: UploadKind) -> str:
+    """The sniffed content type of ``upload`` for ``kind``, or :class:`UploadRejected`."""
+    return sniff_content_type(
+        upload, kind.allowed, max_bytes=kind.max_bytes, field=kind.field, kinds=kind.label
+    )
+
+
+def store_upload(
+    upload: Any, *, kind: UploadKind, owner: str, storage: Storage | None = None
+) -> StoredUpload:
+    """Check ``upload`` against ``kind`` and write it under a new key. The caller records the
+    key in its row (and deletes the file with ``delete_stored`` if that row cannot be written)."""
+    content_type = check_upload(upload, kind=kind)
+    storage = storage or default_storage
+    key = new_key(kind=kind, owner=owner, content_type=content_type)
+    upload.seek(0)
+    saved = storage.save(key, _TypedFile(upload, content_type))
+    return StoredUpload(
+        key=saved,
+        content_type=content_type,
+        size=upload_size(upload) or 0,
+        name=safe_file_name(getattr(upload, "name", "") or "", default=kind.default_name),
+    )
+
+
+def delete_stored(key: str, *, storage: Storage | None = None) -> None:
+    """Remove a stored file; a file already gone is not an error."""
+    if not key:
+        return
+    with contextlib.suppress(OSError):
+        (storage or default_storage).delete(key)
+
+
+def rekey(
+    old_key: str, *, kind: UploadKind, owner: str, storage: Storage | None = None
+) -> StoredUpload | None:
+    """Move a file stored under an old, uploader-influenced key to a server-chosen one (data
+    migrations). The type is sniffed again from the bytes; ``None`` when the file is missing or
+    its bytes are not a type the kind allows (the caller then drops the reference)."""
+    storage = storage or default_storage
+    if not old_key or not storage.exists(old_key):
+        return None
+    with storage.open(old_key, "rb") as fh:
+        try:
+            stored = store_upload(fh, kind=kind, owner=owner, storage=storage)
+        except UploadRejected:
+            return None
+    delete_stored(old_key, storage=storage)
+    return stored
+
+
+# -- presigned POST (direct browser → S3 uploads; drafts) -----------------------------------------
+
+
+def _s3_client_and_bucket(storage: Storage) -> tuple[Any, str]:
+    connection = getattr(storage, "connection", None)
+    bucket = getattr(storage, "bucket_name", None)
+    if connection is None or not bucket:
+        raise ChorusError(
+            "direct_upload_unavailable",
+            "Direct uploads need S3 storage; upload through the app instead.",
+            status_code=409,
+        )
+    return connection.meta.client, str(bucket)
+
+
+def presigned_post(
+    *,
+    kind: UploadKind,
+    owner: str,
+    content_type: str,
+    storage: Storage | None = None,
+    expires_in: int = 600,
+) -> dict[str, Any]:
+    """A form the browser posts straight to S3: only to the key we chose, only ``content_type``
+    (one the kind allows), at most ``kind.max_bytes``. Returns ``{"key", "url", "fields"}``.
+    After the upload, ``confirm_upload`` checks the bytes before the app records the key."""
+    if content_type not in kind.allowed:
+        raise UploadRejected(
+            "file_type_not_allowed", f"Pick a {kind.label} file.", field=kind.field
+        )
+    client, bucket = _s3_client_and_bucket(storage or default_storage)
+    key = new_key(kind=kind, owner=owner, content_type=content_type)
+    post = client.generate_presigned_post(
+        Bucket=bucket,
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[
+            {"Content-Type": content_type},
+            ["content-length-range", 1, kind.max_bytes],
+        ],
+        ExpiresIn=expires_in,
+    )
+    return {"key": key, "url": post["url"], "fields": post["fields"]}
+
+
+def confirm_upload(
+    key: str, *, kind: UploadKind, owner: str, storage: Storage | None = None
+) -> StoredUpload:
+    """Check a file a browser uploaded directly: under this owner's folder for the kind, and
+    its bytes really the type its key says. A mismatch deletes the object and refuses."""
+    storage = storage or default_storage
+    prefix = f"{owner}/{kind.name}/"
+    if not key.startswith(prefix) or "/" in key[len(prefix) :] or not storage.exists(key):
+        raise UploadRejected(
+            "upload_missing", "That upload was not found. Try again.", field=kind.field
+        )
+    with storage.open(key, "rb") as fh:
+        try:
+            content_type = check_upload(fh, kind=kind)
+        except UploadRejected:
+            delete_stored(key, storage=storage)
+            raise
+        size = upload_size(fh) or storage.size(key)
+    if content_type != content_type_for_key(key):
+        delete_stored(key, storage=storage)
+        raise UploadRejected(
+            "file_type_not_allowed",
+            f"This file is not a {kind.label} file (checked by its content).",
+            field=kind.field,
+        )
+    return StoredUpload(key=key, content_type=content_type, size=size, name="")
+
+
+# -- serving: one authorizing view ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServedFile:
+    """What the authorizing view needs to answer: where the file is and how to label it."""
+
+    key: str
+    content_type: str
+    download_name: str = ""
+    storage: Storage = field(default_factory=lambda: default_storage)
+
+
+# An authorizer: (request, public id) → the file when this requester may see it, else None.
+FileAuthorizer = Callable[[HttpRequest, str], ServedFile | None]
+_AUTHORIZERS: dict[str, list[tuple[str, FileAuthorizer]]] = {}
+
+
+def register_file_kind(kind: UploadKind | str, authorizer: FileAuthorizer, *, key: str) -> None:
+    """Let ``authorizer`` grant access to files of ``kind`` (idempotent per ``key``)."""
+    name = kind.name if isinstance(kind, UploadKind) else kind
+    entries = [e for e in _AUTHORIZERS.setdefault(name, []) if e[0] != key]
+    entries.append((key, authorizer))
+    _AUTHORIZERS[name] = entries
+
+
+def file_url(kind: UploadKind | str, public_id: str, *, version: str = "") -> str:
+    """The one URL a file is fetched from (``version`` busts browser caches on replacement)."""
+    name = kind.name if isinstance(kind, UploadKind) else kind
+    url = reverse("files:serve", args=[name, public_id])
+    return f"{url}?v={quote(version)}" if version else url
+
+
+def authorize_file(request: HttpRequest, kind: str, public_id: str) -> ServedFile | None:
+    for _, authorizer in _AUTHORIZERS.get(kind, []):
+        served = authorizer(request, public_id)
+        if served is not None:
+            return served
+    return None
+
+
+def _disposition(served: ServedFile) -> tuple[bool, str]:
+    inline = served.content_type in INLINE_TYPES
+    ext = EXTENSIONS.get(served.content_type, "bin")
+    stem = os.path.splitext(safe_file_name(served.download_name or "file"))[0] or "file"
+    filename = f"{stem}.{ext}"  # the extension always matches the real type
+    return inline, filename
+
+
+def _protect(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_RESPONSE_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _is_local(storage: Storage) -> bool:
+    try:
+        storage.path("probe")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def file_response(served: ServedFile) -> HttpResponse:
+    """Stream a local file, or redirect to a short-lived presigned URL on S3 that makes S3 answer
+    with the same Content-Type and Content-Disposition."""
+    inline, filename = _disposition(served)
+    if _is_local(served.storage):
+        response: HttpResponse = FileResponse(
+            served.storage.open(served.key, "rb"),
+            content_type=served.content_type,
+            as_attachment=not inline,
+            filename=filename,
+        )
+        return _protect(response)
+    disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename)}"
+    url = served.storage.url(  # type: ignore[call-arg]
+        served.key,
+        parameters={
+            "ResponseContentType": served.content_type,
+            "ResponseContentDisposition": disposition,
+        },
+        expire=settings.FILE_URL_EXPIRY_SECONDS,
+    )
+    redirect = _protect(HttpResponseRedirect(url))
+    redirect["Cache-Control"] = "private, no-store"  # the signed URL expires soon
+    return redirect

@@ -7,7 +7,8 @@ raises the same ``NotFound`` as a missing one, so nothing leaks that it exists.
 
 from typing import Protocol
 
-from core.errors import ChorusError, NotFound
+from core.api.refs import RefNotFound
+from core.errors import NotFound
 
 
 class Owner(Protocol):
@@ -21,5 +22,6 @@ def require_owns[T](owner: Owner, obj: T | None, *, what: str, field: str | None
         message = f"No such {what}."
         if field is None:
             raise NotFound(message)
-        raise ChorusError("not_found", message, fields={field: [message]}, status_code=404)
+        # An id from a request body: the field's 400, the same for missing and someone else's.
+        raise RefNotFound(field, what)
     return obj

@@ -11,11 +11,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core import files
 from core.models import PublicIdModel
 from core.taxonomy import Niche
 from platforms.types import Platform
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# Profile photos: stored as creators/creator-photo/<opaque>.<ext> (core.files), served to the
+# creator and to organization members (who can find any creator in search), never publicly.
+CREATOR_PHOTO = files.UploadKind(
+    "creator-photo",
+    {"image/jpeg": files.JPEG, "image/png": files.PNG, "image/webp": files.WEBP},
+    max_bytes=PHOTO_MAX_BYTES,
+    label="JPEG, PNG or WebP",
+    field="photo",
+    default_name="photo",
+)
 
 
 class CreatorProfile(PublicIdModel):
@@ -57,6 +68,14 @@ class CreatorProfile(PublicIdModel):
         """``obj`` is one of this creator's rows (application, account, slot, …): for
         ``core.ownership.require_owns``."""
         return self.pk is not None and getattr(obj, "creator_id", None) == self.pk
+
+    @property
+    def photo_url(self) -> str:
+        """The photo through the authorizing view ('' without one); the version busts caches."""
+        if not self.photo:
+            return ""
+        stem = self.photo.name.rsplit("/", 1)[-1].split(".", 1)[0]
+        return files.file_url(CREATOR_PHOTO, self.public_id, version=stem[:10])
 
     @property
     def niches(self) -> list[str]:

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 
+from core import files
 from core.errors import NotFound
 from creators.models import CreatorProfile, PortfolioItem, SocialAccount
+from organizations.access import request_is_org_member
 from users.models import User
 
 
@@ -139,3 +142,21 @@ def profile_checklist(
             profile_url,
         ),
     ]
+
+
+def creator_photo_for_request(request: HttpRequest, public_id: str) -> files.ServedFile | None:
+    """File authorizer for profile photos: the creator themself, and members (or API keys) of
+    any organization — every organization can find every creator in search, photo included.
+    Not signed in, or another creator: None (404)."""
+    profile = CreatorProfile.objects.filter(public_id=str(public_id)).exclude(photo="").first()
+    if profile is None:
+        return None
+    user = getattr(request, "user", None)
+    is_owner = bool(user and user.is_authenticated and profile.user_id == user.pk)
+    if not (is_owner or request_is_org_member(request)):
+        return None
+    return files.ServedFile(
+        key=profile.photo.name,
+        content_type=files.content_type_for_key(profile.photo.name),
+        download_name="photo",
+    )

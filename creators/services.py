@@ -24,10 +24,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from core import files
 from core.errors import ChorusError, NotFound
 from core.ownership import require_owns
 from core.taxonomy import COUNTRIES, LANGUAGES, Niche
-from creators.models import CreatorNiche, CreatorProfile, PortfolioItem, SocialAccount
+from creators.models import (
+    CREATOR_PHOTO,
+    CreatorNiche,
+    CreatorProfile,
+    PortfolioItem,
+    SocialAccount,
+)
 from creators.validators import photo_problem
 from platforms.errors import AccountNotFound, AuthError, PlatformError, RateLimited
 from platforms.handles import parse_handle
@@ -144,32 +151,30 @@ def creator_profile_update(
 
 
 def creator_photo_set(*, creator: CreatorProfile, photo: UploadedFile | None) -> CreatorProfile:
-    """Replace (or, with ``None``, remove) the profile photo. JPEG, PNG or WebP up to 5 MB."""
+    """Replace (or, with ``None``, remove) the profile photo. JPEG, PNG or WebP up to 5 MB,
+    checked and stored by core.files under a key we choose (creators/creator-photo/…)."""
     old_name = creator.photo.name if creator.photo else ""
     if photo is not None:
-        problem, extension = photo_problem(photo, photo.size)
+        problem, _ = photo_problem(photo)
         if problem:
             raise ChorusError("invalid_photo", problem, fields={"photo": [problem]})
-    with transaction.atomic(durable=True):
-        creator = _lock_creator(creator)
-        if photo is None:
-            creator.photo = ""
-        else:
-            # Our own name: never trust the uploaded file name (path tricks, wrong extension).
-            name = f"{creator.public_id}-{secrets.token_hex(4)}.{extension}"
-            creator.photo.save(name, photo, save=False)
-        creator.save(update_fields=["photo", "updated_at"])
-        if old_name and old_name != creator.photo.name:
-            storage = creator.photo.storage
-            transaction.on_commit(lambda: _delete_file(storage, old_name))
-    return creator
-
-
-def _delete_file(storage: object, name: str) -> None:
+    stored: files.StoredUpload | None = None
     try:
-        storage.delete(name)  # type: ignore[attr-defined]
-    except OSError:  # a missing file is no reason to fail
-        logger.warning("could not delete old creator photo %s", name)
+        with transaction.atomic(durable=True):
+            creator = _lock_creator(creator)
+            if photo is None:
+                creator.photo = ""
+            else:
+                stored = files.store_upload(photo, kind=CREATOR_PHOTO, owner="creators")
+                creator.photo = stored.key
+            creator.save(update_fields=["photo", "updated_at"])
+            if old_name and old_name != creator.photo.name:
+                transaction.on_commit(lambda: files.delete_stored(old_name))
+    except BaseException:
+        if stored is not None:
+            files.delete_stored(stored.key)
+        raise
+    return creator
 
 
 def portfolio_item_add(

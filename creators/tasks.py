@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.utils import timezone
 
+from core.periodic import once_per_interval
 from core.queues import Queue
 from creators.selectors import stale_social_account_ids
 from creators.services import social_account_refresh
@@ -33,6 +34,7 @@ def refresh_social_account(self: Task, account_id: int) -> None:
 
 
 @shared_task(queue=Queue.DEFAULT, acks_late=True)
+@once_per_interval("creators.tasks.refresh_stale_social_accounts", every=timedelta(hours=1))
 def refresh_stale_social_accounts(batch: int = SWEEP_BATCH) -> int:
     """Periodic sweep (celery beat, see creators.schedule): enqueue refreshes of stale accounts."""
     ids = stale_social_account_ids(refreshed_before=timezone.now() - STALE_AFTER, limit=batch)

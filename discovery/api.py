@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -22,7 +22,9 @@ from rest_framework.response import Response
 
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_get_for_org
-from core.errors import ChorusError, NotFound
+from core.api.refs import RefField, resolve_optional_ref, resolve_ref
+from core.errors import ChorusError
+from core.taxonomy import COUNTRIES
 from creators.models import CreatorProfile, SocialAccount
 from discovery import selectors, services
 from discovery.forms import CreatorSearchForm, FlagField
@@ -93,7 +95,7 @@ class CreatorSummarySerializer(serializers.ModelSerializer):
         if not creator.photo:
             return None
         request = self.context.get("request")
-        url = creator.photo.url
+        url = creator.photo_url
         return request.build_absolute_uri(url) if request is not None else url
 
     @extend_schema_field(SocialAccountResultSerializer(many=True))
@@ -133,25 +135,37 @@ class CreatorSearchPageSerializer(serializers.Serializer):
 
 
 def _form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
-    """OpenAPI query parameters from the form that validates them (one source of truth)."""
+    """OpenAPI query parameters from the form that validates them (one source of truth): the
+    choices (blank included where the form takes it, meaning "any") and the integer bounds."""
     params = []
     for name, field in form_class.base_fields.items():
+        schema: dict[str, Any]
         if isinstance(field, FlagField):
-            kind: Any = OpenApiTypes.BOOL
+            schema = {"type": "boolean"}
         elif isinstance(field, forms.IntegerField):
-            kind = OpenApiTypes.INT
+            schema = {"type": "integer"}
+            if field.min_value is not None:
+                schema["minimum"] = field.min_value
+            if field.max_value is not None:
+                schema["maximum"] = field.max_value
         else:
-            kind = OpenApiTypes.STR
-        choices = getattr(field, "choices", None)
-        enum = [str(v) for v, _ in choices if v != ""] if choices and name != "country" else None
+            schema = {"type": "string"}
+            choices = getattr(field, "choices", None)
+            if name == "country":
+                choices = [("", ""), *((code, code) for code in sorted(COUNTRIES))]
+            if choices:
+                values = [str(value) for value, _label in choices]
+                # Django's optional ChoiceField takes a blank value as "not given".
+                schema["enum"] = values if "" in values or field.required else ["", *values]
+            elif getattr(field, "max_length", None):
+                schema["maxLength"] = field.max_length
         params.append(
             OpenApiParameter(
                 name,
-                kind,
+                schema,  # type: ignore[arg-type]
                 OpenApiParameter.QUERY,
                 required=False,
                 description=str(field.help_text or field.label or name),
-                enum=enum,
             )
         )
     return params
@@ -163,8 +177,18 @@ def _form_error(form: forms.Form) -> ChorusError:
     return ChorusError("invalid", f"{name}: {messages[0]}", fields=fields)
 
 
+class _OnePageSchema(AutoSchema):
+    """The search answers one page object (count, next, results…), not a bare array: the
+    action is called "list" but paginates by itself."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
 class CreatorSearchViewSet(OrgScopedViewSet):
     """Search every creator on Chorus (creators are global; "worked_with_us" uses your org)."""
+
+    schema = _OnePageSchema()
 
     required_scopes = {"list": Scope.CREATORS_READ}
     serializer_class = CreatorResultSerializer
@@ -176,6 +200,7 @@ class CreatorSearchViewSet(OrgScopedViewSet):
         return CreatorProfile.objects.none()
 
     @extend_schema(
+        operation_id="creators_list",
         parameters=_form_parameters(CreatorSearchForm),
         responses=CreatorSearchPageSerializer,
         description=(
@@ -259,9 +284,10 @@ class ShortlistDetailSerializer(ShortlistSerializer):
 
 class ShortlistCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=SHORTLIST_NAME_MAX)
-    brand = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, help_text="Brand id (brd_…), optional."
-    )
+    brand = RefField(
+        "brand", "brd", required=False, allow_null=True, allow_blank=True,
+        help_text="Brand id (brd_…), optional.",
+    )  # fmt: skip
 
 
 class ShortlistRenameSerializer(serializers.Serializer):
@@ -325,15 +351,10 @@ class ShortlistViewSet(OrgScopedViewSet, mixins.ListModelMixin):
     def create(self, request: Request) -> Response:
         serializer = ShortlistCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        brand = None
-        if data.get("brand"):
-            try:
-                brand = brand_get_for_org(self.access, data["brand"])
-            except NotFound as exc:
-                raise ChorusError(
-                    "invalid", f"No such brand: {data['brand']}.", fields={"brand": ["Unknown."]}
-                ) from exc
+        data, access = serializer.validated_data, self.access
+        brand = resolve_optional_ref(
+            "brand", "brand", data.get("brand"), lambda v: brand_get_for_org(access, v)
+        )
         shortlist = services.shortlist_create(access=self.access, name=data["name"], brand=brand)
         return Response(
             ShortlistSerializer(self._fresh(shortlist)).data, status=status.HTTP_201_CREATED
@@ -394,9 +415,23 @@ class ShortlistViewSet(OrgScopedViewSet, mixins.ListModelMixin):
 # -- invite batches ------------------------------------------------------------------------------
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice column that may be blank (a CSV row without a platform): shown as null, so the
+    value is always one of the enum or null — never an empty string the enum does not hold."""
+
+    def to_representation(self, value: Any) -> Any:
+        return None if value in ("", None) else super().to_representation(value)
+
+
 class InviteBatchRowSerializer(serializers.ModelSerializer):
     creator = serializers.CharField(
         source="creator.public_id", read_only=True, allow_null=True, default=None
+    )
+    platform = BlankAsNullChoiceField(
+        choices=Platform.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="The row's platform; null when the row named none (and failed for it).",
     )
 
     class Meta:
@@ -463,19 +498,21 @@ class InviteBatchDetailSerializer(InviteBatchSerializer):
 
 
 class InviteBatchCreateSerializer(serializers.Serializer):
-    campaign = serializers.CharField(help_text="Campaign id (cmp_…), recruiting.")
-    shortlist = serializers.CharField(
-        required=False, allow_blank=True, help_text="Invite everyone on this shortlist (shl_…)."
+    """A batch from JSON: a shortlist, pasted handles or creator ids."""
+
+    campaign = RefField("campaign", "cmp", help_text="Campaign id (cmp_…), recruiting.")
+    shortlist = RefField(
+        "shortlist",
+        "shl",
+        required=False,
+        allow_blank=True,
+        help_text="Invite everyone on this shortlist (shl_…).",
     )
     handles = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=200_000,
         help_text="Handles or profile links, one per line or comma-separated (needs platform).",
-    )
-    file = serializers.FileField(
-        required=False,
-        help_text="A CSV (multipart): 'handle' column, optional 'platform' and 'message'.",
     )
     creators = serializers.ListField(
         child=serializers.CharField(max_length=40),
@@ -487,18 +524,18 @@ class InviteBatchCreateSerializer(serializers.Serializer):
         choices=Platform.choices,
         required=False,
         allow_blank=True,
-        help_text="Platform of the handles; for a CSV, of rows without a platform.",
+        help_text="Platform of the handles.",
     )
     message = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        given = [k for k in ("shortlist", "handles", "file", "creators") if data.get(k)]
+        given = [k for k in ("shortlist", "handles", "creators") if data.get(k)]
         if len(given) != 1:
             raise serializers.ValidationError(
                 {
                     "non_field_errors": [
-                        "Give exactly one of shortlist, handles, file or creators"
-                        + (f" (got {', '.join(given)})." if given else ".")
+                        "Give exactly one of shortlist, handles or creators (a CSV file goes "
+                        "to upload/)" + (f" (got {', '.join(given)})." if given else ".")
                     ]
                 }
             )
@@ -509,6 +546,22 @@ class InviteBatchCreateSerializer(serializers.Serializer):
         return data
 
 
+class InviteBatchUploadSerializer(serializers.Serializer):
+    """A batch from a CSV file (multipart/form-data)."""
+
+    campaign = RefField("campaign", "cmp", help_text="Campaign id (cmp_…), recruiting.")
+    file = serializers.FileField(
+        help_text="A CSV: 'handle' column, optional 'platform' and 'message'."
+    )
+    platform = serializers.ChoiceField(
+        choices=Platform.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Platform of the rows without a platform.",
+    )
+    message = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
 class InviteBatchFilter(django_filters.FilterSet):
     campaign = django_filters.CharFilter(field_name="campaign__public_id", help_text="cmp_…")
     status = django_filters.ChoiceFilter(choices=InviteBatch.Status.choices)
@@ -516,16 +569,6 @@ class InviteBatchFilter(django_filters.FilterSet):
     class Meta:
         model = InviteBatch
         fields = ("campaign", "status")
-
-
-def _lookup(field: str, getter: Any, value: str) -> Any:
-    """A body field naming an object: unknown (or another tenant's) is a 400 on that field."""
-    try:
-        return getter(value)
-    except NotFound as exc:
-        raise ChorusError(
-            "invalid", f"{field}: no such {field} {value!r}.", fields={field: [exc.message]}
-        ) from exc
 
 
 @extend_schema_view(
@@ -538,12 +581,12 @@ def _lookup(field: str, getter: Any, value: str) -> Any:
 class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
     serializer_class = InviteBatchSerializer
     filterset_class = InviteBatchFilter
-    parser_classes = (parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser)
     ordering_fields = ("created_at",)
     required_scopes = {
         "list": Scope.CREATORS_READ,
         "retrieve": Scope.CREATORS_READ,
         "create": Scope.RECRUITMENT_WRITE,
+        "upload": Scope.RECRUITMENT_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -559,29 +602,28 @@ class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
         return Response(self._detail(self.get_object()))
 
     @extend_schema(
-        request={
-            "application/json": InviteBatchCreateSerializer,
-            "multipart/form-data": InviteBatchCreateSerializer,
-        },
+        request=InviteBatchCreateSerializer,
         responses={202: InviteBatchDetailSerializer},
         description=(
             "Start inviting creators to a campaign in the background: a shortlist, pasted "
-            "handles (with platform), a CSV file (multipart) or creator ids — one of them. Up to "
-            "1,000 rows. Poll the batch for progress and the rows that failed."
+            "handles (with platform) or creator ids — one of them. Up to 1,000 rows. Poll the "
+            "batch for progress and the rows that failed. A CSV file: POST it to `upload/`."
         ),
     )
     def create(self, request: Request) -> Response:
         serializer = InviteBatchCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        access = self.access
-        campaign: Campaign = _lookup(
-            "campaign", lambda v: campaign_get_for_org(access, v), data["campaign"]
+        data, access = serializer.validated_data, self.access
+        campaign: Campaign = resolve_ref(
+            "campaign", "campaign", data["campaign"], lambda v: campaign_get_for_org(access, v)
         )
         message = data.get("message", "")
         if data.get("shortlist"):
-            shortlist = _lookup(
-                "shortlist", lambda v: selectors.shortlist_get_for_org(access, v), data["shortlist"]
+            shortlist = resolve_ref(
+                "shortlist",
+                "shortlist",
+                data["shortlist"],
+                lambda v: selectors.shortlist_get_for_org(access, v),
             )
             batch = services.invite_batch_create_from_shortlist(
                 access=access, campaign=campaign, shortlist=shortlist, message=message
@@ -594,18 +636,36 @@ class InviteBatchViewSet(OrgScopedViewSet, mixins.ListModelMixin):
                 text=data["handles"],
                 message=message,
             )
-        elif data.get("file"):
-            batch = services.invite_batch_create_from_csv(
-                access=access,
-                campaign=campaign,
-                upload=data["file"],
-                platform=data.get("platform") or None,
-                message=message,
-            )
         else:
             creators = selectors.creators_get_many(data["creators"])
             batch = services.invite_batch_create_for_creators(
                 access=access, campaign=campaign, creators=creators, message=message
             )
+        batch = selectors.invite_batch_get_for_org(access, batch.public_id)
+        return Response(self._detail(batch), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request={"multipart/form-data": InviteBatchUploadSerializer},
+        responses={202: InviteBatchDetailSerializer},
+        description=(
+            "Start inviting the creators of a CSV file (multipart/form-data, field `file`): a "
+            "'handle' column, optional 'platform' and 'message'. Up to 1,000 rows."
+        ),
+    )
+    @action(detail=False, methods=["post"], parser_classes=[parsers.MultiPartParser])
+    def upload(self, request: Request) -> Response:
+        serializer = InviteBatchUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, access = serializer.validated_data, self.access
+        campaign: Campaign = resolve_ref(
+            "campaign", "campaign", data["campaign"], lambda v: campaign_get_for_org(access, v)
+        )
+        batch = services.invite_batch_create_from_csv(
+            access=access,
+            campaign=campaign,
+            upload=data["file"],
+            platform=data.get("platform") or None,
+            message=data.get("message", ""),
+        )
         batch = selectors.invite_batch_get_for_org(access, batch.public_id)
         return Response(self._detail(batch), status=status.HTTP_202_ACCEPTED)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -24,7 +24,9 @@ from django.utils import timezone
 from campaigns.models import Campaign, Deliverable
 from campaigns.rules import campaign_accepts_applications
 from core.errors import ChorusError
+from core.outbox import outbox_enqueue
 from core.ownership import require_owns
+from core.queues import Queue
 from creators.models import CreatorProfile, SocialAccount
 from discovery.csv_import import (
     CSV_MAX_BYTES,
@@ -53,7 +55,17 @@ from recruitment.services import invitation_send
 logger = logging.getLogger(__name__)
 
 MESSAGE_MAX_CHARS = 1000
-LEASE = timedelta(minutes=2)  # a worker renews it with every row it finishes
+# Invite batches are leased, not locked: while a worker processes a batch it holds
+# ``lease_expires_at`` and renews it (a heartbeat) with every row it finishes, so a second delivery
+# of the task cannot send alongside it. A row takes well under a second, so a minute without a
+# heartbeat means the worker died (SIGKILL, OOM, the host) — the lease is short so that
+# ``invite_batches_resume_stalled`` (beat, every 30 s) resumes the batch about 1.5 minutes after a
+# crash, instead of after the broker's visibility timeout (an hour).
+LEASE = timedelta(seconds=60)
+# A queued batch that has not started this long after it was asked for was probably lost by the
+# broker (restarted without persistence): publish it again. Duplicates are harmless (the lease).
+QUEUED_STALL = timedelta(minutes=2)
+PROCESS_TASK = "discovery.tasks.process_invite_batch"
 # Progress counters are written after every row: a batch is at most 1,000 rows and each row
 # already costs an invitation transaction, so one more UPDATE keeps the bar honest.
 
@@ -324,9 +336,11 @@ def _clean_message(message: str) -> str:
 
 
 def _enqueue(batch_id: int) -> None:
-    from discovery.tasks import process_invite_batch  # tasks import this module
-
-    process_invite_batch.delay(batch_id)
+    """Record the batch's processing in the outbox (inside the caller's transaction): published
+    after commit, and again by the sweeps if the broker is down or loses it."""
+    outbox_enqueue(
+        PROCESS_TASK, args=[batch_id], queue=Queue.DEFAULT, dedupe_key=f"invite_batch:{batch_id}"
+    )
 
 
 def _batch_create(
@@ -393,7 +407,7 @@ def _batch_create(
             data={"campaign": campaign.public_id, "source": source, "total": len(rows)},
         )
         if not finished:
-            transaction.on_commit(lambda: _enqueue(batch.pk))
+            _enqueue(batch.pk)
     return batch
 
 
@@ -602,12 +616,22 @@ def _platform_label(value: str) -> str:
         return value or "that platform"
 
 
+class InviteBatchBusy(Exception):
+    """Another worker holds the batch's lease: try again when it would have run out."""
+
+    def __init__(self, retry_in: float) -> None:
+        super().__init__(f"the batch is leased for another {retry_in:.0f} s")
+        self.retry_in = retry_in
+
+
 def invite_batch_process(*, batch_id: int) -> InviteBatch | None:
     """Send the batch's pending invitations, one row at a time, updating progress as it goes.
 
     Idempotent and safe to rerun: rows with an outcome are skipped; a row that was being sent
     when a previous run crashed and now reports "already invited" counts as invited. While it
-    runs it holds the batch's lease: a second delivery of the task meanwhile returns at once.
+    runs it holds the batch's lease. A delivery that finds a live lease raises
+    ``InviteBatchBusy`` (the task retries later): the holder may have died a moment ago (a killed
+    pool process's message comes back at once), so "someone else is on it" is not "done".
     """
     batch = (
         InviteBatch.objects.select_related("created_by_api_key__organization")
@@ -628,13 +652,55 @@ def invite_batch_process(*, batch_id: int) -> InviteBatch | None:
             updated_at=now,
         )
     )
-    if not claimed:  # finished meanwhile, or another worker is on it
-        return InviteBatch.objects.get(pk=batch.pk)
+    if not claimed:  # finished meanwhile, or another worker holds the lease
+        current = InviteBatch.objects.get(pk=batch.pk)
+        if current.is_finished:
+            return current
+        expires = current.lease_expires_at or now
+        raise InviteBatchBusy(max((expires - now).total_seconds(), 0.0) + 2)
     try:
         _process_claimed(batch)
     finally:
-        InviteBatch.objects.filter(pk=batch.pk).update(lease_expires_at=None)
+        _release_lease(batch.pk)
     return InviteBatch.objects.get(pk=batch.pk)
+
+
+def _release_lease(batch_id: int) -> None:
+    """Clear the lease in a transaction of its own. The connection may be the reason we are
+    here (killed by the server): drop it and try once on a fresh one. If that fails too the
+    lease simply runs out and the sweep resumes the batch."""
+    for _ in range(2):
+        try:
+            InviteBatch.objects.filter(pk=batch_id).update(lease_expires_at=None)
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                break
+            connection.close()
+    logger.warning("invite batch %s: lease not cleared; it expires within %s", batch_id, LEASE)
+
+
+def invite_batches_resume_stalled(*, now: datetime | None = None) -> int:
+    """The sweep (beat, every 30 s): publish again every unfinished batch nobody works on — a
+    running batch whose lease ran out (its worker died), or a queued batch that has waited
+    ``QUEUED_STALL`` (its message was lost). Returns how many."""
+    now = now or timezone.now()
+    stalled = list(
+        InviteBatch.objects.filter(
+            Q(status=InviteBatch.Status.RUNNING, lease_expires_at__lt=now)
+            | Q(
+                status=InviteBatch.Status.RUNNING,
+                lease_expires_at__isnull=True,
+                updated_at__lt=now - LEASE,
+            )
+            | Q(status=InviteBatch.Status.QUEUED, updated_at__lt=now - QUEUED_STALL)
+        ).values_list("pk", flat=True)[:500]
+    )
+    for batch_id in stalled:
+        _enqueue(batch_id)
+    if stalled:
+        logger.warning("resuming %d stalled invite batches: %s", len(stalled), stalled)
+    return len(stalled)
 
 
 def _process_claimed(batch: InviteBatch) -> None:

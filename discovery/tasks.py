@@ -1,13 +1,20 @@
 """Background work of discovery. Thin: load by id, call a service."""
 
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
 
+from core.periodic import once_per_interval
 from core.queues import Queue
-from discovery.services import invite_batch_fail, invite_batch_process
+from discovery.services import (
+    InviteBatchBusy,
+    invite_batch_fail,
+    invite_batch_process,
+    invite_batches_resume_stalled,
+)
 
-MAX_RETRIES = 5
+MAX_RETRIES = 8
 
 
 @shared_task(
@@ -20,6 +27,10 @@ def process_invite_batch(self: Any, batch_id: int) -> None:
     """Send a batch's invitations. Safe to run twice: rows with an outcome are skipped."""
     try:
         invite_batch_process(batch_id=batch_id)
+    except InviteBatchBusy as busy:
+        # Another delivery holds the lease (or held it until it died): come back when it would
+        # have run out. Not "done": acking here is how batches used to stall for good.
+        raise self.retry(countdown=busy.retry_in, max_retries=None) from busy
     except Exception as exc:
         if self.request.retries >= MAX_RETRIES:
             invite_batch_fail(
@@ -29,3 +40,13 @@ def process_invite_batch(self: Any, batch_id: int) -> None:
             )
             raise
         raise self.retry(exc=exc, countdown=min(2 ** (self.request.retries + 2), 300)) from exc
+
+
+RESUME_EVERY = timedelta(seconds=30)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+@once_per_interval("discovery.tasks.resume_stalled_invite_batches", every=RESUME_EVERY)
+def resume_stalled_invite_batches() -> int:
+    """Periodic (beat, every 30 s): resume batches whose worker died or whose message was lost."""
+    return invite_batches_resume_stalled()

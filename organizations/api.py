@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.refs import RefField, resolve_optional_ref
 from organizations import selectors, services
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
@@ -69,18 +70,14 @@ class InvitationSerializer(serializers.ModelSerializer):
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices)
-    brand = serializers.CharField(
-        required=False, allow_null=True, help_text="Brand id to limit the member to."
+    brand = RefField(
+        "brand",
+        "brd",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Brand id (brd_…) to limit the member to.",
     )
-
-
-class InvitationCreatedSerializer(InvitationSerializer):
-    accept_url = serializers.CharField(
-        read_only=True, help_text="Shown once; also e-mailed to the invitee."
-    )
-
-    class Meta(InvitationSerializer.Meta):
-        fields = (*InvitationSerializer.Meta.fields, "accept_url")
 
 
 class OrganizationViewSet(OrgScopedViewSet):
@@ -175,25 +172,36 @@ class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     filterset_fields = ("role", "email")
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
-        return selectors.invitations_for_org(access)
+        # DELETE revokes: a revoked invitation is gone from the API (404 afterwards, not
+        # listed); the members page keeps showing it for the record.
+        return selectors.invitations_for_org(access).filter(revoked_at__isnull=True)
 
-    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer},
+        description=(
+            "Invite someone by e-mail. The accept link is e-mailed to them only: it is never "
+            "returned, so nobody but the invitee can accept. A brand-limited key's invitations "
+            "are limited to its brand."
+        ),
+    )
     def create(self, request: Request) -> Response:
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        brand = (
-            selectors.brand_get_for_org(self.access, data["brand"]) if data.get("brand") else None
+        data, access = serializer.validated_data, self.access
+        brand = resolve_optional_ref(
+            "brand", "brand", data.get("brand"), lambda v: selectors.brand_get_for_org(access, v)
         )
-        invitation, link = services.invitation_create(
+        invitation, _ = services.invitation_create(
             access=self.access, email=data["email"], role=data["role"], brand=brand
         )
-        body = InvitationSerializer(invitation).data | {"accept_url": link}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={200: InvitationSerializer}, description="Revoke a pending invitation."
+        responses={204: None},
+        description="Revoke a pending invitation: its link stops working and it is gone from "
+        "the API (404 afterwards). An accepted invitation cannot be revoked (400 `not_pending`).",
     )
     def destroy(self, request: Request, public_id: str) -> Response:
-        invitation = services.invitation_revoke(access=self.access, invitation=self.get_object())
-        return Response(InvitationSerializer(invitation).data)
+        services.invitation_revoke(access=self.access, invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,10 +17,11 @@ class InviteForm(forms.Form):
         help_text="Limit this person to one brand.",
     )
 
-    def __init__(self, *args: object, brands: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, brands: object = None, limited: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if brands is not None:
-            self.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+        _limit_brand_field(self, brands, limited)
 
 
 class RoleForm(forms.Form):
@@ -36,6 +37,13 @@ class ApiKeyForm(forms.Form):
     name = forms.CharField(
         max_length=80, help_text="What will use it, e.g. 'Agency reporting script'."
     )
+    brand = forms.ModelChoiceField(
+        queryset=Brand.objects.none(),
+        required=False,
+        empty_label="All brands",
+        to_field_name="public_id",
+        help_text="Limit the key to one brand: it sees and changes nothing else.",
+    )
     role = forms.ChoiceField(
         choices=[c for c in Role.choices if c[0] != Role.OWNER], initial=Role.ADMIN
     )
@@ -45,6 +53,22 @@ class ApiKeyForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty for a key that does not expire.",
     )
+
+    def __init__(
+        self, *args: object, brands: object = None, limited: bool = False, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        _limit_brand_field(self, brands, limited)
+
+
+def _limit_brand_field(form: forms.Form, brands: object, limited: bool) -> None:
+    """Offer the member's brands; a brand-limited member must pick their one brand."""
+    if brands is not None:
+        form.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+    if limited:
+        form.fields["brand"].required = True
+        form.fields["brand"].empty_label = None  # type: ignore[attr-defined]
+        form.fields["brand"].help_text = "You are limited to this brand, and so is what you create."
 
 
 class InvitationSignupForm(forms.Form):

@@ -117,9 +117,8 @@ class Membership(PublicIdModel):
         Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
-    brand_path: ClassVar[str | None] = (
-        None  # organization-wide rows: a brand limit does not narrow them
-    )
+    # Organization-wide rows: a brand limit does not narrow them.
+    brand_path: ClassVar[str | None] = None
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -157,9 +156,8 @@ class Invitation(PublicIdModel):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    brand_path: ClassVar[str | None] = (
-        None  # organization-wide rows: a brand limit does not narrow them
-    )
+    # A brand-limited member sees only the keys limited to their brand (never org-wide ones).
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -195,6 +193,10 @@ class ApiKey(PublicIdModel):
     # The first characters of the key, shown in lists so people can recognise it.
     prefix = models.CharField(max_length=24, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
+    # When set, the key sees and acts on this one brand only (like a brand-limited member).
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -202,9 +204,8 @@ class ApiKey(PublicIdModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    brand_path: ClassVar[str | None] = (
-        None  # organization-wide rows: a brand limit does not narrow them
-    )
+    # A brand-limited member sees only the keys limited to their brand (never org-wide ones).
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -236,9 +237,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    brand_path: ClassVar[str | None] = (
-        None  # organization-wide rows: a brand limit does not narrow them
-    )
+    # Organization-wide rows: a brand limit does not narrow them.
+    brand_path: ClassVar[str | None] = None
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

@@ -52,7 +52,12 @@ def invitation_get_for_org(access: OrgAccess, public_id: str) -> Invitation:
 
 
 def api_keys_for_org(access: OrgAccess) -> QuerySet[ApiKey]:
-    return ApiKey.objects.for_access(access).select_related("created_by").order_by("-created_at")
+    """The organization's keys; a brand-limited member sees only keys limited to their brand."""
+    return (
+        ApiKey.objects.for_access(access)
+        .select_related("created_by", "brand")
+        .order_by("-created_at")
+    )
 
 
 def api_key_get_for_org(access: OrgAccess, public_id: str) -> ApiKey:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.errors import ChorusError
+from core.outbox import outbox_enqueue
 from core.ownership import require_owns
 from core.tasks import send_email
 from organizations.access import OrgAccess
@@ -72,6 +73,7 @@ def organization_create(
 
 def organization_update(*, access: OrgAccess, name: str) -> Organization:
     access.require(Scope.ORG_WRITE)
+    access.require_unlimited("change the organization")
     org = access.organization
     if not name.strip():
         raise ChorusError(
@@ -86,6 +88,7 @@ def organization_update(*, access: OrgAccess, name: str) -> Organization:
 
 def brand_create(*, access: OrgAccess, name: str, website: str = "") -> Brand:
     access.require(Scope.BRANDS_WRITE)
+    access.require_unlimited("create brands")
     name = name.strip()
     if not name:
         raise ChorusError("invalid", "A brand needs a name.", fields={"name": ["Required."]})
@@ -111,6 +114,7 @@ def brand_update(
     *, access: OrgAccess, brand: Brand, name: str | None = None, website: str | None = None
 ) -> Brand:
     access.require(Scope.BRANDS_WRITE)
+    require_owns(access, brand, what="brand")
     fields: list[str] = []
     if name is not None:
         if not name.strip():
@@ -155,8 +159,7 @@ def invitation_create(
         )
     if brand is not None:
         require_owns(access, brand, what="brand")
-    elif access.membership is not None and access.membership.brand is not None:
-        brand = access.membership.brand  # a brand-limited member invites into their brand only
+    brand = _brand_for_limited(access, brand, "invite people")
     if Membership.objects.for_org(org).filter(user__email__iexact=email).exists():
         raise ChorusError(
             "already_member",
@@ -180,18 +183,19 @@ def invitation_create(
                 access=access,
                 action="invitation.created",
                 target=invitation,
-                data={"email": email, "role": role},
+                data={"email": email, "role": role, "brand": brand.public_id if brand else None},
             )
             link = invitation_link(raw)
-            transaction.on_commit(
-                lambda: send_email.delay(
+            outbox_enqueue(
+                send_email,
+                kwargs=dict(
                     to=[email],
                     subject=f"You're invited to {org.name} on Chorus",
                     body=(
                         f"{access.actor_label} invited you to join {org.name} on Chorus as {role}.\n\n"
                         f"Accept the invitation: {link}\n\nThe link works once and expires in 7 days."
                     ),
-                )
+                ),
             )
     except IntegrityError as exc:
         raise ChorusError(
@@ -202,6 +206,16 @@ def invitation_create(
     return invitation, link
 
 
+def _brand_for_limited(access: OrgAccess, brand: Brand | None, what: str) -> Brand | None:
+    """What a limited actor creates is limited the same way: their brand, never another or none."""
+    if access.brand_id is None:
+        return brand
+    if brand is None:
+        return Brand.objects.get(pk=access.brand_id)
+    access.require_same_brand(brand.pk, what)
+    return brand
+
+
 def invitation_link(raw_token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "organizations:invitation_accept", args=[raw_token]
@@ -210,6 +224,7 @@ def invitation_link(raw_token: str) -> str:
 
 def invitation_revoke(*, access: OrgAccess, invitation: Invitation) -> Invitation:
     access.require(Scope.MEMBERS_INVITE)
+    access.require_same_brand(invitation.brand_id, "withdraw invitations")
     if invitation.status != "pending":
         raise ChorusError("not_pending", f"This invitation is already {invitation.status}.")
     with transaction.atomic(durable=True):
@@ -324,6 +339,7 @@ def _owner_count(org: Organization) -> int:
 
 def membership_change_role(*, access: OrgAccess, membership: Membership, role: str) -> Membership:
     access.require(Scope.MEMBERS_ADMIN)
+    access.require_same_brand(membership.brand_id, "manage members")
     if role not in Role.values:
         raise ChorusError(
             "invalid",
@@ -375,6 +391,7 @@ def membership_remove(*, access: OrgAccess, membership: Membership) -> None:
     leaving = access.user is not None and membership.user_id == access.user.pk
     if not leaving:
         access.require(Scope.MEMBERS_ADMIN)
+        access.require_same_brand(membership.brand_id, "remove members")
         if membership.role == Role.OWNER and access.role != Role.OWNER:
             raise ChorusError(
                 "owner_protected", "Only an owner can remove an owner.", status_code=403
@@ -398,10 +415,21 @@ def membership_remove(*, access: OrgAccess, membership: Membership) -> None:
 
 
 def api_key_create(
-    *, access: OrgAccess, name: str, role: str = Role.ADMIN, expires_at: datetime | None = None
+    *,
+    access: OrgAccess,
+    name: str,
+    role: str = Role.ADMIN,
+    expires_at: datetime | None = None,
+    brand: Brand | None = None,
 ) -> tuple[ApiKey, str]:
-    """Create a key; the raw key is returned once and only its hash is kept."""
+    """Create a key; the raw key is returned once and only its hash is kept.
+
+    ``brand`` limits the key to one brand. A brand-limited creator gets keys limited to their
+    own brand (chosen for them when not given), at or below their role."""
     access.require(Scope.APIKEYS_MANAGE)
+    if brand is not None:
+        require_owns(access, brand, what="brand")
+    brand = _brand_for_limited(access, brand, "create API keys")
     name = name.strip()
     if not name:
         raise ChorusError(
@@ -437,19 +465,21 @@ def api_key_create(
             key_hash=key_hash,
             created_by=access.user,
             expires_at=expires_at,
+            brand=brand,
         )
         audit_record(
             organization=access.organization,
             access=access,
             action="api_key.created",
             target=key,
-            data={"role": role},
+            data={"role": role, "brand": brand.public_id if brand else None},
         )
     return key, raw
 
 
 def api_key_revoke(*, access: OrgAccess, api_key: ApiKey) -> ApiKey:
     access.require(Scope.APIKEYS_MANAGE)
+    access.require_same_brand(api_key.brand_id, "revoke API keys")
     if api_key.revoked_at is not None:
         return api_key
     with transaction.atomic(durable=True):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ChorusError
 from organizations import selectors, services
 from organizations.access import OrgAccess, memberships_for_user
+from organizations.audit import audit_sentences
 from organizations.forms import ApiKeyForm, BrandForm, InvitationSignupForm, InviteForm, RoleForm
 from organizations.roles import Role, Scope, role_can_grant
 from organizations.tenancy import org_view
@@ -29,7 +30,9 @@ def dashboard(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "brands": selectors.brands_for_org(access),
         "member_count": selectors.members_for_org(access).count(),
         "pending_invitations": selectors.pending_invitations_for_org(access).count(),
-        "events": selectors.recent_audit_events(access, limit=10),
+        "activity": audit_sentences(
+            list(selectors.recent_audit_events(access, limit=10)), access.organization
+        ),
     }
     return render(request, "organizations/dashboard.html", context)
 
@@ -41,16 +44,18 @@ def _grantable_roles(access: OrgAccess) -> list[tuple[str, str]]:
 @org_view(Scope.MEMBERS_READ)
 def members(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     brands = selectors.brands_for_org(access)
-    form = InviteForm(request.POST or None, brands=brands)
+    limited = access.is_brand_limited
+    form = InviteForm(request.POST or None, brands=brands, limited=limited)
     form.fields["role"].choices = _grantable_roles(access)  # type: ignore[attr-defined]
-    invite_link = None
     if request.method == "POST":
         if not access.has(Scope.MEMBERS_INVITE):
             messages.error(request, "Your role cannot invite people.")
             return redirect("organizations:members", org_slug=access.organization.slug)
         if form.is_valid():
             try:
-                invitation, invite_link = services.invitation_create(
+                # The link travels only by e-mail: the inviter never sees it (it would let them
+                # create the invitee's account themselves).
+                invitation, _ = services.invitation_create(
                     access=access,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
@@ -60,14 +65,17 @@ def members(request: HttpRequest, access: OrgAccess) -> HttpResponse:
                 field = next(iter(exc.fields), None)
                 form.add_error(field if field in form.fields else None, exc.message)
             else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
-                form = InviteForm(brands=brands)
+                messages.success(
+                    request,
+                    f"Invitation e-mailed to {invitation.email}. The link works once and "
+                    "expires in 7 days.",
+                )
+                form = InviteForm(brands=brands, limited=limited)
                 form.fields["role"].choices = _grantable_roles(access)  # type: ignore[attr-defined]
     context = {
         "members": selectors.members_for_org(access),
         "invitations": selectors.pending_invitations_for_org(access),
         "form": form,
-        "invite_link": invite_link,
         "grantable_roles": _grantable_roles(access),
         "can_admin": access.has(Scope.MEMBERS_ADMIN),
         "can_invite": access.has(Scope.MEMBERS_INVITE),
@@ -172,7 +180,9 @@ def brand_edit(request: HttpRequest, access: OrgAccess, brand_id: str) -> HttpRe
 
 @org_view(Scope.APIKEYS_MANAGE)
 def api_keys(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    form = ApiKeyForm(request.POST or None)
+    brands = selectors.brands_for_org(access)
+    limited = access.is_brand_limited
+    form = ApiKeyForm(request.POST or None, brands=brands, limited=limited)
     form.fields["role"].choices = [c for c in _grantable_roles(access) if c[0] != Role.OWNER]  # type: ignore[attr-defined]
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -182,7 +192,7 @@ def api_keys(request: HttpRequest, access: OrgAccess) -> HttpResponse:
             field = next(iter(exc.fields), None)
             form.add_error(field if field in form.fields else None, exc.message)
         else:
-            form = ApiKeyForm()
+            form = ApiKeyForm(brands=brands, limited=limited)
     context = {"keys": selectors.api_keys_for_org(access), "form": form, "new_key": new_key}
     return render(
         request, "organizations/api_keys.html", context, status=400 if form.errors else 200

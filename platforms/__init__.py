@@ -5,7 +5,10 @@ tenants. Import from the modules (nothing is imported here, so the framework-fre
 simulator does not drag Django in):
 
 - ``platforms.registry.get_client(platform)``: the configured client
-- ``platforms.types``: ``Platform``, ``AccountProfile``, ``PlatformClient``
+  (``fetch_profile``, ``lookup_posts``, ``fetch_post_metrics``)
+- ``platforms.registry.parse_post_url_resolving(url)`` / ``platforms.post_urls.parse_post_url``
+- ``platforms.types``: ``Platform``, ``AccountProfile``, ``PlatformClient``, ``PostInfo``,
+  ``PostMetrics``, ``PostUnavailable``, ``PostBatch``
 - ``platforms.errors``: ``PlatformError`` and its subclasses
 - ``platforms.handles.parse_handle(platform, text)``
 - ``platforms.simulator.server.running_simulator()``

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from platforms.errors import UnexpectedResponse
@@ -58,10 +59,27 @@ class Reader:
             raise self.fail(f"{key} is not a count")
         if isinstance(value, int):
             number = value
-        elif isinstance(value, str) and value.isdigit():
+        elif isinstance(value, str) and value.isascii() and value.isdigit():
             number = int(value)
         else:
             raise self.fail(f"{key} is not a count")
         if number < 0:
             raise self.fail(f"{key} is negative")
         return number
+
+    def opt_count(self, parent: JSONObject, key: str) -> int | None:
+        """A count that may be absent: None (not 0) when the platform gave no figure."""
+        if parent.get(key) is None:
+            return None
+        return self.count(parent, key)
+
+    def timestamp(self, parent: JSONObject, key: str) -> datetime:
+        """An ISO-8601 time (``…Z`` or Graph's ``…+0000``) as an aware UTC datetime."""
+        value = self.string(parent, key, required=True)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise self.fail(f"{key} is not a time") from exc
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)

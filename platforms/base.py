@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from tenacity import (
 
 from platforms._parse import JSONObject, Reader
 from platforms.errors import PlatformError, PlatformUnavailable, RateLimited, UnexpectedResponse
-from platforms.types import Platform
+from platforms.types import Platform, PostBatch, PostUnavailable, UnavailableReason
 
 logger = logging.getLogger("platforms")
 
@@ -70,6 +70,7 @@ class BaseClient:
         self._read = Reader(self.platform.value)
         self._blocked_until = 0.0  # time.monotonic() before which we do not call
         self._lock = threading.Lock()
+        self.http_calls = 0  # requests sent (for call-budget tests and batch logs)
 
     # Lifecycle ---------------------------------------------------------------
     def close(self) -> None:
@@ -118,6 +119,8 @@ class BaseClient:
         headers: Mapping[str, str] | None,
     ) -> JSONObject:
         self._check_not_blocked()
+        with self._lock:
+            self.http_calls += 1
         try:
             response = self._http.request(
                 method, path, params=params, json=json_body, data=data, headers=headers
@@ -165,6 +168,58 @@ class BaseClient:
             raise PlatformUnavailable(f"server error {status}", platform=platform, status=status)
         if status >= 400:
             raise PlatformError(f"request failed with {status}", platform=platform, status=status)
+
+    # Batches -------------------------------------------------------------------------
+    def _batched[T](
+        self,
+        post_ids: Iterable[str],
+        *,
+        size: int,
+        valid: Callable[[str], bool],
+        fetch: Callable[[list[str]], PostBatch[T]],
+    ) -> PostBatch[T]:
+        """Run ``fetch`` on chunks of at most ``size`` ids (the platform's per-call limit).
+
+        A malformed id is a permanent not-found without a call. An error raised for a chunk
+        lands its ids in ``failed`` (retry later) and the next chunk still runs — unless we
+        are rate limited, when the throttle memory refuses the next calls without sending.
+        """
+        batch: PostBatch[T] = PostBatch()
+        start = self.http_calls
+        wanted: list[str] = []
+        for raw in dict.fromkeys(post_ids):
+            if valid(raw):
+                wanted.append(raw)
+            else:
+                batch.unavailable[raw] = PostUnavailable(
+                    self.platform,
+                    raw,
+                    UnavailableReason.NOT_FOUND,
+                    f"{raw!r} is not a {self.platform.label} post id",
+                )
+        for index in range(0, len(wanted), size):
+            chunk = wanted[index : index + size]
+            try:
+                part = fetch(chunk)
+            except PlatformError as exc:
+                logger.warning("%s batch of %d failed: %s", self.platform.value, len(chunk), exc)
+                batch.failed.update(dict.fromkeys(chunk, exc))
+                continue
+            except (ValueError, OverflowError, OSError) as exc:  # e.g. an absurd timestamp
+                logger.exception("%s answered something unreadable", self.platform.value)
+                unreadable = UnexpectedResponse(
+                    f"unexpected response: {exc}", platform=self.platform.value
+                )
+                batch.failed.update(dict.fromkeys(chunk, unreadable))
+                continue
+            batch.found.update(part.found)
+            batch.unavailable.update(part.unavailable)
+            batch.failed.update(part.failed)
+        batch.calls = self.http_calls - start
+        return batch
+
+    def _gone(self, post_id: str, reason: UnavailableReason, message: str) -> PostUnavailable:
+        return PostUnavailable(self.platform, post_id, reason, message)
 
     # Throttle memory ---------------------------------------------------------
     def _block_for(self, seconds: int) -> None:

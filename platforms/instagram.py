@@ -5,12 +5,29 @@ returns another professional (Business/Creator) account's public fields and rece
 media. Personal accounts and missing handles look the same to the API (error 110 /
 subcode 2207013), so both are AccountNotFound. Business Discovery exposes no view
 counts, so ``average_views`` is 0 here; views need the creator's own token (insights).
+
+Posts are read with the creator's own token (Instagram Login, ``instagram_business_basic``
++ ``instagram_business_manage_insights``), or the configured token when none is given:
+
+- Lookup and metrics batch up to 50 media ids per call with Graph's multiple-id read,
+  ``GET /{version}/?ids=a,b,…&fields=…``; metrics ride along as a field expansion,
+  ``insights.metric(views,reach,saved,shares,total_interactions)``, so one call serves 50
+  posts (Meta still counts each id as one call against the rate limit). ``views`` replaced
+  ``impressions``/``plays`` (retired for all versions on April 21, 2025) and is never asked.
+  One unreadable id fails a multiple-id read with ``(#100) Some of the aliases you
+  requested do not exist: <ids>``: those ids are marked unavailable and the rest re-asked.
+- A post URL carries a *shortcode*, which the Graph API cannot look up. We page through the
+  creator's own ``/{ig-user-id|me}/media?fields=id,shortcode`` (cursor ``after``, newest
+  first) until every shortcode is found. This needs the creator's token but proves the post
+  is theirs; Business Discovery's media edge would work with our token for any professional
+  account, but caps what it returns and gives no insights, so it is not used here.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -26,7 +43,15 @@ from platforms.errors import (
     RateLimited,
 )
 from platforms.handles import parse_handle, profile_url
-from platforms.types import AccountProfile, Platform
+from platforms.types import (
+    AccountProfile,
+    Platform,
+    PostBatch,
+    PostInfo,
+    PostMetrics,
+    UnavailableReason,
+    Visibility,
+)
 
 DEFAULT_API_VERSION = "v25.0"
 RECENT_MEDIA = 12
@@ -34,6 +59,18 @@ PROFILE_FIELDS = "id,username,name,biography,profile_picture_url,followers_count
 MEDIA_FIELDS = "id,timestamp,media_type,permalink,like_count,comments_count"
 _VERSION_IN_PATH = re.compile(r"/v\d+\.\d+/?$")
 DEFAULT_RETRY_AFTER = 300  # Graph gives no delay for app/user throttles; back off a while
+
+MAX_IDS = 50  # Graph's multiple-id read
+LISTING_PAGE = 100
+MAX_LISTING_PAGES = 30  # 3,000 most recent media: far beyond a campaign's posting window
+POST_FIELDS = (
+    "id,caption,timestamp,permalink,shortcode,media_type,media_product_type,username,owner"
+)
+INSIGHT_METRICS = "views,reach,saved,shares,total_interactions"
+METRIC_FIELDS = f"id,like_count,comments_count,insights.metric({INSIGHT_METRICS})"
+_ALIASES = re.compile(r"aliases you requested do not exist: ([\w,\s]+)")
+_MEDIA_ID = re.compile(r"[0-9]{15,25}")
+_SHORTCODE = re.compile(r"[A-Za-z0-9_-]{5,40}")
 
 # Graph error codes (graph-api/guides/error-handling, overview/rate-limiting).
 _THROTTLE_CODES = frozenset({4, 17, 32, 613}) | frozenset(range(80000, 80015))
@@ -109,6 +146,207 @@ class InstagramClient(BaseClient):
             posts_sampled=len(media),
         )
 
+    # Posts ------------------------------------------------------------------------------
+    def lookup_posts(
+        self, post_ids: Sequence[str], *, access_token: str = "", ig_user_id: str = "me"
+    ) -> PostBatch[PostInfo]:
+        """Posts by media id *or* shortcode (from a post URL). Keys are as requested.
+
+        A shortcode is resolved through the creator's own media listing, so it needs the
+        creator's ``access_token``: without one its id lands in ``failed`` with an AuthError
+        (ask the creator to connect Instagram), never as "not found". ``ig_user_id="me"``
+        works with Instagram Login tokens (graph.instagram.com); with Facebook Login pass the
+        creator's IG user id.
+        """
+        ids, batch = self._resolve_shortcodes(post_ids, access_token, ig_user_id)
+        token = access_token or self._access_token
+
+        def fetch(chunk: list[str]) -> PostBatch[PostInfo]:
+            part: PostBatch[PostInfo] = PostBatch()
+            for media_id, media in self._read_media(chunk, POST_FIELDS, token, part).items():
+                owner = self._read.opt_obj(media, "owner")
+                part.found[media_id] = PostInfo(
+                    platform=self.platform,
+                    post_id=self._read.string(media, "id", required=True),
+                    author_id=self._read.string(owner, "id"),
+                    author_handle=self._read.string(media, "username").lower(),
+                    caption=self._read.string(media, "caption"),
+                    published_at=self._read.timestamp(media, "timestamp"),
+                    # Graph serves professional accounts' live media only: readable = public.
+                    visibility=Visibility.PUBLIC,
+                    permalink=self._read.string(media, "permalink"),
+                    paid_partnership=None,  # the "Paid partnership" label is not in the API
+                    media_type=self._read.string(media, "media_product_type")
+                    or self._read.string(media, "media_type"),
+                    shortcode=self._read.string(media, "shortcode"),
+                )
+            return part
+
+        found = self._batched(ids.values(), size=MAX_IDS, valid=_valid_media_id, fetch=fetch)
+        return _rekey(found, ids, batch)
+
+    def fetch_post_metrics(
+        self, post_ids: Sequence[str], *, access_token: str = "", ig_user_id: str = "me"
+    ) -> PostBatch[PostMetrics]:
+        ids, batch = self._resolve_shortcodes(post_ids, access_token, ig_user_id)
+        token = access_token or self._access_token
+
+        def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
+            part: PostBatch[PostMetrics] = PostBatch()
+            now = self._now()
+            for media_id, media in self._read_media(chunk, METRIC_FIELDS, token, part).items():
+                insights = self._insights(media)
+                likes = self._read.opt_count(media, "like_count")  # absent when likes hidden
+                comments = self._read.opt_count(media, "comments_count")
+                extra: dict[str, int] = {}
+                for name in ("reach", "total_interactions"):
+                    value = insights.get(name)
+                    if value is not None:
+                        extra[name] = value
+                part.found[media_id] = PostMetrics(
+                    platform=self.platform,
+                    post_id=media_id,
+                    retrieved_at=now,
+                    views=insights.get("views"),
+                    likes=likes,
+                    comments=comments,
+                    shares=insights.get("shares"),
+                    saves=insights.get("saved"),
+                    extra=extra,
+                )
+            return part
+
+        found = self._batched(ids.values(), size=MAX_IDS, valid=_valid_media_id, fetch=fetch)
+        return _rekey(found, ids, batch)
+
+    def _read_media[T](
+        self, chunk: list[str], fields: str, token: str, part: PostBatch[T]
+    ) -> dict[str, JSONObject]:
+        """media id → media object; unreadable ids are recorded in ``part.unavailable``."""
+        if not token:
+            raise AuthError("an access token is required", platform="instagram")
+        pending = list(chunk)
+        while pending:
+            try:
+                payload = self._request(
+                    "GET",
+                    f"{self._prefix}/",
+                    params={"ids": ",".join(pending), "fields": fields},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except PlatformError as exc:
+                culprits = _alias_errors(exc, pending)
+                if not culprits:
+                    raise
+                for media_id in culprits:
+                    part.unavailable[media_id] = self._gone(
+                        media_id,
+                        UnavailableReason.NOT_FOUND,
+                        "Instagram cannot show this post with the creator's access: it was "
+                        "deleted, archived, or belongs to another account.",
+                    )
+                pending = [i for i in pending if i not in culprits]
+                continue
+            result: dict[str, JSONObject] = {}
+            for media_id in pending:
+                media = payload.get(media_id)
+                if media is None:
+                    part.unavailable[media_id] = self._gone(
+                        media_id, UnavailableReason.NOT_FOUND, "Instagram returned nothing for it."
+                    )
+                else:
+                    result[media_id] = self._read.obj(media, media_id)
+            return result
+        return {}
+
+    def _insights(self, media: JSONObject) -> dict[str, int | None]:
+        """Lifetime insight values by name; a metric Instagram left out is None (not 0)."""
+        values: dict[str, int | None] = {}
+        for entry in self._read.items(self._read.opt_obj(media, "insights"), "data"):
+            name = self._read.string(entry, "name")
+            points = self._read.items(entry, "values")
+            values[name] = self._read.opt_count(points[0], "value") if points else None
+        return values
+
+    def _resolve_shortcodes(
+        self, post_ids: Sequence[str], token: str, ig_user_id: str
+    ) -> tuple[dict[str, str], PostBatch[Any]]:
+        """requested id → media id, and a batch holding shortcodes that cannot be resolved."""
+        batch: PostBatch[Any] = PostBatch()
+        ids: dict[str, str] = {}
+        shortcodes: list[str] = []
+        for raw in dict.fromkeys(post_ids):
+            if _valid_media_id(raw):
+                ids[raw] = raw
+            elif _SHORTCODE.fullmatch(raw):
+                shortcodes.append(raw)
+            else:
+                batch.unavailable[raw] = self._gone(
+                    raw, UnavailableReason.NOT_FOUND, f"{raw!r} is not an Instagram post id"
+                )
+        if not shortcodes:
+            return ids, batch
+        if not token:
+            needs_token = AuthError(
+                "an Instagram shortcode is found through the creator's own media: "
+                "their access token is needed",
+                platform="instagram",
+                code="creator_token_required",
+            )
+            batch.failed.update(dict.fromkeys(shortcodes, needs_token))
+            return ids, batch
+        start = self.http_calls
+        try:
+            media_ids = self.media_ids_for_shortcodes(
+                shortcodes, access_token=token, ig_user_id=ig_user_id
+            )
+        except PlatformError as exc:
+            batch.failed.update(dict.fromkeys(shortcodes, exc))
+            batch.calls = self.http_calls - start
+            return ids, batch
+        batch.calls = self.http_calls - start
+        for shortcode in shortcodes:
+            if shortcode in media_ids:
+                ids[shortcode] = media_ids[shortcode]
+            else:
+                batch.unavailable[shortcode] = self._gone(
+                    shortcode,
+                    UnavailableReason.NOT_FOUND,
+                    "This post is not among the creator's Instagram media: it was deleted, "
+                    "archived, or belongs to another account.",
+                )
+        return ids, batch
+
+    def media_ids_for_shortcodes(
+        self, shortcodes: Sequence[str], *, access_token: str = "", ig_user_id: str = "me"
+    ) -> dict[str, str]:
+        """shortcode → media id, paging the account's media (newest first) with cursors."""
+        token = access_token or self._access_token
+        if not token:
+            raise AuthError("an access token is required", platform="instagram")
+        wanted = set(shortcodes)
+        found: dict[str, str] = {}
+        after = ""
+        for _ in range(MAX_LISTING_PAGES):
+            params: dict[str, str | int] = {"fields": "id,shortcode", "limit": LISTING_PAGE}
+            if after:
+                params["after"] = after
+            page = self._request(
+                "GET",
+                f"{self._prefix}/{ig_user_id}/media",
+                params=params,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            for media in self._read.items(page, "data"):
+                shortcode = self._read.string(media, "shortcode")
+                if shortcode in wanted:
+                    found[shortcode] = self._read.string(media, "id", required=True)
+            paging = self._read.opt_obj(page, "paging")
+            after = self._read.string(self._read.opt_obj(paging, "cursors"), "after")
+            if len(found) == len(wanted) or not paging.get("next") or not after:
+                break
+        return found
+
     def _raise_for_error(self, response: httpx.Response, payload: JSONObject | None) -> None:
         error = payload.get("error") if payload else None
         if isinstance(error, dict):
@@ -159,3 +397,36 @@ def _retry_after(response: httpx.Response) -> int:
     if minutes:
         return minutes * 60
     return retry_after_header(response) or DEFAULT_RETRY_AFTER
+
+
+def _valid_media_id(value: str) -> bool:
+    return bool(_MEDIA_ID.fullmatch(value))
+
+
+def _alias_errors(exc: PlatformError, pending: list[str]) -> list[str]:
+    """Ids a multiple-id read named as unreadable (code 100), if that is what ``exc`` is."""
+    if not exc.code.startswith("100"):
+        return []
+    match = _ALIASES.search(exc.message)
+    if not match:
+        return []
+    named = {part.strip() for part in match.group(1).split(",")}
+    return [i for i in pending if i in named]
+
+
+def _rekey[T](found: PostBatch[T], ids: dict[str, str], resolved: PostBatch[Any]) -> PostBatch[T]:
+    """Results keyed by what the caller asked for (a shortcode or a media id)."""
+    out: PostBatch[T] = PostBatch(calls=found.calls + resolved.calls)
+    out.unavailable.update(resolved.unavailable)
+    out.failed.update(resolved.failed)
+    for requested, media_id in ids.items():
+        if media_id in found.found:
+            out.found[requested] = found.found[media_id]
+        elif media_id in found.unavailable:
+            gone = found.unavailable[media_id]
+            out.unavailable[requested] = type(gone)(
+                gone.platform, requested, gone.reason, gone.message
+            )
+        elif media_id in found.failed:
+            out.failed[requested] = found.failed[media_id]
+    return out

@@ -14,6 +14,12 @@ Settings (all read when a client is first asked for):
     simulator accepts and every real API rejects (AuthError), so nothing silently works
     against production with fake keys.
 ``PLATFORM_HTTP_TIMEOUT_SECONDS`` (optional, default 10).
+``PLATFORM_SHORT_LINK_BASE_URLS`` (optional) short-link host → base URL to ask instead,
+    e.g. ``{"vm.tiktok.com": "http://127.0.0.1:8765/tiktok/short"}``; a host without an
+    entry is asked at ``https://<host>`` (see :func:`get_short_link_resolver`).
+
+``config/settings/components/platforms.py`` fills these from the environment: an explicit
+``*_API_BASE_URL`` wins over ``PLATFORM_SIMULATOR_URL``, which only fills the gaps.
 
 Clients are cached per configuration (they hold connection pools and, for TikTok, a
 client token) and are thread-safe; the cache empties when those settings change.
@@ -30,16 +36,23 @@ from django.core.exceptions import ImproperlyConfigured
 
 from platforms.base import DEFAULT_TIMEOUT_SECONDS
 from platforms.instagram import InstagramClient
+from platforms.post_urls import HttpShortLinkResolver, PostRef, parse_post_url
 from platforms.simulator import SIMULATOR_CREDENTIALS
 from platforms.tiktok import TikTokClient
 from platforms.types import Platform, PlatformClient
 from platforms.youtube import YouTubeClient
 
 SETTING_NAMES = frozenset(
-    {"PLATFORM_BASE_URLS", "PLATFORM_CREDENTIALS", "PLATFORM_HTTP_TIMEOUT_SECONDS"}
+    {
+        "PLATFORM_BASE_URLS",
+        "PLATFORM_CREDENTIALS",
+        "PLATFORM_HTTP_TIMEOUT_SECONDS",
+        "PLATFORM_SHORT_LINK_BASE_URLS",
+    }
 )
 
 _cache: dict[tuple[Any, ...], PlatformClient] = {}
+_resolvers: dict[tuple[Any, ...], HttpShortLinkResolver] = {}
 _cache_lock = threading.Lock()
 
 
@@ -91,13 +104,40 @@ def build_client(
     return YouTubeClient(base_url=base_url, api_key=credentials.get("api_key", ""), **options)
 
 
+def get_short_link_resolver() -> HttpShortLinkResolver:
+    """The resolver for TikTok short links, aimed where the settings say (cached)."""
+    configured = getattr(settings, "PLATFORM_SHORT_LINK_BASE_URLS", None) or {}
+    base_urls = dict(configured) if isinstance(configured, Mapping) else {}
+    timeout = float(getattr(settings, "PLATFORM_HTTP_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    key = ("short-links", tuple(sorted(base_urls.items())), timeout)
+    with _cache_lock:
+        resolver = _resolvers.get(key)
+        if resolver is None:
+            resolver = HttpShortLinkResolver(base_urls, timeout=timeout)
+            _resolvers[key] = resolver
+        return resolver
+
+
+def parse_post_url_resolving(text: str) -> PostRef:
+    """:func:`platforms.post_urls.parse_post_url` with short links resolved per the settings.
+
+    Raises ``PostUrlError`` (permanent: tell the creator) or ``PlatformUnavailable``
+    (the short-link host is down: try again later).
+    """
+    return parse_post_url(text, resolver=get_short_link_resolver())
+
+
 def clear_client_cache() -> None:
     """Close and forget every cached client (settings changed, or tests)."""
     with _cache_lock:
         clients = list(_cache.values())
+        resolvers = list(_resolvers.values())
         _cache.clear()
+        _resolvers.clear()
     for client in clients:
         client.close()
+    for resolver in resolvers:
+        resolver.close()
 
 
 def _base_url(platform: Platform) -> str:

@@ -10,13 +10,21 @@ deployment without it should switch this lookup to the creator's own OAuth token
 
 Recent videos come from ``POST /v2/research/video/query/`` (username EQ filter,
 last 30 days — the API's maximum date range).
+
+Posts (lookup and metrics) go through the **Display API** with the creator's own OAuth
+token (``act.…``, scope ``video.list``): ``POST /v2/video/query/?fields=…`` with
+``{"filters": {"video_ids": [...]}}``, at most 20 ids per call. TikTok answers only for
+videos that belong to the token's user, so a video left out of ``data.videos`` is a
+permanent "not found" (deleted, private, or someone else's). The v2 envelope always
+carries ``error``; success is ``error.code == "ok"`` even inside a 200.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -32,7 +40,15 @@ from platforms.errors import (
     RateLimited,
 )
 from platforms.handles import parse_handle, profile_url
-from platforms.types import AccountProfile, Platform
+from platforms.types import (
+    AccountProfile,
+    Platform,
+    PostBatch,
+    PostInfo,
+    PostMetrics,
+    UnavailableReason,
+    Visibility,
+)
 
 USER_FIELDS = "display_name,bio_description,avatar_url,is_verified,follower_count,video_count"
 VIDEO_FIELDS = "id,create_time,username,like_count,comment_count,share_count,view_count"
@@ -40,6 +56,17 @@ RECENT_VIDEOS = 20
 RESEARCH_RANGE_DAYS = 29  # start..end inclusive must stay within 30 days
 TOKEN_REFRESH_MARGIN_SECONDS = 60
 DEFAULT_RETRY_AFTER = 60  # rate limits are per one-minute sliding window
+
+MAX_VIDEO_IDS = 20  # /v2/video/query/ filters.video_ids limit
+POST_FIELDS = "id,create_time,share_url,title,video_description,duration"
+METRIC_FIELDS = "id,view_count,like_count,comment_count,share_count"
+OWNER_FIELDS = "open_id,username"
+_SCOPE_CODES = frozenset({"scope_not_authorized", "scope_permission_missed"})
+
+
+def _valid_video_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 10 <= len(value) <= 21
+
 
 _AUTH_CODES = frozenset({"access_token_invalid", "scope_not_authorized", "scope_permission_missed"})
 
@@ -97,6 +124,121 @@ class TikTokClient(BaseClient):
             fetched_at=self._now(),
             avatar_url=self._read.string(user, "avatar_url"),
             posts_sampled=len(videos),
+        )
+
+    # Posts (Display API, creator's token) -------------------------------------------
+    def lookup_posts(
+        self, post_ids: Sequence[str], *, access_token: str = ""
+    ) -> PostBatch[PostInfo]:
+        owner: dict[str, str] = {}
+
+        def fetch(chunk: list[str]) -> PostBatch[PostInfo]:
+            if not owner:  # one user-info call per batch names the token's account
+                owner.update(self._token_owner(access_token))
+            part: PostBatch[PostInfo] = PostBatch()
+            videos = self._query_videos(chunk, POST_FIELDS, access_token)
+            for video_id in chunk:
+                video = videos.get(video_id)
+                if video is None:
+                    part.unavailable[video_id] = self._not_returned(video_id)
+                    continue
+                part.found[video_id] = PostInfo(
+                    platform=self.platform,
+                    post_id=video_id,
+                    author_id=owner.get("open_id", ""),
+                    author_handle=owner.get("username", "").lower(),
+                    caption=_join(
+                        self._read.string(video, "title"),
+                        self._read.string(video, "video_description"),
+                    ),
+                    published_at=datetime.fromtimestamp(
+                        self._read.count(video, "create_time", required=True), UTC
+                    ),
+                    # The Display API hands out the user's public videos only (video.list).
+                    visibility=Visibility.PUBLIC,
+                    permalink=_strip_query(self._read.string(video, "share_url"))
+                    or f"https://www.tiktok.com/@{owner.get('username', '')}/video/{video_id}",
+                    paid_partnership=None,  # the content-disclosure toggle is not exposed
+                    media_type="VIDEO",
+                )
+            return part
+
+        return self._batched(post_ids, size=MAX_VIDEO_IDS, valid=_valid_video_id, fetch=fetch)
+
+    def fetch_post_metrics(
+        self, post_ids: Sequence[str], *, access_token: str = ""
+    ) -> PostBatch[PostMetrics]:
+        def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
+            part: PostBatch[PostMetrics] = PostBatch()
+            videos = self._query_videos(chunk, METRIC_FIELDS, access_token)
+            now = self._now()
+            for video_id in chunk:
+                video = videos.get(video_id)
+                if video is None:
+                    part.unavailable[video_id] = self._not_returned(video_id)
+                    continue
+                part.found[video_id] = PostMetrics(
+                    platform=self.platform,
+                    post_id=video_id,
+                    retrieved_at=now,
+                    views=self._read.opt_count(video, "view_count"),
+                    likes=self._read.opt_count(video, "like_count"),
+                    comments=self._read.opt_count(video, "comment_count"),
+                    shares=self._read.opt_count(video, "share_count"),
+                    saves=None,  # not in the Display API's video object
+                )
+            return part
+
+        return self._batched(post_ids, size=MAX_VIDEO_IDS, valid=_valid_video_id, fetch=fetch)
+
+    def _query_videos(self, ids: list[str], fields: str, token: str) -> dict[str, JSONObject]:
+        if not token:
+            raise AuthError(
+                "TikTok posts need the creator's own access token (Display API)",
+                platform="tiktok",
+                code="access_token_invalid",
+            )
+        payload = self._request(
+            "POST",
+            "/v2/video/query/",
+            params={"fields": fields},
+            json_body={"filters": {"video_ids": ids}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        data = self._read.opt_obj(payload, "data")
+        return {
+            self._read.string(v, "id", required=True): v for v in self._read.items(data, "videos")
+        }
+
+    def _token_owner(self, token: str) -> dict[str, str]:
+        """open_id (+ username when the token has user.info.profile) of the token's user."""
+        if not token:
+            return {}
+        for fields in (OWNER_FIELDS, "open_id"):
+            try:
+                payload = self._request(
+                    "GET",
+                    "/v2/user/info/",
+                    params={"fields": fields},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except AuthError as exc:
+                if exc.code in _SCOPE_CODES and fields != "open_id":
+                    continue  # username needs user.info.profile; open_id alone is basic
+                raise
+            user = self._read.opt_obj(self._read.opt_obj(payload, "data"), "user")
+            return {
+                "open_id": self._read.string(user, "open_id"),
+                "username": self._read.string(user, "username"),
+            }
+        return {}
+
+    def _not_returned(self, video_id: str) -> Any:
+        return self._gone(
+            video_id,
+            UnavailableReason.NOT_FOUND,
+            "TikTok did not return this video for the creator's account: it was deleted, "
+            "made private, or belongs to someone else.",
         )
 
     def _recent_videos(self, handle: str) -> list[JSONObject]:
@@ -207,3 +349,17 @@ class TikTokClient(BaseClient):
             else:
                 raise PlatformError(message, platform="tiktok", code=code, status=status)
         super()._raise_for_error(response, payload)
+
+
+def _join(*parts: str) -> str:
+    """Distinct non-empty texts, one per line (a title often repeats the description)."""
+    seen: list[str] = []
+    for part in parts:
+        text = part.strip()
+        if text and not any(text in other for other in seen):
+            seen.append(text)
+    return "\n".join(seen)
+
+
+def _strip_query(url: str) -> str:
+    return url.split("?", 1)[0]

@@ -3,10 +3,18 @@
 A profile costs 3 quota units: ``channels.list?forHandle=`` (snippet, statistics and
 the uploads playlist), ``playlistItems.list`` on the uploads playlist (newest first)
 and ``videos.list`` on those ids for their statistics. Counts arrive as strings.
+
+Posts: ``videos.list?id=<up to 50 ids>`` costs 1 quota unit per call whatever the number of
+ids (``maxResults`` is not allowed with ``id``). Lookup asks ``part=snippet,status,
+contentDetails``, metrics ``part=statistics``. Unknown, deleted and private ids are simply
+left out of ``items`` (an API key sees public and unlisted videos only): a permanent answer.
+Statistics are uint64 *strings*; an absent one (likes hidden) is None, not 0.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,11 +32,26 @@ from platforms.errors import (
     RateLimited,
 )
 from platforms.handles import parse_handle, profile_url
-from platforms.types import AccountProfile, Platform
+from platforms.types import (
+    AccountProfile,
+    Platform,
+    PostBatch,
+    PostInfo,
+    PostMetrics,
+    UnavailableReason,
+    Visibility,
+)
 
 API_PREFIX = "/youtube/v3"
 RECENT_VIDEOS = 12
 DEFAULT_RETRY_AFTER = 60
+
+MAX_VIDEO_IDS = 50  # videos.list id= limit
+_VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_SHORT_MAX_SECONDS = 180  # Shorts are up to 3 minutes
+_DURATION = re.compile(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?")
+_VISIBILITY = {"public": Visibility.PUBLIC, "unlisted": Visibility.UNLISTED}
+_GONE_UPLOADS = frozenset({"deleted", "rejected", "failed"})
 
 _QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 _THROTTLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
@@ -98,6 +121,103 @@ class YouTubeClient(BaseClient):
             avatar_url=self._thumbnail(snippet),
             posts_sampled=len(videos),
         )
+
+    # Posts ----------------------------------------------------------------------------
+    def lookup_posts(
+        self, post_ids: Sequence[str], *, access_token: str = ""
+    ) -> PostBatch[PostInfo]:
+        def fetch(chunk: list[str]) -> PostBatch[PostInfo]:
+            part: PostBatch[PostInfo] = PostBatch()
+            videos = self._videos(chunk, "snippet,status,contentDetails")
+            for video_id in chunk:
+                video = videos.get(video_id)
+                if video is None:
+                    part.unavailable[video_id] = self._gone(
+                        video_id,
+                        UnavailableReason.NOT_FOUND,
+                        "YouTube has no public or unlisted video with this id: it was "
+                        "deleted, made private, or never existed.",
+                    )
+                    continue
+                snippet = self._read.opt_obj(video, "snippet")
+                status = self._read.opt_obj(video, "status")
+                if self._read.string(status, "uploadStatus") in _GONE_UPLOADS:
+                    part.unavailable[video_id] = self._gone(
+                        video_id, UnavailableReason.DELETED, "YouTube removed this upload."
+                    )
+                    continue
+                privacy = self._read.string(status, "privacyStatus")
+                duration = self._read.string(
+                    self._read.opt_obj(video, "contentDetails"), "duration"
+                )
+                part.found[video_id] = PostInfo(
+                    platform=self.platform,
+                    post_id=video_id,
+                    author_id=self._read.string(snippet, "channelId"),
+                    author_handle="",  # videos.list names the channel id, not its @handle
+                    caption="\n".join(
+                        t
+                        for t in (
+                            self._read.string(snippet, "title"),
+                            self._read.string(snippet, "description"),
+                        )
+                        if t
+                    ),
+                    published_at=self._read.timestamp(snippet, "publishedAt"),
+                    visibility=_VISIBILITY.get(privacy, Visibility.PRIVATE),
+                    permalink=f"https://www.youtube.com/watch?v={video_id}",
+                    # paidProductPlacementDetails is readable by the video's owner only.
+                    paid_partnership=None,
+                    media_type="short" if 0 < _seconds(duration) <= _SHORT_MAX_SECONDS else "video",
+                )
+            return part
+
+        return self._batched(
+            post_ids, size=MAX_VIDEO_IDS, valid=lambda v: bool(_VIDEO_ID.fullmatch(v)), fetch=fetch
+        )
+
+    def fetch_post_metrics(
+        self, post_ids: Sequence[str], *, access_token: str = ""
+    ) -> PostBatch[PostMetrics]:
+        def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
+            part: PostBatch[PostMetrics] = PostBatch()
+            videos = self._videos(chunk, "statistics")
+            now = self._now()
+            for video_id in chunk:
+                video = videos.get(video_id)
+                if video is None:
+                    part.unavailable[video_id] = self._gone(
+                        video_id,
+                        UnavailableReason.NOT_FOUND,
+                        "YouTube no longer returns this video: deleted or made private.",
+                    )
+                    continue
+                stats = self._read.opt_obj(video, "statistics")
+                favorites = self._read.opt_count(stats, "favoriteCount")
+                part.found[video_id] = PostMetrics(
+                    platform=self.platform,
+                    post_id=video_id,
+                    retrieved_at=now,
+                    views=self._read.opt_count(stats, "viewCount"),
+                    likes=self._read.opt_count(stats, "likeCount"),
+                    comments=self._read.opt_count(stats, "commentCount"),
+                    shares=None,  # not in the Data API
+                    saves=None,
+                    extra={} if favorites is None else {"favorites": favorites},
+                )
+            return part
+
+        return self._batched(
+            post_ids, size=MAX_VIDEO_IDS, valid=lambda v: bool(_VIDEO_ID.fullmatch(v)), fetch=fetch
+        )
+
+    def _videos(self, ids: list[str], part: str) -> dict[str, JSONObject]:
+        if not self._api_key:
+            raise AuthError("api_key is required", platform="youtube")
+        payload = self._get("videos", part=part, id=",".join(ids))
+        return {
+            self._read.string(v, "id", required=True): v for v in self._read.items(payload, "items")
+        }
 
     def _recent_video_stats(self, uploads_playlist: str) -> list[JSONObject]:
         """Statistics objects of the newest uploads (empty when there are none)."""
@@ -192,3 +312,12 @@ def seconds_until_quota_reset(now: datetime | None = None) -> int:
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     # Subtract in UTC: same-tzinfo subtraction ignores a DST change in between.
     return max(1, int((midnight.astimezone(UTC) - local.astimezone(UTC)).total_seconds()))
+
+
+def _seconds(duration: str) -> int:
+    """ISO-8601 duration (``PT1M5S``) in seconds; 0 when absent or unreadable."""
+    match = _DURATION.fullmatch(duration or "")
+    if not match or not duration:
+        return 0
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import Application, CampaignInvitation, Participation
 
 
 @admin.register(CampaignInvitation)
@@ -41,20 +41,3 @@ class ParticipationAdmin(admin.ModelAdmin):
         "tracking_code",
         "promo_code",
     )
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = (
-        "public_id",
-        "recipient",
-        "organization",
-        "kind",
-        "title",
-        "created_at",
-        "read_at",
-    )
-    list_filter = ("kind",)
-    search_fields = ("public_id", "recipient__email", "title")
-    raw_id_fields = ("recipient", "organization")
-    list_select_related = ("recipient", "organization")

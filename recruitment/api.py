@@ -10,7 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.selectors import campaign_get_for_org
-from core.errors import ChorusError, NotFound
+from core.api.refs import RefField, resolve_ref
+from core.errors import NotFound
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
@@ -114,6 +115,7 @@ class BulkDecisionSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.CharField(max_length=40),
         allow_empty=False,
+        min_length=1,
         max_length=services.MAX_BULK_DECISIONS,
         help_text=f"Application ids (app_…), at most {services.MAX_BULK_DECISIONS}. "
         "They are decided in this order.",
@@ -244,14 +246,19 @@ class CampaignInvitationSerializer(serializers.ModelSerializer):
 
 
 class CampaignInvitationCreateSerializer(serializers.Serializer):
-    campaign = serializers.CharField(max_length=40, help_text="Campaign id (cmp_…).")
-    creator = serializers.CharField(max_length=40, help_text="Creator id (cre_…).")
+    campaign = RefField("campaign", "cmp")
+    creator = RefField("creator", "cre")
     message = serializers.CharField(
         max_length=MESSAGE_MAX_CHARS, required=False, allow_blank=True, default=""
     )
 
 
-# -- filters -------------------------------------------------------------------------------------
+def _creator_by_id(public_id: str) -> CreatorProfile:
+    """Creators are global: any creator may be invited by id (eligibility is the service's)."""
+    creator = selectors.creator_by_public_id(public_id)
+    if creator is None:
+        raise NotFound("No such creator.")
+    return creator
 
 
 # -- viewsets ------------------------------------------------------------------------------------
@@ -421,24 +428,11 @@ class CampaignInvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.
     def create(self, request: Request) -> Response:
         serializer = CampaignInvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        try:
-            campaign = campaign_get_for_org(self.access, data["campaign"])
-        except NotFound as exc:
-            raise ChorusError(
-                "not_found",
-                "No such campaign.",
-                fields={"campaign": ["No such campaign."]},
-                status_code=404,
-            ) from exc
-        creator = selectors.creator_by_public_id(data["creator"])
-        if creator is None:
-            raise ChorusError(
-                "not_found",
-                "No such creator.",
-                fields={"creator": ["No such creator."]},
-                status_code=404,
-            )
+        data, access = serializer.validated_data, self.access
+        campaign = resolve_ref(
+            "campaign", "campaign", data["campaign"], lambda v: campaign_get_for_org(access, v)
+        )
+        creator = resolve_ref("creator", "creator", data["creator"], _creator_by_id)
         invitation = services.invitation_send(
             access=self.access, campaign=campaign, creator=creator, message=data["message"]
         )

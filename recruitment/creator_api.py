@@ -27,6 +27,7 @@ from campaigns.models import Campaign, Deliverable
 from campaigns.rendering import render_brief
 from campaigns.rules import campaign_accepts_applications
 from campaigns.selectors import unscoped_open_campaigns
+from core.api.refs import resolve_optional_ref, resolve_ref
 from core.errors import ChorusError, NotFound
 from creators.api_base import CreatorScopedViewSet
 from creators.models import CreatorProfile, PortfolioItem, SocialAccount
@@ -50,10 +51,6 @@ _ERRORS = {
 }
 _READ_ERRORS = {403: _ERRORS[403], 404: _ERRORS[404]}
 _LIST_ERRORS = {400: OpenApiResponse(description="A bad filter value."), 403: _ERRORS[403]}
-
-
-def _not_found(field: str, message: str) -> ChorusError:
-    return ChorusError("not_found", message, fields={field: [message]}, status_code=404)
 
 
 def _status(choices: Any, source: str | None = None) -> serializers.CharField:
@@ -150,7 +147,7 @@ class CreatorOwnProfileSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_photo_url(self, profile: CreatorProfile) -> str | None:
-        return profile.photo.url if profile.photo else None
+        return profile.photo_url or None
 
 
 # -- campaigns (the marketplace) -----------------------------------------------------------------
@@ -577,14 +574,18 @@ class CreatorApplicationViewSet(
         serializer = ApplyRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            view = selectors.campaign_for_creator(creator, data["campaign"])
-        except NotFound as exc:
-            raise _not_found("campaign", "No such campaign.") from exc
-        try:
-            account = social_account_for_creator(creator, data["social_account"])
-        except NotFound as exc:
-            raise _not_found("social_account", "No such account among yours.") from exc
+        view = resolve_ref(
+            "campaign",
+            "campaign",
+            data["campaign"],
+            lambda v: selectors.campaign_for_creator(creator, v),
+        )
+        account = resolve_ref(
+            "social_account",
+            "account among yours",
+            data["social_account"],
+            lambda v: social_account_for_creator(creator, v),
+        )
         application = services.application_submit(
             creator=creator, campaign=view.campaign, social_account=account, pitch=data["pitch"]
         )
@@ -645,12 +646,12 @@ class CreatorInvitationViewSet(
         serializer = RespondRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        account = None
-        if data["social_account"]:
-            try:
-                account = social_account_for_creator(creator, data["social_account"])
-            except NotFound as exc:
-                raise _not_found("social_account", "No such account among yours.") from exc
+        account = resolve_optional_ref(
+            "social_account",
+            "account among yours",
+            data["social_account"],
+            lambda v: social_account_for_creator(creator, v),
+        )
         invitation = services.invitation_respond(
             creator=creator, invitation=invitation, accept=data["accept"], social_account=account
         )

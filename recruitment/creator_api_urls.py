@@ -7,6 +7,7 @@ never clash with the organization API's (``api-v1:application-list``).
 from django.urls import URLPattern, URLResolver, path
 
 from core.api.routers import OptionalSlashRouter
+from creators.notifications_api import CreatorNotificationViewSet
 from recruitment.creator_api import (
     CreatorApplicationViewSet,
     CreatorCampaignViewSet,
@@ -20,6 +21,7 @@ router.register("campaigns", CreatorCampaignViewSet, basename="creator-campaign"
 router.register("applications", CreatorApplicationViewSet, basename="creator-application")
 router.register("invitations", CreatorInvitationViewSet, basename="creator-invitation")
 router.register("participations", CreatorParticipationViewSet, basename="creator-participation")
+router.register("notifications", CreatorNotificationViewSet, basename="creator-notification")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(

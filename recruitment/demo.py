@@ -21,8 +21,10 @@ from campaigns.models import Campaign
 from core.errors import ChorusError
 from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
+from notifications.models import Notification
 from organizations.models import Organization
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import Application, CampaignInvitation, Participation
+from recruitment.notifications import Kind
 from recruitment.services import _participation_create
 from users.models import User
 
@@ -175,7 +177,7 @@ def _seed_main_creator(glow: Campaign | None, boots: Campaign | None, decider: U
                 _note(
                     user,
                     boots.organization,
-                    Notification.Kind.APPLICATION_DECIDED,
+                    Kind.APPLICATION_DECIDED,
                     f"You're in: {boots.name}",
                     reverse("recruitment:my_work"),
                     "Your tracking link and promo code are in My work.",
@@ -194,7 +196,7 @@ def _seed_main_creator(glow: Campaign | None, boots: Campaign | None, decider: U
             _note(
                 user,
                 glow.organization,
-                Notification.Kind.INVITATION_RECEIVED,
+                Kind.INVITATION_RECEIVED,
                 f"{glow.brand.name} invited you to {glow.name}",
                 reverse("recruitment:my_work"),
                 f'"{invitation.message}"',
@@ -213,7 +215,7 @@ def seed_recruitment_demo() -> dict[str, int]:
             _note(
                 decider,
                 glow.organization,
-                Notification.Kind.APPLICATION_RECEIVED,
+                Kind.APPLICATION_RECEIVED,
                 f"{counts['pending']} creators applied to {glow.name}",
                 reverse(
                     "recruitment:applications_for_campaign",

@@ -1,5 +1,6 @@
-"""Recruitment: invitations to creators, their applications, the participations that follow
-with one slot per promised post, and the notifications that tell people about them.
+"""Recruitment: invitations to creators, their applications, the participations that follow and
+their slots (one per promised post). The notices about them are ``notifications`` rows; the kinds
+are in recruitment/notifications.py.
 
 Every row a creator touches carries both the tenant (``organization``) and the creator; unique
 constraints lead with the organization so the tables can be distributed by it.
@@ -272,51 +273,3 @@ class ParticipationSlot(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.participation_id} {self.platform} {self.format} #{self.slot_number}"
-
-
-class Notification(PublicIdModel):
-    """An in-app notice for one user (a creator or a brand member), often also e-mailed.
-
-    ``organization`` is the tenant the notice comes from; a creator gets them from many.
-    """
-
-    public_id_prefix = "ntf"
-
-    class Kind(models.TextChoices):
-        INVITATION_RECEIVED = "invitation_received", "Invitation received"
-        INVITATION_ANSWERED = "invitation_answered", "Invitation answered"
-        INVITATION_WITHDRAWN = "invitation_withdrawn", "Invitation withdrawn"
-        APPLICATION_RECEIVED = "application_received", "Application received"
-        APPLICATION_DECIDED = "application_decided", "Application decided"
-        PARTICIPATION_CANCELLED = "participation_cancelled", "Participation cancelled"
-        DEADLINE_REMINDER = "deadline_reminder", "Deadline reminder"
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-        indexes = [
-            models.Index(fields=("recipient", "-created_at"), name="notification_recipient"),
-            models.Index(
-                fields=("recipient", "read_at"),
-                condition=Q(read_at__isnull=True),
-                name="notification_unread",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_unread(self) -> bool:
-        return self.read_at is None

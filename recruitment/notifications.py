@@ -1,78 +1,180 @@
-"""In-app notifications, e-mailed too when they matter. Called inside the caller's transaction:
-the row is written with the change it describes, the e-mail leaves on commit (never before)."""
+"""The notification kinds recruitment sends, and who gets them.
 
-from collections.abc import Iterable
+Each kind renders a sentence that names the campaign and the people in it from a small JSON-safe
+context (kept on the row as ``data``); the services below choose the recipients and call
+``notify`` inside their transaction (e-mails leave on commit, through the notifications app).
+"""
 
-from django.conf import settings
-from django.db import transaction
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from django.urls import reverse
 
 from campaigns.models import Campaign
-from core.ids import new_public_id
-from core.tasks import send_email
-from organizations.models import Membership, Organization
+from notifications.models import Notification
+from notifications.registry import Audience, NotificationKind, Rendered, register
+from notifications.services import notification_send
+from organizations.models import Membership
 from organizations.roles import Scope, role_has_scope
-from recruitment.models import Notification
 from users.models import User
 
 
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL.rstrip("/") + path
+class Kind(StrEnum):
+    INVITATION_RECEIVED = "invitation_received"
+    INVITATION_ANSWERED = "invitation_answered"
+    INVITATION_WITHDRAWN = "invitation_withdrawn"
+    APPLICATION_RECEIVED = "application_received"
+    APPLICATION_DECIDED = "application_decided"
+    PARTICIPATION_CANCELLED = "participation_cancelled"
+    DEADLINE_REMINDER = "deadline_reminder"
+
+
+def _my_work() -> str:
+    return reverse("recruitment:my_work")
+
+
+def _queue(c: Mapping[str, Any]) -> str:
+    return reverse(
+        "recruitment:applications_for_campaign",
+        kwargs={"org_slug": c["org_slug"], "campaign_id": c["campaign_id"]},
+    )
+
+
+def _participants(c: Mapping[str, Any]) -> str:
+    return reverse(
+        "recruitment:participations_for_campaign",
+        kwargs={"org_slug": c["org_slug"], "campaign_id": c["campaign_id"]},
+    )
+
+
+def _invitation_received(c: Mapping[str, Any]) -> Rendered:
+    deadline = f" Reply by {c['deadline']}." if c.get("deadline") else ""
+    body = f"{c['brand']} invites you to {c['campaign']}, paying {c['fee']} per creator.{deadline}"
+    if c.get("message"):
+        body += f'\n\n"{c["message"]}"'
+    return Rendered(f"{c['brand']} invited you to {c['campaign']}", body, _my_work())
+
+
+def _invitation_answered(c: Mapping[str, Any]) -> Rendered:
+    return Rendered(
+        f"{c['creator']} {c['verb']} your invitation to {c['campaign']}", "", _participants(c)
+    )
+
+
+def _invitation_withdrawn(c: Mapping[str, Any]) -> Rendered:
+    return Rendered(f"{c['brand']} withdrew its invitation to {c['campaign']}", "", _my_work())
+
+
+def _application_received(c: Mapping[str, Any]) -> Rendered:
+    return Rendered(f"{c['creator']} applied to {c['campaign']}", c.get("pitch", ""), _queue(c))
+
+
+def _application_decided(c: Mapping[str, Any]) -> Rendered:
+    decision = c["decision"]
+    if decision == "accepted":
+        title = f"You're in: {c['campaign']}"
+        body = (
+            f"{c['brand']} accepted you for {c['campaign']}.\n"
+            f"Your tracking link: {c['tracking_url']}\n"
+            f"Your promo code: {c['promo_code']}\n"
+            f"You are paid within {c['pay_by_days']} days of each approved post."
+        )
+    elif decision == "waitlisted":
+        title = f"You're on the wait-list for {c['campaign']}"
+        body = f"{c['brand']} may offer you a place if one opens up."
+    else:
+        title = f"Your application to {c['campaign']} was not accepted"
+        body = f"{c['brand']} chose other creators this time. Keep applying!"
+    if c.get("reason"):
+        body += f'\n\n{c["brand"]} said: "{c["reason"]}"'
+    return Rendered(title, body, _my_work())
+
+
+def _participation_cancelled(c: Mapping[str, Any]) -> Rendered:
+    return Rendered(
+        f"{c['brand']} took you off {c['campaign']}",
+        "Questions? Reply to the brand through your usual contact.",
+        _my_work(),
+    )
+
+
+def _deadline_reminder(c: Mapping[str, Any]) -> Rendered:
+    return Rendered(
+        f"2 days left to answer {c['brand']}'s invitation",
+        f"Your invitation to {c['campaign']} closes on {c['deadline']}. "
+        "Accept or decline it in My work.",
+        _my_work(),
+    )
+
+
+KINDS = [
+    NotificationKind(
+        Kind.INVITATION_RECEIVED, "Invitation received", Audience.CREATORS, _invitation_received
+    ),
+    NotificationKind(
+        Kind.INVITATION_ANSWERED, "Invitation answered", Audience.MEMBERS, _invitation_answered
+    ),
+    NotificationKind(
+        Kind.INVITATION_WITHDRAWN,
+        "Invitation withdrawn",
+        Audience.CREATORS,
+        _invitation_withdrawn,
+        email_template=None,  # nothing to do about it: in the app only
+    ),
+    NotificationKind(
+        Kind.APPLICATION_RECEIVED,
+        "Application received",
+        Audience.MEMBERS,
+        _application_received,
+        email_template=None,  # a team gets these in the app; the queue is where they act
+    ),
+    NotificationKind(
+        Kind.APPLICATION_DECIDED, "Application decided", Audience.CREATORS, _application_decided
+    ),
+    NotificationKind(
+        Kind.PARTICIPATION_CANCELLED,
+        "Participation cancelled",
+        Audience.CREATORS,
+        _participation_cancelled,
+    ),
+    NotificationKind(
+        Kind.DEADLINE_REMINDER, "Deadline reminder", Audience.CREATORS, _deadline_reminder
+    ),
+]
+
+
+def register_kinds() -> None:
+    for kind in KINDS:
+        register(kind)
+
+
+def campaign_context(campaign: Campaign) -> dict[str, Any]:
+    """What every recruitment notice says about its campaign."""
+    return {
+        "campaign_id": campaign.public_id,
+        "campaign": campaign.name,
+        "brand": campaign.brand.name,
+        "org_slug": campaign.organization.slug,
+    }
 
 
 def notify(
-    *,
-    recipient: User,
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    organization: Organization | None = None,
-    email: bool = True,
-) -> Notification:
-    """One notice for one user; with ``email`` the same text goes out by e-mail on commit."""
-    notification = Notification.objects.create(
-        recipient=recipient,
-        organization=organization,
-        kind=kind,
-        title=title[:200],
-        body=body,
-        url=url[:500],
-    )
-    if email and recipient.email:
-        text = body
-        if url:
-            text = f"{body}\n\n{absolute_url(url)}" if body else absolute_url(url)
-        to, subject = [recipient.email], title[:200]
-        transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=text))
-    return notification
-
-
-def notify_many(
+    kind: Kind,
     *,
     recipients: Iterable[User],
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    organization: Organization | None = None,
+    campaign: Campaign,
+    email: bool = True,
+    **context: Any,
 ) -> list[Notification]:
-    """The same in-app notice for several users (no e-mail: a team gets these in the app)."""
-    rows = [
-        Notification(
-            recipient=user,
-            organization=organization,
-            kind=kind,
-            title=title[:200],
-            body=body,
-            url=url[:500],
-        )
-        for user in {u.pk: u for u in recipients}.values()
-    ]
-    for row in rows:  # bulk_create skips save(), where public ids are made
-        row.public_id = new_public_id(Notification.public_id_prefix)
-    return Notification.objects.bulk_create(rows)
+    """Notify ``recipients`` about ``campaign`` (its organization is the tenant)."""
+    return notification_send(
+        kind=kind,
+        recipients=recipients,
+        organization=campaign.organization,
+        context=campaign_context(campaign) | context,
+        email=email,
+    )
 
 
 def recruiters_for_campaign(campaign: Campaign) -> list[User]:

@@ -9,23 +9,22 @@ prefetch_related), so a page runs the same number of queries whatever its length
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
 
-from campaigns.models import Campaign, Deliverable
-from campaigns.selectors import unscoped_campaign_by_public_id, unscoped_open_campaigns
+from campaigns.models import Campaign, CampaignAsset, Deliverable
+from campaigns.selectors import (
+    brief_asset_served,
+    unscoped_campaign_by_public_id,
+    unscoped_open_campaigns,
+)
+from core import files
 from core.errors import NotFound
 from creators.eligibility import Eligibility, check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.models import Organization
-from recruitment.models import (
-    Application,
-    CampaignInvitation,
-    Notification,
-    Participation,
-    ParticipationSlot,
-)
+from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from recruitment.services import FILLED_STATUSES
-from users.models import User
 
 _DELIVERABLES = Prefetch("deliverables", queryset=Deliverable.objects.order_by("position", "id"))
 
@@ -345,12 +344,9 @@ class CreatorCampaignView:
     participation: Participation | None
 
 
-def campaign_for_creator(creator: CreatorProfile, public_id: str) -> CreatorCampaignView:
-    """One campaign for the creator's campaign page. Drafts are never shown; invite-only
-    campaigns only to creators invited to (or taking part in) them; others: not found."""
-    campaign = unscoped_campaign_by_public_id(str(public_id))
-    if campaign is None or campaign.status == Campaign.Status.DRAFT:
-        raise NotFound("No such campaign.")
+def _creator_ties(
+    creator: CreatorProfile, campaign: Campaign
+) -> tuple[Application | None, CampaignInvitation | None, Participation | None]:
     application = Application.objects.filter(campaign=campaign, creator=creator).first()
     invitation = (
         CampaignInvitation.objects.filter(campaign=campaign, creator=creator)
@@ -358,12 +354,54 @@ def campaign_for_creator(creator: CreatorProfile, public_id: str) -> CreatorCamp
         .first()
     )
     participation = Participation.objects.filter(campaign=campaign, creator=creator).first()
+    return application, invitation, participation
+
+
+def _creator_may_see(
+    campaign: Campaign,
+    application: Application | None,
+    invitation: CampaignInvitation | None,
+    participation: Participation | None,
+) -> bool:
+    """Drafts never; open recruiting campaigns to all; others only to creators tied to them."""
+    if campaign.status == Campaign.Status.DRAFT:
+        return False
     involved = application is not None or invitation is not None or participation is not None
     listed = (
         campaign.visibility == Campaign.Visibility.OPEN
         and campaign.status == Campaign.Status.RECRUITING
     )
-    if not (listed or involved):
+    return listed or involved
+
+
+def creator_can_see_campaign(creator: CreatorProfile, campaign: Campaign) -> bool:
+    return _creator_may_see(campaign, *_creator_ties(creator, campaign))
+
+
+def brief_asset_for_creator(request: HttpRequest, public_id: str) -> files.ServedFile | None:
+    """File authorizer: a creator may fetch a brief asset of a campaign they can see."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    creator = CreatorProfile.objects.filter(user=user).first()
+    if creator is None:
+        return None
+    asset = (
+        CampaignAsset.objects.select_related("campaign").filter(public_id=str(public_id)).first()
+    )
+    if asset is None or not creator_can_see_campaign(creator, asset.campaign):
+        return None
+    return brief_asset_served(asset)
+
+
+def campaign_for_creator(creator: CreatorProfile, public_id: str) -> CreatorCampaignView:
+    """One campaign for the creator's campaign page. Drafts are never shown; invite-only
+    campaigns only to creators invited to (or taking part in) them; others: not found."""
+    campaign = unscoped_campaign_by_public_id(str(public_id))
+    if campaign is None or campaign.status == Campaign.Status.DRAFT:
+        raise NotFound("No such campaign.")
+    application, invitation, participation = _creator_ties(creator, campaign)
+    if not _creator_may_see(campaign, application, invitation, participation):
         raise NotFound("No such campaign.")
     creator = _creator_with_niches(creator)
     accounts = creator_accounts(creator)
@@ -382,34 +420,6 @@ def creator_work_counts(creator: CreatorProfile) -> dict[str, int]:
         pending=Count("id", filter=Q(status=CampaignInvitation.Status.PENDING))
     )
     return {"pending_invitations": row["pending"] or 0}
-
-
-# -- notifications ------------------------------------------------------------------------------
-
-
-def notifications_for_user(
-    user: User, *, organization: Organization | None = None
-) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(recipient=user)
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    return qs.select_related("organization").order_by("-created_at", "-id")
-
-
-def unread_notification_count(user: User, *, organization: Organization | None = None) -> int:
-    if not user.is_authenticated:
-        return 0
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    return qs.count()
-
-
-def notification_get_for_user(user: User, public_id: str) -> Notification:
-    notification = Notification.objects.filter(recipient=user, public_id=str(public_id)).first()
-    if notification is None:
-        raise NotFound("No such notification.")
-    return notification
 
 
 def creator_by_public_id(public_id: str) -> CreatorProfile | None:

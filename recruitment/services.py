@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, Deliverable
@@ -35,11 +34,10 @@ from recruitment.models import (
     PITCH_MAX_CHARS,
     Application,
     CampaignInvitation,
-    Notification,
     Participation,
     ParticipationSlot,
 )
-from recruitment.notifications import notify, notify_many, recruiters_for_campaign
+from recruitment.notifications import Kind, notify, recruiters_for_campaign
 
 DECISIONS: dict[str, str] = {
     "accept": Application.Status.ACCEPTED,
@@ -139,24 +137,6 @@ def new_promo_code(*, brand_name: str, creator_name: str) -> str:
         creator_part += secrets.choice(_PROMO_ALPHABET)
     return f"{brand_part}-{creator_part}" + "".join(
         secrets.choice(_PROMO_ALPHABET) for _ in range(3)
-    )
-
-
-def _creator_work_url() -> str:
-    return reverse("recruitment:my_work")
-
-
-def _queue_url(campaign: Campaign) -> str:
-    return reverse(
-        "recruitment:applications_for_campaign",
-        kwargs={"org_slug": campaign.organization.slug, "campaign_id": campaign.public_id},
-    )
-
-
-def _participants_url(campaign: Campaign) -> str:
-    return reverse(
-        "recruitment:participations_for_campaign",
-        kwargs={"org_slug": campaign.organization.slug, "campaign_id": campaign.public_id},
     )
 
 
@@ -273,15 +253,13 @@ def _participation_create(
     raise ChorusError("code_exhausted", "Could not make unique codes; please try again.")
 
 
-def _accepted_notice(participation: Participation, campaign: Campaign) -> tuple[str, str]:
-    title = f"You're in: {campaign.name}"
-    body = (
-        f"{campaign.brand.name} accepted you for {campaign.name}.\n"
-        f"Your tracking link: {participation.tracking_url}\n"
-        f"Your promo code: {participation.promo_code}\n"
-        f"You are paid within {campaign.pay_by_days} days of each approved post."
-    )
-    return title, body
+def _accepted_context(participation: Participation, campaign: Campaign) -> dict[str, object]:
+    return {
+        "decision": "accepted",
+        "tracking_url": participation.tracking_url,
+        "promo_code": participation.promo_code,
+        "pay_by_days": campaign.pay_by_days,
+    }
 
 
 # -- invitations (brand side) -------------------------------------------------------------------
@@ -390,24 +368,15 @@ def invitation_send(
             target=invitation,
             data={"campaign": campaign.public_id, "creator": creator.public_id},
         )
-        deadline = (
-            f" Reply by {campaign.application_deadline:%B %-d}."
-            if campaign.application_deadline
-            else ""
-        )
-        body = (
-            f"{campaign.brand.name} invites you to {campaign.name}, paying "
-            f"{format_money(campaign.per_creator_fee_cents, campaign.currency)} per creator.{deadline}"
-        )
-        if message:
-            body += f'\n\n"{message}"'
         notify(
-            recipient=creator.user,
-            organization=org,
-            kind=Notification.Kind.INVITATION_RECEIVED,
-            title=f"{campaign.brand.name} invited you to {campaign.name}",
-            body=body,
-            url=_creator_work_url(),
+            Kind.INVITATION_RECEIVED,
+            recipients=[creator.user],
+            campaign=campaign,
+            fee=format_money(campaign.per_creator_fee_cents, campaign.currency),
+            deadline=(
+                f"{campaign.application_deadline:%B %-d}" if campaign.application_deadline else ""
+            ),
+            message=message,
         )
     return invitation
 
@@ -432,14 +401,10 @@ def invitation_withdraw(*, access: OrgAccess, invitation: CampaignInvitation) ->
             action="campaign_invitation.withdrawn",
             target=invitation,
         )
-        campaign = invitation.campaign
         notify(
-            recipient=invitation.creator.user,
-            organization=access.organization,
-            kind=Notification.Kind.INVITATION_WITHDRAWN,
-            title=f"{campaign.brand.name} withdrew its invitation to {campaign.name}",
-            url=_creator_work_url(),
-            email=False,
+            Kind.INVITATION_WITHDRAWN,
+            recipients=[invitation.creator.user],
+            campaign=invitation.campaign,
         )
     return invitation
 
@@ -513,33 +478,38 @@ def invitation_respond(
             target=invitation,
             data={"participation": participation.public_id if participation else None},
         )
-        title = f"{creator.display_name} {verb} your invitation to {campaign.name}"
-        url = _participants_url(campaign)
-        if invitation.invited_by is not None and invitation.invited_by.is_active:
+        inviter = invitation.invited_by
+        if (
+            inviter is not None
+            and inviter.is_active
+            and inviter in recruiters_for_campaign(campaign)
+        ):
+            # The inviter hears by e-mail too; without one (gone, or no longer allowed to
+            # recruit) the campaign's recruiters hear in the app.
             notify(
-                recipient=invitation.invited_by,
-                organization=campaign.organization,
-                kind=Notification.Kind.INVITATION_ANSWERED,
-                title=title,
-                url=url,
+                Kind.INVITATION_ANSWERED,
+                recipients=[inviter],
+                campaign=campaign,
+                creator=creator.display_name,
+                creator_id=creator.public_id,
+                verb=verb,
             )
         else:
-            notify_many(
+            notify(
+                Kind.INVITATION_ANSWERED,
                 recipients=recruiters_for_campaign(campaign),
-                organization=campaign.organization,
-                kind=Notification.Kind.INVITATION_ANSWERED,
-                title=title,
-                url=url,
+                campaign=campaign,
+                email=False,
+                creator=creator.display_name,
+                creator_id=creator.public_id,
+                verb=verb,
             )
         if participation is not None:
-            title, body = _accepted_notice(participation, campaign)
             notify(
-                recipient=creator.user,
-                organization=campaign.organization,
-                kind=Notification.Kind.APPLICATION_DECIDED,
-                title=title,
-                body=body,
-                url=_creator_work_url(),
+                Kind.APPLICATION_DECIDED,
+                recipients=[creator.user],
+                campaign=campaign,
+                **_accepted_context(participation, campaign),
             )
     return invitation
 
@@ -646,13 +616,14 @@ def application_submit(
             target=application,
             data={"campaign": campaign.public_id},
         )
-        notify_many(
+        notify(
+            Kind.APPLICATION_RECEIVED,
             recipients=recruiters_for_campaign(campaign),
-            organization=campaign.organization,
-            kind=Notification.Kind.APPLICATION_RECEIVED,
-            title=f"{creator.display_name} applied to {campaign.name}",
-            body=pitch[:200],
-            url=_queue_url(campaign),
+            campaign=campaign,
+            email=False,
+            creator=creator.display_name,
+            creator_id=creator.public_id,
+            pitch=pitch[:200],
         )
     return application
 
@@ -758,22 +729,12 @@ def _decide(*, access: OrgAccess, application_pk: int, target: str) -> Applicati
         target=application,
         data={"participation": participation.public_id if participation else None},
     )
-    if participation is not None:
-        title, body = _accepted_notice(participation, campaign)
-    elif target == Application.Status.WAITLISTED:
-        title = f"You're on the wait-list for {campaign.name}"
-        body = f"{campaign.brand.name} may offer you a place if one opens up."
-    else:
-        title = f"Your application to {campaign.name} was not accepted"
-        body = f"{campaign.brand.name} chose other creators this time. Keep applying!"
-    notify(
-        recipient=creator.user,
-        organization=access.organization,
-        kind=Notification.Kind.APPLICATION_DECIDED,
-        title=title,
-        body=body,
-        url=_creator_work_url(),
+    context = (
+        _accepted_context(participation, campaign)
+        if participation is not None
+        else {"decision": str(target)}
     )
+    notify(Kind.APPLICATION_DECIDED, recipients=[creator.user], campaign=campaign, **context)
     return application
 
 
@@ -857,35 +818,12 @@ def participation_cancel(*, access: OrgAccess, participation: Participation) -> 
             action="participation.cancelled",
             target=participation,
         )
-        campaign = participation.campaign
         notify(
-            recipient=participation.creator.user,
-            organization=access.organization,
-            kind=Notification.Kind.PARTICIPATION_CANCELLED,
-            title=f"{campaign.brand.name} took you off {campaign.name}",
-            body="Questions? Reply to the brand through your usual contact.",
-            url=_creator_work_url(),
+            Kind.PARTICIPATION_CANCELLED,
+            recipients=[participation.creator.user],
+            campaign=participation.campaign,
         )
     return participation
-
-
-# -- notifications ------------------------------------------------------------------------------
-
-
-def notification_mark_read(*, user: object, notification: Notification) -> Notification:
-    if notification.recipient_id != getattr(user, "pk", None):
-        raise NotFound("No such notification.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    return notification
-
-
-def notifications_mark_all_read(*, user: object, organization_id: int | None = None) -> int:
-    qs = Notification.objects.filter(recipient_id=getattr(user, "pk", None), read_at__isnull=True)
-    if organization_id is not None:
-        qs = qs.filter(organization_id=organization_id)
-    return qs.update(read_at=timezone.now())
 
 
 # -- deadlines (periodic) -----------------------------------------------------------------------
@@ -924,15 +862,10 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
             invitation.save(update_fields=["reminded_at", "updated_at"])
             campaign = invitation.campaign
             notify(
-                recipient=invitation.creator.user,
-                organization=campaign.organization,
-                kind=Notification.Kind.DEADLINE_REMINDER,
-                title=f"2 days left to answer {campaign.brand.name}'s invitation",
-                body=(
-                    f"Your invitation to {campaign.name} closes on "
-                    f"{campaign.application_deadline:%B %-d}. Accept or decline it in My work."
-                ),
-                url=_creator_work_url(),
+                Kind.DEADLINE_REMINDER,
+                recipients=[invitation.creator.user],
+                campaign=campaign,
+                deadline=f"{campaign.application_deadline:%B %-d}",
             )
             sent += 1
     return sent

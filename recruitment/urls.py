@@ -39,7 +39,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.campaign_invitation_withdraw,
         name="campaign_invitation_withdraw",
     ),
-    path(f"{_org}notifications/", views.org_notifications, name="org_notifications"),
     # creator portal
     path("creator/campaigns/", views.marketplace, name="marketplace"),
     path("creator/campaigns/<str:campaign_id>/", views.campaign_page, name="campaign"),
@@ -55,6 +54,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="application_withdraw",
     ),
     path("creator/notifications/", views.notifications, name="notifications"),
-    # anyone signed in: follow one of their own notifications
-    path("notifications/<str:notification_id>/", views.notification_open, name="notification_open"),
 ]

@@ -1,5 +1,5 @@
 """Recruitment pages. Brand side (desktop): the applications queue with single and bulk
-decisions, the participants of a campaign, notifications. Creator portal (phone first): the
+decisions, the participants of a campaign. Creator portal (phone first): the
 marketplace, a campaign page with the apply form, "my work", notifications. Thin: parse, call a
 service or selector, render."""
 
@@ -22,6 +22,8 @@ from campaigns.selectors import campaign_get_for_org
 from core.errors import ChorusError, NotFound
 from creators.models import CreatorProfile
 from creators.selectors import creator_profile_for_user
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
 from organizations.access import OrgAccess
 from organizations.roles import Scope
 from organizations.tenancy import org_view
@@ -37,6 +39,7 @@ from recruitment.forms import (
     status_for_query,
 )
 from recruitment.models import Application, CampaignInvitation, Participation
+from users.models import User
 
 PAGE_SIZE = 50
 _VERBS = {"accept": "accepted", "decline": "declined", "waitlist": "wait-listed"}
@@ -274,37 +277,6 @@ def campaign_invitation_withdraw(
     return redirect(_safe_next(request, fallback))
 
 
-@org_view(Scope.ORG_READ)
-def org_notifications(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    user = request.user
-    if request.method == "POST":
-        services.notifications_mark_all_read(user=user, organization_id=access.organization.pk)
-        messages.success(request, "All caught up.")
-        return redirect("recruitment:org_notifications", org_slug=access.organization.slug)
-    qs = selectors.notifications_for_user(user, organization=access.organization)  # type: ignore[arg-type]
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = selectors.unread_notification_count(user, organization=access.organization)  # type: ignore[arg-type]
-    return render(
-        request,
-        "recruitment/org_notifications.html",
-        {"page": page, "notifications": page.object_list, "unread": unread},
-    )
-
-
-@login_required
-@_not_found_as_404
-def notification_open(request: HttpRequest, notification_id: str) -> HttpResponse:
-    """Follow a notification's link, marking it read on the way."""
-    notification = selectors.notification_get_for_user(request.user, notification_id)  # type: ignore[arg-type]
-    services.notification_mark_read(user=request.user, notification=notification)
-    target = notification.url
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        target = reverse("web:dashboard")
-    return redirect(target)
-
-
 # -- creator portal ------------------------------------------------------------------------------
 
 CreatorView = Callable[..., HttpResponse]
@@ -453,17 +425,25 @@ def application_withdraw(
 
 @creator_page()
 def notifications(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
-    user = request.user
+    """Every notification of the creator, from every organization (the portal's bell)."""
+    user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
-        services.notifications_mark_all_read(user=user)
-        messages.success(request, "All caught up.")
-        return redirect("recruitment:notifications")
-    page = Paginator(selectors.notifications_for_user(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
+        notification_services.notifications_mark_all_read(user=user)
+        notification_selectors.forget_unread_count(request)
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, "All caught up.")
+            return redirect("recruitment:notifications")
+    page = Paginator(notification_selectors.notifications_for_user(user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    unread = selectors.unread_notification_count(user)  # type: ignore[arg-type]
-    return render(
-        request,
-        "recruitment/notifications.html",
-        {"page": page, "notifications": page.object_list, "unread": unread},
-    )
+    context = {
+        "page": page,
+        "notifications": page.object_list,
+        "unread": notification_selectors.unread_count_for_request(request),
+        "show_org": True,
+        "nav_class": "rc-dot",
+        "read_all_url": reverse("recruitment:notifications"),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "notifications/_panel.html", context)
+    return render(request, "recruitment/notifications.html", context)

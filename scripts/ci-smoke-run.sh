@@ -32,4 +32,14 @@ if ! kill -0 "$pid" 2>/dev/null || grep -qE "CRITICAL|Traceback" "$log"; then
 fi
 grep -q "celery@.* ready" "$log" || { echo "the Celery worker did not start"; cat "$log"; exit 1; }
 grep -q "beat: Starting" "$log" || { echo "Celery beat did not start"; cat "$log"; exit 1; }
+# A newcomer who kills the worker sees it come back: run.sh supervises every process.
+worker=$(pgrep -g "$pid" -f "celery -A config worker" | head -n1 || true)
+[ -n "$worker" ] || { echo "no worker process found"; cat "$log"; exit 1; }
+kill -KILL "$worker"
+for _ in $(seq 1 60); do
+  [ "$(grep -c "celery@.* ready" "$log")" -ge 2 ] && break
+  sleep 1
+done
+[ "$(grep -c "celery@.* ready" "$log")" -ge 2 ] || { echo "the killed worker did not come back"; cat "$log"; exit 1; }
+echo "killed worker came back"
 echo "embedded default OK"

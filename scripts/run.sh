@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole platform on the embedded default: SQLite, a file-system broker, files on disk and
 # the platform simulator. Web, Celery worker, Celery beat and the simulator; Ctrl-C stops them all.
+# Each runs under a small supervisor loop: if one dies (killed, crashed), it is started again
+# within two seconds, and the outbox and lease sweeps resume whatever work it held.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -12,6 +14,9 @@ export PLATFORM_SIMULATOR_URL=${PLATFORM_SIMULATOR_URL:-http://127.0.0.1:$SIM_PO
 PY=.venv/bin/python
 var_dir=${CHORUS_VAR_DIR:-var}
 mkdir -p "$var_dir/broker/queue" "$var_dir/broker/processed" "$var_dir/broker/control"
+
+# Demo seeding may add posts here before the simulator starts and loads them.
+export PLATFORM_SIMULATOR_POSTS_FILE=${PLATFORM_SIMULATOR_POSTS_FILE:-$var_dir/simulator-posts.json}
 
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
@@ -25,11 +30,31 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$PY -m platforms.simulator --port "$SIM_PORT" & pids+=($!)
-.venv/bin/celery -A config worker --loglevel=INFO --pool=threads --concurrency=2 \
-  -Q "$($PY -c 'from core.queues import ALL_QUEUES; print(ALL_QUEUES)')" & pids+=($!)
-.venv/bin/celery -A config beat --loglevel=INFO & pids+=($!)
-$PY manage.py runserver "127.0.0.1:$PORT" --noreload & pids+=($!)
+# supervise NAME COMMAND...: run COMMAND, start it again whenever it exits, stop it on TERM.
+supervise() {
+  local name=$1
+  shift
+  (
+    child=""
+    trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait 2>/dev/null; exit 0' TERM INT
+    while true; do
+      "$@" &
+      child=$!
+      status=0
+      wait "$child" || status=$?
+      echo "==> $name exited (status $status); starting it again in 2 s" >&2
+      sleep 2
+    done
+  ) &
+  pids+=($!)
+}
+
+queues=$($PY -c 'from core.queues import ALL_QUEUES; print(ALL_QUEUES)')
+# Posts made through the simulator's control API (demo posts) survive a restart.
+supervise simulator $PY -m platforms.simulator --port "$SIM_PORT" --posts-file "$PLATFORM_SIMULATOR_POSTS_FILE"
+supervise worker .venv/bin/celery -A config worker --loglevel=INFO --pool=threads --concurrency=2 -Q "$queues"
+supervise beat .venv/bin/celery -A config beat --loglevel=INFO
+supervise web $PY manage.py runserver "127.0.0.1:$PORT" --noreload
 
 sleep 2
 cat <<MSG

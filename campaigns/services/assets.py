@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from campaigns.models import Campaign, CampaignAsset
+from campaigns.models import BRIEF_ASSET, Campaign, CampaignAsset
 from campaigns.services.guards import _lock, _require_writer
 from core import files
 from core.errors import ChorusError, NotFound
@@ -12,18 +12,10 @@ from core.ownership import require_owns
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 
-MAX_ASSET_BYTES = 25 * 1024 * 1024
+MAX_ASSET_BYTES = BRIEF_ASSET.max_bytes
 MAX_ASSETS_PER_CAMPAIGN = 20
-ASSET_TYPES: dict[str, Any] = {
-    "image/jpeg": files.JPEG,
-    "image/png": files.PNG,
-    "image/webp": files.WEBP,
-    "image/gif": (files.GIF87, files.GIF89),
-    "application/pdf": files.PDF,
-    "video/mp4": files.MP4,
-    "video/quicktime": files.QUICKTIME,
-}
-ASSET_KINDS = "JPEG, PNG, WebP, GIF, PDF, MP4 or MOV"
+ASSET_TYPES = BRIEF_ASSET.allowed
+ASSET_KINDS = BRIEF_ASSET.label
 
 
 def _asset_error(code: str, message: str, status_code: int | None = None) -> ChorusError:
@@ -37,11 +29,8 @@ def campaign_asset_add(*, access: OrgAccess, campaign: Campaign, upload: Any) ->
     The stored file is removed again if the row cannot be written."""
     _require_writer(access)
     require_owns(access, campaign, what="campaign")
-    content_type = files.sniff_content_type(
-        upload, ASSET_TYPES, max_bytes=MAX_ASSET_BYTES, field="file", kinds=ASSET_KINDS
-    )
-    name = files.safe_file_name(getattr(upload, "name", "") or "", default="asset")
-    asset: CampaignAsset | None = None
+    files.check_upload(upload, kind=BRIEF_ASSET)  # refuse before taking the lock
+    stored: files.StoredUpload | None = None
     try:
         with transaction.atomic(durable=True):
             locked = _lock(campaign)
@@ -58,27 +47,33 @@ def campaign_asset_add(*, access: OrgAccess, campaign: Campaign, upload: Any) ->
                     f"A campaign holds at most {MAX_ASSETS_PER_CAMPAIGN} files. Remove one "
                     "before adding another.",
                 )
-            asset = CampaignAsset(
+            # Stored under <org>/brief-asset/<opaque>.<sniffed ext>; the name is data only.
+            stored = files.store_upload(
+                upload, kind=BRIEF_ASSET, owner=locked.organization.public_id
+            )
+            asset = CampaignAsset.objects.create(
                 organization=locked.organization,
                 campaign=locked,
-                name=name,
-                content_type=content_type,
-                size_bytes=files.upload_size(upload) or 0,
+                file=stored.key,
+                name=stored.name,
+                content_type=stored.content_type,
+                size_bytes=stored.size,
                 uploaded_by=access.user,
             )
-            upload.seek(0)
-            asset.file.save(name, upload, save=False)
-            asset.save()
             audit_record(
                 organization=access.organization,
                 access=access,
                 action="campaign.asset_add",
                 target=locked,
-                data={"asset": asset.public_id, "name": name, "content_type": content_type},
+                data={
+                    "asset": asset.public_id,
+                    "name": stored.name,
+                    "content_type": stored.content_type,
+                },
             )
     except BaseException:
-        if asset is not None and asset.file.name:
-            asset.file.storage.delete(asset.file.name)
+        if stored is not None:
+            files.delete_stored(stored.key)
         raise
     return asset
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    "core.middleware.ApiJsonErrorsMiddleware",  # outermost: sees every /api/ error response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +108,9 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="chorus"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are written to the database and read through the cache: a Redis restart (or
+    # eviction) costs a query, not everyone's login.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Embedded default: a cache that needs no server and is shared by web and worker processes.
     CACHES = {

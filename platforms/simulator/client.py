@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 
-from platforms.simulator.server import platform_base_urls
+from platforms.simulator.control import user_token
+from platforms.simulator.server import platform_base_urls, short_link_base_urls
 
 
 class SimulatorControl:
@@ -45,6 +46,41 @@ class SimulatorControl:
         if retry_after is not None:
             body["retry_after"] = retry_after
         self._ok(self._http.post("/fail", json=body))
+
+    def short_link_base_urls(self) -> dict[str, str]:
+        """``PLATFORM_SHORT_LINK_BASE_URLS`` for this simulator."""
+        return short_link_base_urls(self.base_url)
+
+    def create_post(self, platform: str, *, owner: str, **fields: Any) -> dict[str, Any]:
+        """Create a post (caption, title, published_at (ISO or datetime), visibility,
+        paid_partnership, final_views, hide_likes, media_type, id); returns it with its
+        ``id``, ``url``, ``shortcode``/``short_code`` and current ``metrics``."""
+        if hasattr(fields.get("published_at"), "isoformat"):
+            fields["published_at"] = fields["published_at"].isoformat()
+        body = {"platform": platform, "owner": owner, **fields}
+        post: dict[str, Any] = self._ok(self._http.post("/posts", json=body))["post"]
+        return post
+
+    def get_post(self, platform: str, post_id: str) -> dict[str, Any]:
+        post: dict[str, Any] = self._ok(self._http.get(f"/posts/{platform}/{post_id}"))["post"]
+        return post
+
+    def update_post(self, platform: str, post_id: str, **fields: Any) -> dict[str, Any]:
+        response = self._http.post(f"/posts/{platform}/{post_id}", json=fields)
+        post: dict[str, Any] = self._ok(response)["post"]
+        return post
+
+    def set_short_link(self, code: str, location: str) -> None:
+        self._ok(self._http.post("/short-links", json={"code": code, "location": location}))
+
+    def advance_clock(self, seconds: int) -> str:
+        now: str = self._ok(self._http.post("/clock", json={"advance_seconds": seconds}))["now"]
+        return now
+
+    @staticmethod
+    def user_token(platform: str, handle: str) -> str:
+        """The creator's own OAuth token, as the simulator understands it (no call made)."""
+        return user_token(platform, handle)
 
     def reset(self) -> None:
         self._ok(self._http.post("/reset"))

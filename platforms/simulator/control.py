@@ -6,8 +6,21 @@
 ``POST /_control/fail``  ``{"count": 1, "kind": "rate_limit", "platform"?: "tiktok",
     "retry_after"?: 30}`` — the next ``count`` data calls (to that platform, or to any)
     fail. Kinds: rate_limit, quota, server_error, unavailable (HTML 503), auth,
-    malformed (broken JSON), unexpected_shape (valid JSON, wrong types).
-``POST /_control/reset``  forget overrides, queued failures and counters.
+    malformed (broken JSON), unexpected_shape (valid JSON, wrong types), error_in_ok
+    (TikTok: HTTP 200 carrying error.code "internal_error").
+``POST /_control/posts``  ``{"platform", "owner", "caption"?, "title"?, "published_at"?
+    (ISO-8601 with zone; default an hour ago), "visibility"?: public|unlisted|private|deleted,
+    "paid_partnership"?, "final_views"?, "hide_likes"?, "media_type"?, "id"?}`` — create a
+    post; answers it with its ``id`` (Instagram also ``shortcode``, TikTok ``short_code``),
+    ``url`` and current ``metrics`` (which grow with age, see platforms.simulator.posts).
+``GET|POST /_control/posts/<platform>/<id>``  read / change (caption, title, visibility,
+    paid_partnership, final_views, hide_likes) a post.
+``POST /_control/short-links``  ``{"code", "location"}`` — a TikTok short link to anywhere.
+``POST /_control/clock``  ``{"advance_seconds": n}`` — move the simulator's clock forward
+    (metrics grow accordingly); reset puts it back.
+``GET /_control/tokens/<platform>/<handle>``  a user access token the simulator accepts as
+    that account's own (TikTok ``act.sim.<handle>``, Instagram ``IGsim.<handle>``).
+``POST /_control/reset``  forget overrides, queued failures, counters, posts and the clock.
 ``GET /_control/state``   call counters, recent requests, queued failures, overrides.
 """
 
@@ -19,7 +32,23 @@ from typing import Any
 from platforms.simulator import PLATFORMS
 from platforms.simulator.accounts import OVERRIDABLE
 from platforms.simulator.http import Request, Response, json_response
+from platforms.simulator.posts import build_post, updated
 from platforms.simulator.state import FAILURE_KINDS, Failure, SimulatorState
+
+USER_TOKEN_PREFIXES = {"tiktok": "act.sim.", "instagram": "IGsim."}
+MAX_CLOCK_STEP = 10 * 365 * 86_400
+
+
+def user_token(platform: str, handle: str) -> str:
+    """A token the simulator treats as ``handle``'s own OAuth token on ``platform``."""
+    return f"{USER_TOKEN_PREFIXES[platform]}{handle.lstrip('@').lower()}"
+
+
+def token_owner(platform: str, token: str) -> str | None:
+    """The handle a simulator user token belongs to, or None for any other token."""
+    prefix = USER_TOKEN_PREFIXES[platform]
+    return token[len(prefix) :].lower() or None if token.startswith(prefix) else None
+
 
 MAX_FAILURES = 1000
 
@@ -34,6 +63,29 @@ def handle(request: Request, state: SimulatorState) -> Response:
         return json_response(200, state.snapshot())
     if parts == ["fail"] and method == "POST":
         return _fail(request, state)
+    if parts == ["posts"] and method == "POST":
+        return _create_post(request, state)
+    if len(parts) == 3 and parts[0] == "posts":
+        return _post(request, state, parts[1], parts[2])
+    if parts == ["short-links"] and method == "POST":
+        body = request.json()
+        if not (
+            isinstance(body, dict)
+            and isinstance(body.get("code"), str)
+            and isinstance(body.get("location"), str)
+            and body["code"]
+        ):
+            return _bad(400, "send {code, location}")
+        state.set_short_link(body["code"], body["location"])
+        return json_response(200, {"code": body["code"], "location": body["location"]})
+    if parts == ["clock"] and method == "POST":
+        body = request.json()
+        step = body.get("advance_seconds") if isinstance(body, dict) else None
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= MAX_CLOCK_STEP:
+            return _bad(400, "send {advance_seconds: a non-negative integer}")
+        return json_response(200, {"now": state.advance_clock(step).isoformat()})
+    if len(parts) == 3 and parts[0] == "tokens" and parts[1] in USER_TOKEN_PREFIXES:
+        return json_response(200, {"access_token": user_token(parts[1], parts[2])})
     if len(parts) == 3 and parts[0] == "accounts":
         return _account(request, state, parts[1], parts[2].lstrip("@").lower())
     return _bad(404, f"no control endpoint {method} /_control/{'/'.join(parts)}")
@@ -57,6 +109,38 @@ def _account(request: Request, state: SimulatorState, platform: str, handle: str
     elif request.method != "GET":
         return _bad(405, "use GET, POST or DELETE")
     return json_response(200, {"account": asdict(state.account(platform, handle))})
+
+
+def _create_post(request: Request, state: SimulatorState) -> Response:
+    body = request.json()
+    if not isinstance(body, dict):
+        return _bad(400, "send a JSON object: {platform, owner, caption?, …}")
+    post = build_post(body, serial=state.next_serial(), now=state.now())
+    if isinstance(post, str):
+        return _bad(400, post)
+    if state.post(post.platform, post.id):
+        return _bad(409, f"post {post.id} exists already")
+    account = state.account(post.platform, post.owner)
+    # Channel and IG user ids lead back to the owner (channels.list?id=, /<ig-user>/media).
+    state.remember_id(account.external_id, post.platform, post.owner)
+    state.save_post(post)
+    return json_response(200, {"post": post.describe(state.now())})
+
+
+def _post(request: Request, state: SimulatorState, platform: str, post_id: str) -> Response:
+    post = state.post(platform, post_id)
+    if post is None:
+        return _bad(404, f"no {platform} post {post_id}")
+    if request.method == "POST":
+        body = request.json()
+        changed = updated(post, body) if isinstance(body, dict) else "send a JSON object"
+        if isinstance(changed, str):
+            return _bad(400, changed)
+        state.save_post(changed)
+        post = changed
+    elif request.method != "GET":
+        return _bad(405, "use GET or POST")
+    return json_response(200, {"post": post.describe(state.now())})
 
 
 def _validated_overrides(body: Any) -> dict[str, Any] | str:

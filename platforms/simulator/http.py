@@ -74,8 +74,10 @@ def json_response(
     )
 
 
-def raw_response(status: int, body: bytes, content_type: str) -> Response:
-    return Response(status, body, [("Content-Type", content_type)])
+def raw_response(
+    status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] | None = None
+) -> Response:
+    return Response(status, body, [("Content-Type", content_type), *(headers or [])])
 
 
 def html_error(status: int) -> Response:

@@ -37,6 +37,14 @@ def platform_base_urls(base_url: str) -> dict[str, str]:
     return {platform: f"{base_url.rstrip('/')}/{platform}" for platform in PLATFORMS}
 
 
+def short_link_base_urls(base_url: str) -> dict[str, str]:
+    """``PLATFORM_SHORT_LINK_BASE_URLS`` for a simulator at ``base_url``."""
+    short = f"{base_url.rstrip('/')}/tiktok/short"
+    return {
+        host: short for host in ("vm.tiktok.com", "vt.tiktok.com", "www.tiktok.com", "tiktok.com")
+    }
+
+
 @contextmanager
 def running_simulator(port: int = 0, host: str = "127.0.0.1") -> Iterator[str]:
     """Run a fresh simulator (own state) in a background thread; yield its base URL.

@@ -1,4 +1,7 @@
-"""Simulated TikTok API: OAuth client token + Research API user info and video query.
+"""Simulated TikTok API: OAuth client token, Research API user info and video query,
+Display API ``/v2/user/info/`` and ``/v2/video/query/`` (the creator's own ``act.`` token;
+the simulator reads ``act.sim.<handle>`` as that handle's), and vm./vt. short links under
+``/short/<code>`` (a 301 to the post, as TikTok answers a browser).
 
 Shapes follow developers.tiktok.com: every v2 answer is ``{"data": …, "error":
 {"code", "message", "log_id"}}`` (``code == "ok"`` on success); OAuth errors are flat
@@ -12,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from platforms.simulator.accounts import Account, Post, posts
+from platforms.simulator.control import token_owner
 from platforms.simulator.http import (
     Request,
     Response,
@@ -21,6 +25,7 @@ from platforms.simulator.http import (
     raw_response,
     retry_after,
 )
+from platforms.simulator.posts import SimPost
 from platforms.simulator.state import Failure, SimulatorState
 
 USER_FIELDS = frozenset(
@@ -55,9 +60,70 @@ TOKEN_LIFETIME = 7200
 MAX_RANGE_DAYS = 30
 
 
+DISPLAY_USER_FIELDS = frozenset(
+    {
+        "open_id",
+        "union_id",
+        "avatar_url",
+        "avatar_url_100",
+        "avatar_large_url",
+        "display_name",
+        "bio_description",
+        "profile_deep_link",
+        "is_verified",
+        "username",
+        "follower_count",
+        "following_count",
+        "likes_count",
+        "video_count",
+    }
+)
+DISPLAY_VIDEO_FIELDS = frozenset(
+    {
+        "id",
+        "create_time",
+        "cover_image_url",
+        "share_url",
+        "video_description",
+        "duration",
+        "height",
+        "width",
+        "title",
+        "embed_html",
+        "embed_link",
+        "like_count",
+        "comment_count",
+        "share_count",
+        "view_count",
+    }
+)
+MAX_QUERY_IDS = 20
+
+
 def handle(request: Request, state: SimulatorState) -> Response:
     if request.path == "/v2/oauth/token/":
         return _token(request)
+    if request.path.startswith("/short/"):
+        return _short_link(request, state)
+    display = {
+        "/v2/user/info/": ("GET", _display_user),
+        "/v2/video/query/": ("POST", _display_query),
+    }
+    if request.path in display and request.method == display[request.path][0]:
+        failure = state.record_call("tiktok", f"{request.method} {request.path}")
+        if failure:
+            return failure_response(failure)
+        owner = token_owner("tiktok", request.bearer_token())
+        if owner is None:
+            return _error(
+                401,
+                "access_token_invalid",
+                "The access token is invalid or not found in the request.",
+            )
+        requested = {f.strip() for f in request.query.get("fields", "").split(",") if f.strip()}
+        if not requested:
+            return _error(400, "invalid_params", "fields is required")
+        return display[request.path][1](request, state, owner, requested)
     routes = {
         "/v2/research/user/info/": _user_info,
         "/v2/research/video/query/": _video_query,
@@ -76,6 +142,80 @@ def handle(request: Request, state: SimulatorState) -> Response:
     if not requested:
         return _error(400, "invalid_params", "fields is required")
     return handler(request, state, requested)
+
+
+def _short_link(request: Request, state: SimulatorState) -> Response:
+    code = [p for p in request.path.split("/") if p][-1]
+    location = state.short_link(code)
+    if location is None:
+        return html_error(404)
+    return raw_response(301, b"", "text/html; charset=utf-8", headers=[("Location", location)])
+
+
+def _display_user(
+    request: Request, state: SimulatorState, owner: str, requested: set[str]
+) -> Response:
+    unknown = requested - DISPLAY_USER_FIELDS
+    if unknown:
+        return _error(400, "invalid_params", f"invalid fields: {','.join(sorted(unknown))}")
+    account = state.account("tiktok", owner)
+    values = {
+        **_user(account),
+        "open_id": f"-000{account.external_id}",
+        "union_id": f"c9c60f44-{account.external_id[:8]}",
+        "avatar_url_100": "",
+        "avatar_large_url": "",
+        "username": account.handle,
+        "profile_deep_link": f"https://vm.tiktok.com/{account.handle}",
+    }
+    return _ok({"user": {k: v for k, v in values.items() if k in requested}})
+
+
+def _display_query(
+    request: Request, state: SimulatorState, owner: str, requested: set[str]
+) -> Response:
+    unknown = requested - DISPLAY_VIDEO_FIELDS
+    if unknown:
+        return _error(400, "invalid_params", f"invalid fields: {','.join(sorted(unknown))}")
+    body = request.json()
+    filters = body.get("filters") if isinstance(body, dict) else None
+    ids = filters.get("video_ids") if isinstance(filters, dict) else None
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        return _error(400, "invalid_params", "filters.video_ids must be a list of video ids")
+    if len(ids) > MAX_QUERY_IDS:
+        return _error(400, "invalid_params", f"at most {MAX_QUERY_IDS} video_ids per request")
+    now = state.now()
+    videos = []
+    for video_id in dict.fromkeys(ids):
+        post = state.post("tiktok", video_id)
+        # Only the token owner's public videos come back; others are simply left out.
+        if post is None or post.owner != owner or post.visibility != "public":
+            continue
+        values = _display_video(post, now)
+        videos.append({k: v for k, v in values.items() if k in requested})
+    return _ok({"videos": videos, "cursor": 0, "has_more": False})
+
+
+def _display_video(post: SimPost, now: datetime) -> dict[str, Any]:
+    counts = post.metrics(now)
+    share = f"{post.permalink()}?utm_campaign=tt4d_open_api&utm_source=aw46lwwtsqjeapig"
+    return {
+        "id": post.id,
+        "create_time": int(post.published_at.timestamp()),
+        "cover_image_url": f"https://p16-sign.tiktokcdn-us.com/obj/{post.id}.image",
+        "share_url": share,
+        "video_description": post.caption,
+        "duration": 27,
+        "height": 1024,
+        "width": 576,
+        "title": post.title,
+        "embed_html": f'<blockquote class="tiktok-embed" data-video-id="{post.id}"></blockquote>',
+        "embed_link": f"https://www.tiktok.com/player/v1/{post.id}",
+        "like_count": counts["likes"],
+        "comment_count": counts["comments"],
+        "share_count": counts["shares"],
+        "view_count": counts["views"],
+    }
 
 
 def _token(request: Request) -> Response:
@@ -192,6 +332,8 @@ def failure_response(failure: Failure) -> Response:
         response = _error(429, "rate_limit_exceeded", "API rate limit was exceeded.")
         response.headers += retry_after(failure.retry_after)
         return response
+    if kind == "error_in_ok":
+        return _error(200, "internal_error", "Something went wrong. Please try again later.")
     if kind == "server_error":
         return _error(500, "internal_error", "Something went wrong. Please try again later.")
     if kind == "unavailable":

@@ -19,6 +19,7 @@ from platforms.simulator.http import (
     raw_response,
     retry_after,
 )
+from platforms.simulator.posts import SimPost
 from platforms.simulator.state import Failure, SimulatorState
 
 PREFIX = "/youtube/v3/"
@@ -173,6 +174,11 @@ def _videos(request: Request, state: SimulatorState, parts: set[str]) -> Respons
     now = datetime.now(UTC)
     items = []
     for video_id in ids:  # unknown, deleted or private ids are simply left out
+        created = state.post("youtube", video_id)
+        if created is not None:
+            if created.readable:  # public or unlisted; an API key never sees private
+                items.append(_created_video(state, created, parts))
+            continue
         known = state.lookup_id(video_id)
         if not known:
             continue
@@ -199,6 +205,58 @@ def _video(account: Account, post: Post, parts: set[str]) -> dict[str, Any]:
             "favoriteCount": "0",
             "commentCount": str(post.comments),
         }
+    return item
+
+
+def _created_video(state: SimulatorState, post: SimPost, parts: set[str]) -> dict[str, Any]:
+    account = state.account("youtube", post.owner)
+    item: dict[str, Any] = {"kind": "youtube#video", "etag": _etag(post.id), "id": post.id}
+    published = post.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if "snippet" in parts:
+        item["snippet"] = {
+            "publishedAt": published,
+            "channelId": account.external_id,
+            "title": post.title,
+            "description": post.caption,
+            "thumbnails": {"default": {"url": f"https://i.ytimg.com/vi/{post.id}/default.jpg"}},
+            "channelTitle": account.display_name,
+            "categoryId": "22",
+            "liveBroadcastContent": "none",
+        }
+    if "statistics" in parts:
+        counts = post.metrics(state.now())
+        stats = {
+            "viewCount": str(counts["views"]),
+            "likeCount": str(counts["likes"]),
+            "favoriteCount": "0",
+            "commentCount": str(counts["comments"]),
+        }
+        if post.hide_likes:
+            del stats["likeCount"]  # the owner hid the rating: no likeCount at all
+        item["statistics"] = stats
+    if "status" in parts:
+        item["status"] = {
+            "uploadStatus": "processed",
+            "privacyStatus": post.visibility,
+            "license": "youtube",
+            "embeddable": True,
+            "publicStatsViewable": True,
+            "madeForKids": False,
+        }
+    if "contentDetails" in parts:
+        short = post.media_type == "short"
+        item["contentDetails"] = {
+            "duration": "PT45S" if short else "PT8M12S",
+            "dimension": "2d",
+            "definition": "hd",
+            "caption": "false",
+            "licensedContent": False,
+            "contentRating": {},
+            "projection": "rectangular",
+        }
+    if "paidProductPlacementDetails" in parts:
+        # Only the video's owner (OAuth) may read it; an API key gets an empty object.
+        item["paidProductPlacementDetails"] = {}
     return item
 
 

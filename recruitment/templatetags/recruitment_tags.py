@@ -1,8 +1,5 @@
 """Template helpers for recruitment: ``{% load recruitment_tags %}``.
 
-- ``{% unread_notifications as n %}``: the signed-in user's unread notifications (all of them on
-  the creator portal; ``{% unread_notifications org_access.organization as n %}`` for one org).
-  One query, for navigation badges in base templates.
 - ``{{ application.status|rc_status_class }}``: the badge modifier for a status.
 - ``{{ date|days_left }}``: "today", "1 day left", "5 days left", "closed".
 """
@@ -12,9 +9,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from organizations.models import Organization
 from platforms.types import Platform
-from recruitment.selectors import unread_notification_count
 
 register = template.Library()
 
@@ -29,17 +24,6 @@ _STATUS_CLASS = {
     "withdrawn": "muted",
     "expired": "muted",
 }
-
-
-@register.simple_tag(takes_context=True)
-def unread_notifications(
-    context: template.Context, organization: Organization | None = None
-) -> int:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return 0
-    return unread_notification_count(user, organization=organization)
 
 
 @register.filter

@@ -135,7 +135,7 @@ def test_publish_without_deliverables_is_refused(tenant_a, api_client_for):
         ({"application_deadline": "next tuesday"}, "invalid", "application_deadline"),
         ({"budget_cents": 10_000}, "fee_above_budget", "deliverables.0.fee_cents"),
         ({"min_followers": 9000, "max_followers": 10}, "invalid_range", "max_followers"),
-        ({"brand": "brd_doesnotexist"}, "not_found", None),
+        ({"brand": "brd_doesnotexist"}, "not_found", "brand"),
         ({"deliverables": [{"platform": "tiktok", "format": "video", "quantity": 1, "fee_cents": 0}]}, "invalid", "deliverables"),
         ({"deliverables": [{"platform": "youtube", "format": "story", "quantity": 1, "fee_cents": 100}]}, "format_not_on_platform", "deliverables.0.format"),
         ({"deliverables": "many"}, "invalid", "deliverables"),
@@ -148,8 +148,7 @@ def test_bad_input_gets_a_specific_error_and_writes_nothing(
 ):
     client = api_client_for(tenant_a)
     response = client.post(URL, payload(tenant_a, **overrides), format="json")
-    status = 404 if code == "not_found" else 400
-    assert_error(response, status, code, field)
+    assert_error(response, 400, code, field)
     assert not Campaign.objects.exists()
 
 
@@ -192,9 +191,11 @@ def test_other_tenants_campaign_is_404(tenant_a, tenant_b, api_client_for):
     assert_error(client.patch(f"{URL}{theirs.public_id}/", {"name": "x"}, format="json"), 404)
     assert_error(client.post(f"{URL}{theirs.public_id}/complete/"), 404)
     assert client.get(URL).json()["count"] == 0
-    # Nor can one create a campaign for the other tenant's brand.
+    # Nor can one create a campaign for the other tenant's brand: it answers as a missing one.
     response = client.post(URL, payload(tenant_a, brand=tenant_b.brand.public_id), format="json")
-    assert_error(response, 404)
+    assert_error(response, 400, "not_found", "brand")
+    missing = client.post(URL, payload(tenant_a, brand="brd_missing"), format="json")
+    assert response.json() == missing.json()
     theirs.refresh_from_db()
     assert theirs.status == "recruiting"
     assert theirs.name != "x"
@@ -211,6 +212,12 @@ def test_filters_ordering_and_pagination(tenant_a, api_client_for, django_assert
     assert client.get(URL, {"brand": other_brand.public_id}).json()["count"] == 2
     assert client.get(URL, {"visibility": "invite_only"}).json()["count"] == 2
     assert_error(client.get(URL, {"status": "bogus"}), 400)
+    # What the schema forbids is refused, not ignored: a blank choice, a size that is no number.
+    assert_error(client.get(URL, {"visibility": ""}), 400, "invalid", "visibility")
+    assert_error(client.get(URL, {"page_size": "abc"}), 400, "invalid", "page_size")
+    assert_error(client.get(URL, {"page_size": "0"}), 400, "invalid", "page_size")
+    assert_error(client.get(URL, {"page": "0"}), 400, "invalid", "page")
+    assert_error(client.get(URL, {"page": "999"}), 404, "not_found")
     names = [c["name"] for c in client.get(URL, {"ordering": "name"}).json()["results"]]
     assert names == sorted(names)
     page = client.get(URL, {"page_size": 2}).json()

@@ -1,6 +1,8 @@
 """Brief assets: files a brand attaches to a campaign (brand page, API, creator page and API)."""
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +80,7 @@ def test_owner_uploads_an_asset_on_the_campaign_page(
     assert (asset.name, asset.content_type, asset.size_bytes) == ("Serum shot.png", "image/png", 72)
     assert asset.organization_id == tenant_a.org.pk
     assert asset.uploaded_by == tenant_a.owner
-    assert asset.file.name.startswith("campaigns/assets/")
+    assert re.fullmatch(rf"{tenant_a.org.public_id}/brief-asset/[\w-]{{24}}\.png", asset.file.name)
     assert (media_root / asset.file.name).read_bytes() == PNG
     assert AuditEvent.objects.filter(
         organization=tenant_a.org, action="campaign.asset_add"
@@ -86,7 +88,7 @@ def test_owner_uploads_an_asset_on_the_campaign_page(
     page = client.get(detail_url(tenant_a, campaign)).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert "Serum shot.png" in page
-    assert asset.file.url in page
+    assert f'href="/files/brief-asset/{asset.public_id}"' in page
     assert reverse("campaigns:asset_remove", args=[tenant_a.org.slug, campaign.public_id, asset.public_id]) in page  # fmt: skip
 
 
@@ -199,7 +201,9 @@ def test_asset_types_are_read_from_the_content(tenant_a: Tenant, campaign: Campa
 def test_too_large_file_is_refused(
     tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch, media_root: Path
 ) -> None:
-    monkeypatch.setattr(services.assets, "MAX_ASSET_BYTES", 50)
+    monkeypatch.setattr(
+        services.assets, "BRIEF_ASSET", replace(services.assets.BRIEF_ASSET, max_bytes=50)
+    )
     with pytest.raises(ChorusError) as exc:
         add(tenant_a, campaign)
     assert exc.value.code == "file_too_large"
@@ -259,7 +263,7 @@ def test_api_uploads_lists_and_removes_an_asset(
         "application/pdf",
         len(PDF),
     )
-    assert body["url"].startswith("/media/campaigns/assets/")
+    assert body["url"] == f"/files/brief-asset/{body['id']}"
     detail = api.get(f"/api/v1/campaigns/{campaign.public_id}/").json()
     assert detail["assets"] == [body]
     listed = api.get("/api/v1/campaigns/").json()["results"]
@@ -320,7 +324,7 @@ def test_creator_sees_the_assets_on_the_campaign_page_and_in_the_api(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Product guide.pdf" in html
-    assert asset.file.url in html
+    assert f'href="{asset.url}"' in html
     body = client.get(f"/api/v1/creator/campaigns/{campaign.public_id}/").json()
     assert body["assets"] == [
         {
@@ -328,6 +332,6 @@ def test_creator_sees_the_assets_on_the_campaign_page_and_in_the_api(
             "name": "Product guide.pdf",
             "content_type": "application/pdf",
             "size_bytes": len(PDF),
-            "url": asset.file.url,
+            "url": asset.url,
         }
     ]

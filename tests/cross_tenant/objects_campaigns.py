@@ -31,17 +31,24 @@ def api_campaign(owner: Owner) -> str:
 
 
 def victim_asset(owner: Owner) -> str:
-    """A file on the victim's campaign brief (row only: the harness never downloads it)."""
+    """A file on the victim's campaign brief, really stored, so the file view could serve it."""
 
     def make() -> str:
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
         from campaigns.models import CampaignAsset
 
         campaign = victim_campaign(owner)
+        key = default_storage.save(
+            f"{campaign.organization.public_id}/brief-asset/victim.pdf",
+            ContentFile(b"%PDF-1.7\nvictim\n"),
+        )
         return str(
             CampaignAsset.objects.create(
                 organization=campaign.organization,
                 campaign=campaign,
-                file="campaigns/assets/victim.pdf",
+                file=key,
                 name="victim.pdf",
                 content_type="application/pdf",
                 size_bytes=1024,

@@ -9,7 +9,7 @@ returns an invite-only campaign only the victim creator was invited to.
 
 from campaigns.models import Campaign
 from creators.models import SocialAccount
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import Application, CampaignInvitation, Participation
 from tests.cross_tenant.objects_campaigns import victim_campaign
 from tests.cross_tenant.objects_creators import victim_creator_profile
 from tests.cross_tenant.registry import Owner, url_param
@@ -18,7 +18,6 @@ from tests.factories.creators import SocialAccountFactory
 from tests.factories.recruitment import (
     ApplicationFactory,
     CampaignInvitationFactory,
-    NotificationFactory,
     ParticipationFactory,
 )
 
@@ -80,15 +79,6 @@ def _invitation(owner: Owner) -> CampaignInvitation:
     )
 
 
-def _notification(owner: Owner) -> Notification:
-    return owner.once(
-        "recruitment:notification",
-        lambda: NotificationFactory(
-            recipient=owner.creator, organization=owner.tenant.org, title="Victim's notice"
-        ),
-    )
-
-
 @url_param("application_id")
 def application_id(owner: Owner) -> str:
     return _application(owner).public_id
@@ -102,11 +92,6 @@ def participation_id(owner: Owner) -> str:
 @url_param("campaign_invitation_id")
 def campaign_invitation_id(owner: Owner) -> str:
     return _invitation(owner).public_id
-
-
-@url_param("notification_id")
-def notification_id(owner: Owner) -> str:
-    return _notification(owner).public_id
 
 
 @url_param("creator:campaign_id")

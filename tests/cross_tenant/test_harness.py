@@ -570,6 +570,14 @@ def test_another_creator_never_sees_the_victims_rows_through_viewset_queryset(
         assert not unlisted, f"{viewset.__qualname__} lists campaigns the marketplace hides"
         return
     fields = {f.name for f in model._meta.concrete_fields}
+    if "recipient" in fields:  # a notification: the creator's user is its recipient
+        assert model._base_manager.filter(recipient=victim.user).exists(), (
+            f"the victim creator has no {model._meta.label} rows: register a builder that makes one"
+        )
+        assert not queryset.exclude(recipient=attacker.user).exists(), (
+            f"{viewset.__qualname__}'s queryset for one creator holds another person's rows"
+        )
+        return
     assert "creator" in fields, (
         f"{viewset.__qualname__} serves {model._meta.label}, which has no creator column: "
         "teach this test how that table is scoped"

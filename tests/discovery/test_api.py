@@ -148,7 +148,7 @@ def test_shortlist_errors(api: APIClient, tenant_a: Tenant, cast: Cast) -> None:
     assert_error(
         api.post("/api/v1/shortlists/", {"name": "X", "brand": "brd_nope"}, format="json"),
         400,
-        "invalid",
+        "not_found",
         "brand",
     )
     shortlist = ShortlistFactory(organization=tenant_a.org, name="Mine")
@@ -256,7 +256,7 @@ def test_batch_from_csv_upload(api: APIClient, campaign: Campaign) -> None:
         "list.csv", b"handle,message\n@maya.makes,Hi Maya\n", content_type="text/csv"
     )
     response = api.post(
-        "/api/v1/invite-batches/",
+        "/api/v1/invite-batches/upload/",
         {"campaign": campaign.public_id, "file": upload, "platform": "tiktok"},
         format="multipart",
     )
@@ -264,6 +264,13 @@ def test_batch_from_csv_upload(api: APIClient, campaign: Campaign) -> None:
     assert (response.json()["source"], response.json()["file_name"]) == ("csv", "list.csv")
     invite_batch_process(batch_id=InviteBatch.objects.get().pk)
     assert CampaignInvitation.objects.get(campaign=campaign).message == "Hi Maya"
+    # Bodies are JSON except where a file is uploaded: the batch endpoint takes no multipart.
+    again = api.post(
+        "/api/v1/invite-batches/",
+        {"campaign": campaign.public_id, "handles": "maya.makes", "platform": "tiktok"},
+        format="multipart",
+    )
+    assert_error(again, 415, "unsupported_media_type")
 
 
 def test_bad_csv_upload_is_a_400_on_file_and_writes_nothing(
@@ -272,7 +279,7 @@ def test_bad_csv_upload_is_a_400_on_file_and_writes_nothing(
     upload = SimpleUploadedFile("list.csv", b"name,email\nx,y\n", content_type="text/csv")
     body = assert_error(
         api.post(
-            "/api/v1/invite-batches/",
+            "/api/v1/invite-batches/upload/",
             {"campaign": campaign.public_id, "file": upload},
             format="multipart",
         ),
@@ -325,10 +332,10 @@ def test_batch_from_shortlist_and_from_creator_ids(
         (
             {"campaign": "cmp_nope", "handles": "maya", "platform": "tiktok"},
             400,
-            "invalid",
+            "not_found",
             "campaign",
         ),
-        ({"campaign": "CAMPAIGN", "shortlist": "shl_nope"}, 400, "invalid", "shortlist"),
+        ({"campaign": "CAMPAIGN", "shortlist": "shl_nope"}, 400, "not_found", "shortlist"),
         ({"campaign": "CAMPAIGN", "creators": ["cre_nope"]}, 400, "unknown_creators", "creators"),
         (
             {"campaign": "CAMPAIGN", "handles": "maya", "platform": "vine"},
@@ -376,7 +383,7 @@ def test_other_tenants_batch_and_campaign_are_not_found(api: APIClient, tenant_b
             format="json",
         ),
         400,
-        "invalid",
+        "not_found",
         "campaign",
     )
     assert InviteBatch.objects.count() == 1

@@ -7,18 +7,11 @@ To go through the rules (eligibility, budget, max creators) call ``recruitment.s
     ApplicationFactory(campaign=campaign)                                # new creator + account
     ApplicationFactory(campaign=campaign, creator=profile, social_account=account)
     ParticipationFactory(campaign=campaign, creator=profile)             # active, codes, slots
-    NotificationFactory(recipient=user)
 """
 
 import factory
 
-from recruitment.models import (
-    Application,
-    CampaignInvitation,
-    Notification,
-    Participation,
-    ParticipationSlot,
-)
+from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from recruitment.services import _slots_create
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
@@ -98,15 +91,3 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
             for slot in slots:
                 slot.status = ParticipationSlot.Status.CANCELLED
                 slot.save(update_fields=["status"])
-
-
-class NotificationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Notification
-
-    recipient = factory.SubFactory("tests.factories.organizations.UserFactory")
-    organization = None
-    kind = Notification.Kind.INVITATION_RECEIVED
-    title = factory.Sequence(lambda n: f"Notification {n}")
-    body = "Something happened."
-    url = "/creator/work/"

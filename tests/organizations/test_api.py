@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
-from organizations.models import Brand, Membership
+from organizations.models import Brand, Invitation, Membership
 from organizations.roles import Role
 from tests.conftest import Tenant
 
@@ -92,19 +92,23 @@ def test_an_admin_key_removes_a_member_but_not_the_owner(
     }
 
 
-def test_an_invitation_is_revoked_with_delete(admin_api: APIClient) -> None:
+def test_an_invitation_is_revoked_with_delete_and_is_gone_afterwards(
+    admin_api: APIClient,
+) -> None:
     invitation_id = admin_api.post(
         "/api/v1/invitations/", {"email": "x@example.com", "role": "viewer"}, format="json"
     ).json()["id"]
     revoked = admin_api.delete(f"/api/v1/invitations/{invitation_id}/")
-    assert revoked.status_code == 200
-    assert revoked.json()["status"] == "revoked"
+    assert revoked.status_code == 204
+    assert Invitation.objects.get(public_id=invitation_id).revoked_at is not None
+    assert admin_api.get(f"/api/v1/invitations/{invitation_id}/").status_code == 404
+    listed = admin_api.get("/api/v1/invitations/").json()["results"]
+    assert invitation_id not in [row["id"] for row in listed]
     again = admin_api.delete(f"/api/v1/invitations/{invitation_id}/")
-    assert again.status_code == 400
-    assert again.json()["code"] == "not_pending"
+    assert again.status_code == 404
 
 
-def test_an_invitation_to_a_brand_of_another_organization_is_404(
+def test_an_invitation_to_a_brand_of_another_organization_answers_as_a_missing_brand(
     admin_api: APIClient, tenant_b: Tenant
 ) -> None:
     response = admin_api.post(
@@ -112,8 +116,12 @@ def test_an_invitation_to_a_brand_of_another_organization_is_404(
         {"email": "x@example.com", "role": "viewer", "brand": tenant_b.brand.public_id},
         format="json",
     )
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "not_found",
+        "message": "brand: No such brand.",
+        "fields": {"brand": ["No such brand."]},
+    }
 
 
 # --- errors ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ brands' rows, a member limited to one brand sees only that brand's, and another 
 none. ``OrgAccess.owns`` (the in-memory twin used by ``require_owns``) agrees row by row.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -12,14 +13,23 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import models
+from django.utils import timezone
 
 from analytics.models import Click
 from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.errors import NotFound
+from core.ids import new_public_id
 from core.ownership import require_owns
 from discovery.models import InviteBatch, InviteBatchRow, Shortlist, ShortlistEntry
 from organizations.access import OrgAccess
-from organizations.models import Brand, Membership, OrgScopedQuerySet, brand_path_of
+from organizations.models import (
+    ApiKey,
+    Brand,
+    Invitation,
+    Membership,
+    OrgScopedQuerySet,
+    brand_path_of,
+)
 from organizations.roles import Role
 from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from tests.conftest import Tenant
@@ -78,9 +88,33 @@ def _click(brand: Brand) -> Click:
     )
 
 
+def _invitation(brand: Brand) -> Invitation:
+    return Invitation.objects.create(
+        organization=brand.organization,
+        email=f"{new_public_id('x')}@example.com",
+        role=Role.VIEWER,
+        brand=brand,
+        token_hash=new_public_id("tok"),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+
+
+def _api_key(brand: Brand) -> ApiKey:
+    return ApiKey.objects.create(
+        organization=brand.organization,
+        name="key",
+        role=Role.VIEWER,
+        prefix="chorus_x",
+        key_hash=new_public_id("hash"),
+        brand=brand,
+    )
+
+
 # One maker per model with a brand path: a row of that model belonging to ``brand``.
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     Brand: lambda brand: brand,
+    Invitation: _invitation,
+    ApiKey: _api_key,
     Campaign: _campaign,
     Deliverable: lambda brand: DeliverableFactory(campaign=_campaign(brand)),
     CampaignAsset: _asset,

@@ -97,3 +97,15 @@ def test_clients_from_settings_fetch_profiles_with_partial_credentials(
 
     for name in ("tiktok", "instagram", "youtube"):
         assert registry.get_client(name).fetch_profile("@Configured").handle == "configured"
+
+
+def test_post_urls_resolve_short_links_where_the_settings_point(
+    fake_settings: SimpleNamespace, simulator: SimulatorControl
+) -> None:
+    post = simulator.create_post("tiktok", owner="jane.doe")
+    fake_settings.PLATFORM_SHORT_LINK_BASE_URLS = simulator.short_link_base_urls()
+
+    ref = registry.parse_post_url_resolving(f"https://vm.tiktok.com/{post['short_code']}/")
+
+    assert ref.post_id == post["id"]
+    assert registry.get_short_link_resolver() is registry.get_short_link_resolver()

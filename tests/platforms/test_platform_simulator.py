@@ -18,6 +18,8 @@ from platforms.simulator import SIMULATOR_CREDENTIALS
 from platforms.simulator.accounts import generate, posts, with_overrides
 from platforms.simulator.app import make_app
 from platforms.simulator.client import SimulatorControl
+from platforms.simulator.posts import build_post
+from platforms.simulator.state import SimulatorState, add_posts_to_file
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -284,3 +286,79 @@ def _wait_for(url: str, timeout: float = 10.0) -> httpx.Response:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def test_posts_file_keeps_created_posts_across_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "posts.json"
+    first = SimulatorState(posts_file=path)
+    post = build_post(
+        {"platform": "tiktok", "owner": "jane.doe", "caption": "#ad hi"},
+        serial=1,
+        now=first.now(),
+    )
+    assert not isinstance(post, str)
+    first.save_post(post)
+
+    second = SimulatorState(posts_file=path)
+    make_app(second)
+
+    assert second.post("tiktok", post.id) == post
+    assert second.short_link(post.short_code)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"visibility": "friends"},
+        {"published_at": "yesterday"},
+        {"published_at": "2026-11-01T10:00:00"},  # no zone
+        {"final_views": -1},
+        {"final_views": True},
+        {"colour": "red"},
+    ],
+)
+def test_control_api_refuses_bad_posts_with_a_message(
+    simulator: SimulatorControl, fields: dict[str, Any]
+) -> None:
+    with pytest.raises(RuntimeError, match="400"):
+        simulator.create_post("tiktok", owner="jane.doe", **fields)
+    with pytest.raises(RuntimeError, match="400"):
+        simulator.create_post("myspace", owner="jane.doe")
+
+
+def test_metrics_grow_deterministically_with_the_simulator_clock(
+    simulator: SimulatorControl,
+) -> None:
+    post = simulator.create_post(
+        "youtube", owner="jane.doe", final_views=1_000_000, published_at=datetime.now(UTC)
+    )
+    simulator.advance_clock(86_400)
+    day = simulator.get_post("youtube", post["id"])["metrics"]
+    simulator.advance_clock(8 * 86_400)
+    nine_days = simulator.get_post("youtube", post["id"])["metrics"]
+
+    # views = final * age / (age + 1 day): a half after a day, 90 % after nine.
+    assert 499_000 <= day["views"] <= 501_000
+    assert 899_000 <= nine_days["views"] <= 901_000
+    assert nine_days["likes"] > day["likes"] > 0
+
+
+def test_demo_posts_written_to_the_file_are_served_once_the_simulator_starts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "posts.json"
+    made = add_posts_to_file(
+        path,
+        [
+            {"platform": "youtube", "owner": "demo.one", "title": "Hi"},
+            {"platform": "youtube", "owner": "demo.one", "title": "Again"},
+        ],
+    )
+    more = add_posts_to_file(path, [{"platform": "youtube", "owner": "demo.one"}])
+    with pytest.raises(ValueError, match="visibility"):
+        add_posts_to_file(path, [{"platform": "youtube", "owner": "x", "visibility": "?"}])
+
+    state = SimulatorState(posts_file=path)
+    assert len({p.id for p in [*made, *more]}) == 3  # a later seeding never reuses an id
+    assert [p.id for p in state.posts_of("youtube", "demo.one")] != []
+    assert len(state.posts_of("youtube", "demo.one")) == 3

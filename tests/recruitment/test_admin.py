@@ -6,22 +6,18 @@ from tests.factories.organizations import UserFactory
 from tests.factories.recruitment import (
     ApplicationFactory,
     CampaignInvitationFactory,
-    NotificationFactory,
     ParticipationFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "model", ["campaigninvitation", "application", "participation", "notification"]
-)
+@pytest.mark.parametrize("model", ["campaigninvitation", "application", "participation"])
 def test_admin_changelists_render(client, model):
     rows = {
         "campaigninvitation": CampaignInvitationFactory(),
         "application": ApplicationFactory(),
         "participation": ParticipationFactory(),
-        "notification": NotificationFactory(),
     }
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)

@@ -244,8 +244,8 @@ def test_campaign_invitations_create_list_and_withdraw(api, campaign, creator):
 @pytest.mark.parametrize(
     ("payload", "field", "status"),
     [
-        ({"campaign": "cmp_nope", "creator": "CREATOR"}, "campaign", 404),
-        ({"campaign": "CAMPAIGN", "creator": "cre_nope"}, "creator", 404),
+        ({"campaign": "cmp_nope", "creator": "CREATOR"}, "campaign", 400),
+        ({"campaign": "CAMPAIGN", "creator": "cre_nope"}, "creator", 400),
         ({"campaign": "CAMPAIGN"}, "creator", 400),
         ({"campaign": "CAMPAIGN", "creator": "CREATOR", "message": "x" * 1001}, "message", 400),
     ],
@@ -263,12 +263,15 @@ def test_campaign_invitation_create_names_what_is_wrong(
     assert not CampaignInvitation.objects.exists()
 
 
-def test_inviting_to_another_tenants_campaign_is_404(api, tenant_b, creator):
+def test_inviting_to_another_tenants_campaign_answers_as_a_missing_one(api, tenant_b, creator):
     theirs = CampaignFactory(organization=tenant_b.org, brand=tenant_b.brand)
     response = api.post(
         INVS, {"campaign": theirs.public_id, "creator": creator.public_id}, format="json"
     )
-    assert response.status_code == 404
+    missing = api.post(INVS, {"campaign": "cmp_nope", "creator": creator.public_id}, format="json")
+    assert response.status_code == missing.status_code == 400
+    assert response.json() == missing.json()
+    assert response.json()["fields"] == {"campaign": ["No such campaign."]}
     theirs_inv = CampaignInvitationFactory(campaign=theirs)
     assert api.get(f"{INVS}{theirs_inv.public_id}/").status_code == 404
     assert api.post(f"{INVS}{theirs_inv.public_id}/withdraw/").status_code == 404

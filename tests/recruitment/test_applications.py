@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from core.errors import ChorusError, NotFound
+from notifications.models import Notification
 from recruitment import services
-from recruitment.models import PITCH_MAX_CHARS, Application, Notification
+from recruitment.models import PITCH_MAX_CHARS, Application
+from recruitment.notifications import Kind
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.recruitment import CampaignInvitationFactory
 
@@ -34,7 +36,7 @@ def test_creator_applies_and_the_brands_recruiters_are_notified_in_app(
     assert application.pitch == PITCH
     assert application.public_id.startswith("app_")
     notified = set(
-        Notification.objects.filter(kind=Notification.Kind.APPLICATION_RECEIVED).values_list(
+        Notification.objects.filter(kind=Kind.APPLICATION_RECEIVED).values_list(
             "recipient__email", flat=True
         )
     )

@@ -6,13 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from notifications.models import Notification
+from recruitment.models import Application, CampaignInvitation, Participation
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import SocialAccountFactory
+from tests.factories.notifications import NotificationFactory
 from tests.factories.recruitment import (
     ApplicationFactory,
     CampaignInvitationFactory,
-    NotificationFactory,
     ParticipationFactory,
 )
 
@@ -271,7 +272,7 @@ def test_brand_notifications_list_and_mark_read(tenant_a, tenant_b, client_for):
         recipient=tenant_a.owner, organization=tenant_a.org, title="New applicant"
     )
     NotificationFactory(recipient=tenant_a.owner, organization=tenant_b.org, title="Other org")
-    url = reverse("recruitment:org_notifications", kwargs={"org_slug": tenant_a.org.slug})
+    url = reverse("notifications:org_list", kwargs={"org_slug": tenant_a.org.slug})
     client = client_for(tenant_a.owner)
     html = client.get(url).content.decode()
     assert "New applicant" in html

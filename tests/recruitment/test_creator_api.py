@@ -426,9 +426,9 @@ def test_apply_errors_say_what_is_wrong(
     make_creator: MakeCreator,
 ) -> None:
     _, someone_elses = make_creator(display_name="Other")
-    assert_error(apply(api, campaign, someone_elses), 404, "not_found", "social_account")
+    assert_error(apply(api, campaign, someone_elses), 400, "not_found", "social_account")
     private = CampaignFactory(brand=tenant_b.brand, visibility=Campaign.Visibility.INVITE_ONLY)
-    assert_error(apply(api, private, creator_account), 404, "not_found", "campaign")
+    assert_error(apply(api, private, creator_account), 400, "not_found", "campaign")
     assert_error(apply(api, campaign, creator_account, pitch="   "), 400, "invalid", "pitch")
     malformed = api.post(APPS, "{not json", content_type="application/json")
     assert malformed.status_code == 400
@@ -550,7 +550,7 @@ def test_accepting_with_someone_elses_account_is_refused(
         {"accept": True, "social_account": theirs.public_id},
         format="json",
     )
-    assert_error(response, 404, "not_found", "social_account")
+    assert_error(response, 400, "not_found", "social_account")
     invitation.refresh_from_db()
     assert invitation.status == CampaignInvitation.Status.PENDING
 

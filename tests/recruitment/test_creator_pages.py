@@ -7,13 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Campaign
+from notifications.models import Notification
 from recruitment import services
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import Application, CampaignInvitation, Participation
 from tests.factories.campaigns import CampaignFactory
+from tests.factories.notifications import NotificationFactory
 from tests.factories.recruitment import (
     ApplicationFactory,
     CampaignInvitationFactory,
-    NotificationFactory,
     ParticipationFactory,
 )
 
@@ -234,16 +235,14 @@ def test_notifications_list_open_and_mark_read(creator_client, creator, client_f
     assert "Not yours" not in html
     assert "2 unread" in html
 
-    open_url = reverse("recruitment:notification_open", kwargs={"notification_id": note.public_id})
+    open_url = reverse("notifications:open", kwargs={"notification_id": note.public_id})
     response = creator_client.get(open_url)
     assert response.status_code == 302
     assert response["Location"] == WORK
     note.refresh_from_db()
     assert note.read_at is not None
 
-    other_url = reverse(
-        "recruitment:notification_open", kwargs={"notification_id": other_note.public_id}
-    )
+    other_url = reverse("notifications:open", kwargs={"notification_id": other_note.public_id})
     assert creator_client.get(other_url).status_code == 404
     creator_client.post("/creator/notifications/")
     assert not Notification.objects.filter(recipient=creator.user, read_at__isnull=True).exists()
@@ -253,5 +252,5 @@ def test_notifications_list_open_and_mark_read(creator_client, creator, client_f
 
 def test_a_notification_with_an_offsite_url_goes_to_the_dashboard(creator_client, creator):
     note = NotificationFactory(recipient=creator.user, url="https://evil.example/")
-    url = reverse("recruitment:notification_open", kwargs={"notification_id": note.public_id})
+    url = reverse("notifications:open", kwargs={"notification_id": note.public_id})
     assert creator_client.get(url)["Location"] == reverse("web:dashboard")

@@ -7,9 +7,11 @@ import pytest
 
 from campaigns.models import Campaign
 from core.errors import ChorusError, Forbidden, NotFound
+from notifications.models import Notification
 from organizations.roles import Role
 from recruitment import services
-from recruitment.models import Application, CampaignInvitation, Notification, Participation
+from recruitment.models import Application, CampaignInvitation, Participation
+from recruitment.notifications import Kind
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.recruitment import ApplicationFactory, CampaignInvitationFactory
 
@@ -133,7 +135,7 @@ def test_accepting_when_the_budget_is_spent_is_refused_and_nothing_changes(
     assert second.status == Application.Status.PENDING
     assert not Participation.objects.filter(application=second).exists()
     assert not Notification.objects.filter(
-        recipient=second.creator.user, kind=Notification.Kind.APPLICATION_DECIDED
+        recipient=second.creator.user, kind=Kind.APPLICATION_DECIDED
     ).exists()
     campaign.refresh_from_db()
     assert campaign.committed_cents == FEE
@@ -176,7 +178,7 @@ def test_each_decision_notifies_the_creator_in_app_and_by_email(
     application.refresh_from_db()
     assert application.status == status
     note = Notification.objects.get(
-        recipient=application.creator.user, kind=Notification.Kind.APPLICATION_DECIDED
+        recipient=application.creator.user, kind=Kind.APPLICATION_DECIDED
     )
     assert note.title == subject
     assert note.organization == campaign.organization

@@ -1,10 +1,10 @@
 import pytest
 
 from recruitment.models import Application, Participation
+from tests.factories.notifications import NotificationFactory
 from tests.factories.recruitment import (
     ApplicationFactory,
     CampaignInvitationFactory,
-    NotificationFactory,
     ParticipationFactory,
 )
 

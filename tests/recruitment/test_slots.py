@@ -87,7 +87,7 @@ def test_a_slot_is_unique_per_organization_participation_deliverable_and_number(
 
 def test_the_migration_backfills_slots_from_agreed_fees(tenant_a):
     backfill = importlib.import_module(
-        "recruitment.migrations.0004_participation_slots_backfill"
+        "recruitment.migrations.0005_participation_slots_backfill"
     ).backfill_participation_slots
     campaign = CampaignFactory(brand=tenant_a.brand, deliverables=DELIVERABLES)
     # Older participations: no slots yet; the fee agreed then differs from today's deliverable.

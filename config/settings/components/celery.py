@@ -16,7 +16,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # An unacked message (acks_late) comes back this long after a worker died holding it.
+        # It must outlast the longest countdown/ETA a worker holds (retries wait up to an hour),
+        # or those would be delivered twice. Recovery does NOT wait for it: the outbox sweep
+        # (core.outbox) and the lease sweeps (discovery) resume crashed work within minutes.
+        "visibility_timeout": 3600,
+        # A broker that is away must fail fast, not hang a web request that is publishing.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
+        "health_check_interval": 10,
+    }
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -24,7 +35,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# The worker outlives a broker restart: it reconnects for ever (None = no limit), also at startup.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On a lost broker connection, tasks that are running are left to finish: every task is
+# idempotent (leases, outbox claims), and Redis without persistence has lost their messages
+# anyway; the sweeps publish what was lost. Cancelling them would only redo work.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A publish from a web request gives up quickly when the broker is down: the row waits in the
+# outbox (core.outbox) and the sweep publishes it, so the request still answers 2xx.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # django-celery-beat 2.1 (the newest release that installs beside Django 6.1) calls pytz's

@@ -1,21 +1,48 @@
-"""Base URLs of every external service, so local stand-ins and simulators can take their place."""
+"""Base URLs of every external service, so local stand-ins and simulators can take their place.
 
-from config.env import env
+Platform URLs, most specific first: ``TIKTOK_API_BASE_URL`` / ``INSTAGRAM_API_BASE_URL`` /
+``YOUTUBE_API_BASE_URL`` (and ``TIKTOK_SHORT_LINK_BASE_URL`` for vm./vt. short links) always
+win; where one is unset, ``PLATFORM_SIMULATOR_URL`` (set by the embedded default) supplies the
+simulator's; with neither, the real API. The simulator is the default, never an override: a
+single platform can point at a real API or another stand-in while the rest stay simulated.
+"""
+
+import os
+from collections.abc import Mapping
+
+from config.env import VAR_DIR, env
+
+REAL_PLATFORM_URLS = {
+    "tiktok": "https://open.tiktokapis.com",
+    "instagram": "https://graph.facebook.com/v25.0",
+    "youtube": "https://www.googleapis.com/youtube/v3",
+}
+SHORT_LINK_HOSTS = ("vm.tiktok.com", "vt.tiktok.com", "www.tiktok.com", "tiktok.com")
+
+
+def platform_urls(environ: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(PLATFORM_BASE_URLS, PLATFORM_SHORT_LINK_BASE_URLS) for an environment."""
+    simulator = (environ.get("PLATFORM_SIMULATOR_URL") or "").rstrip("/")
+    base_urls = {}
+    for name, real in REAL_PLATFORM_URLS.items():
+        explicit = environ.get(f"{name.upper()}_API_BASE_URL") or ""
+        base_urls[name] = explicit or (f"{simulator}/{name}" if simulator else real)
+    explicit_short = environ.get("TIKTOK_SHORT_LINK_BASE_URL") or ""
+    short = {}
+    for host in SHORT_LINK_HOSTS:
+        default = f"{simulator}/tiktok/short" if simulator else f"https://{host}"
+        short[host] = explicit_short or default
+    return base_urls, short
+
 
 PLATFORM_SIMULATOR_URL = env.str("PLATFORM_SIMULATOR_URL", default="")
-
-
-def _platform_url(name: str, real: str) -> str:
-    if PLATFORM_SIMULATOR_URL:
-        return f"{PLATFORM_SIMULATOR_URL.rstrip('/')}/{name}"
-    return env.str(f"{name.upper()}_API_BASE_URL", default=real)
-
-
-PLATFORM_BASE_URLS = {
-    "tiktok": _platform_url("tiktok", "https://open.tiktokapis.com"),
-    "instagram": _platform_url("instagram", "https://graph.facebook.com/v25.0"),
-    "youtube": _platform_url("youtube", "https://www.googleapis.com/youtube/v3"),
-}
+# Where the embedded default's simulator keeps posts (demo seeding writes here, see
+# platforms.simulator.state.add_posts_to_file; scripts/run.sh passes the same path).
+PLATFORM_SIMULATOR_POSTS_FILE = env.str(
+    "PLATFORM_SIMULATOR_POSTS_FILE", default=str(VAR_DIR / "simulator-posts.json")
+)
+# env (django-environ) already merged .env into os.environ without overriding real values.
+PLATFORM_BASE_URLS, PLATFORM_SHORT_LINK_BASE_URLS = platform_urls(os.environ)
 
 
 def _credentials(**names: str) -> dict[str, str]:

@@ -7,7 +7,11 @@ AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
 AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
-AWS_DEFAULT_ACL = None
+AWS_DEFAULT_ACL = None  # objects take the bucket's default: private
+# Files are served only through core.files' authorizing view, which redirects to a presigned
+# URL valid this long (seconds).
+FILE_URL_EXPIRY_SECONDS = env.int("FILE_URL_EXPIRY_SECONDS", default=300)
+AWS_QUERYSTRING_EXPIRE = FILE_URL_EXPIRY_SECONDS
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_FILE_OVERWRITE = False
 

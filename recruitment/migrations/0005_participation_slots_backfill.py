@@ -70,7 +70,7 @@ def backfill_participation_slots(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recruitment", "0003_participation_slots"),
+        ("recruitment", "0004_participation_slots"),
     ]
 
     operations = [

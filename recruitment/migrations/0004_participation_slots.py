@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('campaigns', '0002_campaignasset'),
         ('creators', '0004_refresh_sweep_schedule'),
         ('organizations', '0002_initial'),
-        ('recruitment', '0002_periodic_tasks'),
+        ('recruitment', '0003_notification_moved_to_notifications'),
     ]
 
     operations = [

@@ -1,0 +1,123 @@
+"""A worker killed in the middle of an invite batch (800 rows in the issue; see conftest): the
+batch resumes within two minutes of the restart and finishes with exactly one invitation and one
+e-mail per creator."""
+
+import os
+import signal
+import time
+
+from campaigns.models import Campaign
+from core.models import OutboxTask
+from creators.models import CreatorProfile
+from discovery.models import InviteBatch
+from discovery.services import invite_batch_create_for_creators
+from recruitment.models import CampaignInvitation
+from tests.conftest import Tenant
+from tests.faults.harness import Stack, install_sweep_schedules, report, stack, wait_until
+
+RESUME_LIMIT = 120.0  # seconds from the restart until rows are sent again ("within two minutes")
+FINISH_LIMIT = 600.0  # the rest of the batch and its e-mails, at this machine's pace
+
+
+def _progress(batch: InviteBatch) -> int:
+    return InviteBatch.objects.values_list("processed", flat=True).get(pk=batch.pk)
+
+
+def _finished(batch: InviteBatch) -> bool:
+    return InviteBatch.objects.get(pk=batch.pk).is_finished
+
+
+def _assert_exactly_once(s: Stack, batch: InviteBatch, creators: list[CreatorProfile]) -> None:
+    batch.refresh_from_db()
+    assert (batch.status, batch.invited, batch.failed_count) == ("done", len(creators), 0)
+    invited = list(
+        CampaignInvitation.objects.filter(campaign_id=batch.campaign_id).values_list(
+            "creator_id", flat=True
+        )
+    )
+    assert sorted(invited) == sorted(c.pk for c in creators)  # one each, nobody twice
+    emails = {c.user.email for c in creators}
+    sent = s.emails_by_recipient()
+    assert {e: n for e, n in sent.items() if e in emails and n != 1} == {}
+    assert emails <= set(sent), f"{len(emails - set(sent))} creators got no e-mail"
+
+
+def _start_batch(tenant: Tenant, campaign: Campaign, creators: list[CreatorProfile]) -> InviteBatch:
+    return invite_batch_create_for_creators(
+        access=tenant.access(), campaign=campaign, creators=creators
+    )
+
+
+def _all_mail_sent() -> bool:
+    return not OutboxTask.objects.filter(completed_at__isnull=True).exists()
+
+
+def test_a_killed_pool_process_is_replaced_and_the_batch_finishes(
+    fault_tmp, tenant_a: Tenant, big_campaign: Campaign, creators: list[CreatorProfile]
+) -> None:
+    install_sweep_schedules()
+    with stack(fault_tmp) as s:
+        worker = s.worker().start()
+        s.beat().start()
+        batch = _start_batch(tenant_a, big_campaign, creators)
+        wait_until(lambda: _progress(batch) >= len(creators) // 4, 180, "the batch never started")
+        pool = worker.children()
+        assert pool, "the worker has no pool processes"
+        for pid in pool:  # SIGKILL the pool processes; the worker's main process lives on
+            os.kill(pid, signal.SIGKILL)
+        killed_at, at_row = time.monotonic(), _progress(batch)
+        try:
+            resumed = wait_until(
+                lambda: _progress(batch) > at_row + 1, RESUME_LIMIT, "the batch did not resume"
+            )
+            wait_until(lambda: _finished(batch), FINISH_LIMIT, "the batch did not finish")
+            batch_done = time.monotonic() - killed_at
+            wait_until(_all_mail_sent, FINISH_LIMIT, "e-mails were left unsent")
+        except AssertionError:
+            print(s.logs())
+            raise
+        assert worker.alive()
+        report(
+            "pool process SIGKILL",
+            rows=len(creators),
+            killed_at_row=at_row,
+            resumed_after_s=resumed,
+            batch_done_after_s=batch_done,
+            mail_done_after_s=time.monotonic() - killed_at,
+        )
+        _assert_exactly_once(s, batch, creators)
+
+
+def test_a_killed_worker_restarted_finishes_the_batch(
+    fault_tmp, tenant_a: Tenant, big_campaign: Campaign, creators: list[CreatorProfile]
+) -> None:
+    install_sweep_schedules()
+    with stack(fault_tmp) as s:
+        worker = s.worker().start()
+        s.beat().start()
+        batch = _start_batch(tenant_a, big_campaign, creators)
+        wait_until(lambda: _progress(batch) >= len(creators) // 4, 180, "the batch never started")
+        worker.kill()  # the whole worker: main process and pool, SIGKILL
+        at_row = _progress(batch)
+        time.sleep(2)
+        worker.start()  # what the supervisor (make run) or compose's restart policy does
+        restarted_at = time.monotonic()
+        try:
+            resumed = wait_until(
+                lambda: _progress(batch) > at_row + 1, RESUME_LIMIT, "the batch did not resume"
+            )
+            wait_until(lambda: _finished(batch), FINISH_LIMIT, "the batch did not finish")
+            batch_done = time.monotonic() - restarted_at
+            wait_until(_all_mail_sent, FINISH_LIMIT, "e-mails were left unsent")
+        except AssertionError:
+            print(s.logs())
+            raise
+        report(
+            "whole worker SIGKILL + restart",
+            rows=len(creators),
+            killed_at_row=at_row,
+            resumed_after_restart_s=resumed,
+            batch_done_after_restart_s=batch_done,
+            mail_done_after_restart_s=time.monotonic() - restarted_at,
+        )
+        _assert_exactly_once(s, batch, creators)
