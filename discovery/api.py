@@ -174,7 +174,10 @@ def _form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
 def _form_error(form: forms.Form) -> ChorusError:
     fields = {name: [str(m) for m in errors] for name, errors in form.errors.items()}
     name, messages = next(iter(fields.items()))
-    return ChorusError("invalid", f"{name}: {messages[0]}", fields=fields)
+    # A rule across fields (min above max) is not a format error: it has its own code.
+    codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+    code = "invalid_range" if codes == {"invalid_range"} else "invalid"
+    return ChorusError(code, f"{name}: {messages[0]}", fields=fields)
 
 
 class _OnePageSchema(AutoSchema):

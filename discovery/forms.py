@@ -122,10 +122,8 @@ class CreatorSearchForm(forms.Form):
         data = super().clean() or {}
         low, high = data.get("min_followers"), data.get("max_followers")
         if low is not None and high is not None and low > high:
-            self.add_error(
-                "max_followers",
-                f"The maximum ({high:,}) is below the minimum ({low:,}): swap them or widen the range.",
-            )
+            message = f"The maximum ({high:,}) is below the minimum ({low:,}): swap them or widen the range."
+            self.add_error("max_followers", ValidationError(message, code="invalid_range"))
         return data
 
     def to_params(self) -> CreatorSearchParams:

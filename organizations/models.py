@@ -38,7 +38,7 @@ class OrgScopedQuerySet(models.QuerySet):
 def brand_path_of(model: type[models.Model]) -> str | None:
     """The model's declared ``brand_path``; a tenant model that forgot to declare one fails."""
     try:
-        return model.brand_path  # type: ignore[attr-defined,no-any-return]
+        return model.brand_path  # type: ignore[attr-defined]
     except AttributeError:
         raise TypeError(
             f"{model.__name__} must declare brand_path (None when its rows are organization-wide)."

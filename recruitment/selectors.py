@@ -47,10 +47,6 @@ def creator_ids_who_worked_with_org(organization: Organization) -> "QuerySet[Par
 # -- brand side ---------------------------------------------------------------------------------
 
 
-def _scoped(qs: QuerySet, access: OrgAccess) -> QuerySet:
-    return qs.for_access(access)
-
-
 def _creator_prefetch() -> Prefetch:
     return Prefetch(
         "creator__social_accounts",
@@ -66,7 +62,7 @@ def applications_for_org(
 ) -> QuerySet[Application]:
     """Applications of the organization's campaigns with the creator's stats: creator, the
     account applied with, every account of the creator (prefetched), the campaign and brand."""
-    qs = _scoped(Application.objects.all(), access)
+    qs = Application.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if status:
@@ -102,7 +98,7 @@ def application_status_counts(
     access: OrgAccess, campaign: Campaign | None = None
 ) -> dict[str, int]:
     """How many applications per status (for the filter tabs); one query."""
-    qs = _scoped(Application.objects.all(), access)
+    qs = Application.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     counts = dict.fromkeys(Application.Status.values, 0)
@@ -114,7 +110,7 @@ def application_status_counts(
 def participations_for_org(
     access: OrgAccess, *, status: str | None = None, campaign: Campaign | None = None
 ) -> QuerySet[Participation]:
-    qs = _scoped(Participation.objects.all(), access)
+    qs = Participation.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if status:
@@ -144,7 +140,7 @@ def participation_get_for_org(access: OrgAccess, public_id: str) -> Participatio
 def campaign_invitations_for_org(
     access: OrgAccess, *, status: str | None = None, campaign: Campaign | None = None
 ) -> QuerySet[CampaignInvitation]:
-    qs = _scoped(CampaignInvitation.objects.all(), access)
+    qs = CampaignInvitation.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if status:
