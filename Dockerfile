@@ -17,4 +17,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 chorus && mkdir -p /app/var && chown chorus /app/var
 USER chorus
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

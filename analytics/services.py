@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from django.conf import settings
 
 from analytics.models import Click
+from campaigns.models import Campaign
 from recruitment.models import Participation
 
 TRACKING_CODE_MAX = 16
@@ -29,10 +30,23 @@ def unscoped_participation_by_tracking_code(code: str) -> Participation | None:
     )
 
 
+ENDED_STATUSES = (Campaign.Status.COMPLETED, Campaign.Status.ARCHIVED)
+
+
+def tracking_link_state(code: str) -> str:
+    """'live', 'ended' (the campaign is completed or archived) or 'unknown'."""
+    participation = unscoped_participation_by_tracking_code(code)
+    if participation is None:
+        return "unknown"
+    return "ended" if participation.campaign.status in ENDED_STATUSES else "live"
+
+
 def _destination(participation: Participation) -> str:
     campaign = participation.campaign
     base = campaign.landing_url or campaign.brand.website
-    if not base:
+    # Checked again here, not only when the campaign is saved: the brand's domains may have
+    # changed since, and older campaigns were saved before the rule.
+    if not base or not campaign.brand.allows_landing_url(base):
         return ""
     # UTM parameters let the brand's own analytics see which creator sent the visit.
     parts = urlsplit(base)

@@ -167,12 +167,6 @@ class Campaign(PublicIdModel):
         return self.budget_cents - self.committed_cents
 
     @property
-    def creators_affordable(self) -> int:
-        """How many more creators the uncommitted budget pays for (capped by nothing else)."""
-        fee = self.per_creator_fee_cents
-        return self.remaining_cents // fee if fee > 0 else 0
-
-    @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RECRUITING, self.Status.ACTIVE)
 

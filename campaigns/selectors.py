@@ -118,5 +118,5 @@ def brief_asset_for_member(request: HttpRequest, public_id: str) -> files.Served
 
 def brief_asset_served(asset: CampaignAsset) -> files.ServedFile:
     return files.ServedFile(
-        key=asset.file.name, content_type=asset.content_type, download_name=asset.name
+        key=asset.file.name or "", content_type=asset.content_type, download_name=asset.name
     )

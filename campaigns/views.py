@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns import rules, selectors, services
+from campaigns.checklist import publish_checklist
 from campaigns.forms import (
     FORMAT_HELP,
     CampaignForm,
@@ -204,6 +205,9 @@ def campaign_detail(request: HttpRequest, access: OrgAccess, campaign_id: str) -
         "allowed_actions": allowed,
         "can_edit": can_write and rules.campaign_can(campaign, "edit"),
         "next_step": _next_step(campaign, access),
+        "checklist": publish_checklist(campaign)
+        if campaign.status == Campaign.Status.DRAFT
+        else [],
         "committed_pct": min(100, campaign.committed_cents * 100 // budget) if budget else 0,
         "accepts_applications": rules.campaign_accepts_applications(campaign),
         "assets": list(campaign.assets.all()),

@@ -46,7 +46,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from core.errors import ChorusError
@@ -233,7 +234,7 @@ def content_type_for_key(key: str) -> str:
     return CONTENT_TYPES_BY_EXTENSION.get(ext, "application/octet-stream")
 
 
-class _TypedFile(File):  # type: ignore[type-arg]
+class _TypedFile(File):
     """A file whose ``content_type`` is the sniffed one: S3 storage writes it as ContentType."""
 
     def __init__(self, file: Any, content_type: str) -> None:
@@ -414,7 +415,7 @@ def _disposition(served: ServedFile) -> tuple[bool, str]:
     return inline, filename
 
 
-def _protect(response: HttpResponse) -> HttpResponse:
+def _protect[R: HttpResponseBase](response: R) -> R:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_RESPONSE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -430,12 +431,12 @@ def _is_local(storage: Storage) -> bool:
     return True
 
 
-def file_response(served: ServedFile) -> HttpResponse:
+def file_response(served: ServedFile) -> HttpResponseBase:
     """Stream a local file, or redirect to a short-lived presigned URL on S3 that makes S3 answer
     with the same Content-Type and Content-Disposition."""
     inline, filename = _disposition(served)
     if _is_local(served.storage):
-        response: HttpResponse = FileResponse(
+        response: HttpResponseBase = FileResponse(
             served.storage.open(served.key, "rb"),
             content_type=served.content_type,
             as_attachment=not inline,

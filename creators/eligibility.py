@@ -1,4 +1,6 @@
-"""Can this creator take part in this campaign? A pure function, with reasons a creator reads.
+"""Can this creator take part in this campaign? A pure function, with reasons in the words of
+whoever reads them: ``audience="creator"`` ("Your TikTok account has 850 followers…", the
+default) or ``audience="brand"`` ("Their TikTok account has 850 followers…").
 
 ``check_eligibility`` runs no query when it is given ``accounts`` and the objects carry their
 prefetches: ``creator.niche_links`` (for niches) and ``campaign.deliverables`` (for
@@ -21,7 +23,7 @@ Rules (each failing rule adds one sentence to ``reasons``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from core.taxonomy import Niche
 from platforms.types import Platform
@@ -50,23 +52,35 @@ class Eligibility:
     account: SocialAccount | None = None
 
 
+Audience = Literal["creator", "brand"]
+
+
 def check_eligibility(
     *,
     creator: CreatorProfile,
     campaign: CampaignTargeting,
     accounts: list[SocialAccount] | None = None,
+    audience: Audience = "creator",
 ) -> Eligibility:
     if accounts is None:
         accounts = list(creator.social_accounts.all())
+    brand = audience == "brand"
     reasons: list[str] = []
 
-    account, account_reasons = _best_account(campaign, accounts)
+    account, account_reasons = _best_account(campaign, accounts, brand=brand)
     reasons.extend(account_reasons)
 
     countries = [c.upper() for c in campaign.countries or []]
     if countries and (creator.country or "").upper() not in countries:
         where = ", ".join(countries)
-        if creator.country:
+        if brand:
+            lives = (
+                f"they are in {creator.country.upper()}"
+                if creator.country
+                else "they have not said where they live"
+            )
+            reasons.append(f"This campaign is for creators in {where}; {lives}.")
+        elif creator.country:
             reasons.append(f"This campaign is for creators in {where}.")
         else:
             reasons.append(
@@ -76,10 +90,14 @@ def check_eligibility(
     niches = list(campaign.niches or [])
     if niches and not set(niches) & set(creator.niches):
         names = _join_or([_niche_label(n) for n in niches])
-        reasons.append(
-            f"This campaign is for {names} creators; add a matching niche to your profile "
-            "if it fits you."
-        )
+        if brand:
+            theirs = ", ".join(_niche_label(n) for n in creator.niches) or "none chosen"
+            reasons.append(f"This campaign is for {names} creators; their niches: {theirs}.")
+        else:
+            reasons.append(
+                f"This campaign is for {names} creators; add a matching niche to your profile "
+                "if it fits you."
+            )
 
     return Eligibility(
         eligible=account is not None and not reasons, reasons=reasons, account=account
@@ -87,18 +105,29 @@ def check_eligibility(
 
 
 def _best_account(
-    campaign: CampaignTargeting, accounts: list[SocialAccount]
+    campaign: CampaignTargeting, accounts: list[SocialAccount], *, brand: bool = False
 ) -> tuple[SocialAccount | None, list[str]]:
     platforms = list(campaign.platforms)
     platform_names = _join_or([_platform_label(p) for p in platforms])
     candidates = [a for a in accounts if not platforms or a.platform in platforms]
+    whose = "Their" if brand else "Your"
     if not candidates:
+        if brand:
+            return None, [
+                f"They have no {platform_names} account; this campaign is for "
+                f"{platform_names} creators."
+            ]
         return None, [
             f"Add your {platform_names} account: this campaign is for {platform_names} creators."
         ]
     verified = [a for a in candidates if a.is_verified]
     if not verified:
         handles = _join_or([f"{_platform_label(a.platform)} @{a.handle}" for a in candidates])
+        if brand:
+            return None, [
+                f"Their {handles} account is not verified yet; this campaign needs a verified "
+                "account."
+            ]
         return None, [
             f"Verify your {handles} account to take part: this campaign needs a verified account."
         ]
@@ -116,19 +145,23 @@ def _best_account(
             continue
         if not fits_followers:
             problems.append(
-                f"Your {label} account has {account.follower_count:,} followers; "
+                f"{whose} {label} account has {account.follower_count:,} followers; "
                 f"this campaign needs {low:,}–{high:,}."  # noqa: RUF001 (an en dash, on purpose)
             )
         if not fits_engagement:
             problems.append(
-                f"Your {label} account's engagement rate is {_percent(account.engagement_rate_bp)}; "
+                f"{whose} {label} account's engagement rate is "
+                f"{_percent(account.engagement_rate_bp)}; "
                 f"this campaign needs at least {_percent(min_bp)}."
             )
     if not qualifying:
         unverified = [a for a in candidates if not a.is_verified]
         if unverified:
             handles = _join_or([f"{_platform_label(a.platform)} @{a.handle}" for a in unverified])
-            problems.append(f"Verifying your {handles} account may help.")
+            if brand:
+                problems.append(f"Their unverified {handles} account may qualify once verified.")
+            else:
+                problems.append(f"Verifying your {handles} account may help.")
         return None, problems
     best = max(qualifying, key=lambda a: (a.follower_count, a.engagement_rate_bp))
     return best, []
@@ -159,3 +192,28 @@ def _join_or(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def outside_targeting(
+    *, creator: CreatorProfile, account: SocialAccount | None, campaign: CampaignTargeting
+) -> list[str]:
+    """Short flags, in a brand's words, for an applicant outside the campaign's targeting:
+    country, and the followers and engagement of the account they applied with. No query."""
+    flags: list[str] = []
+    countries = [c.upper() for c in campaign.countries or []]
+    if countries and (creator.country or "").upper() not in countries:
+        where = creator.country.upper() if creator.country else "no country given"
+        flags.append(f"Country {where}; the campaign targets {', '.join(countries)}.")
+    if account is not None:
+        low, high = campaign.min_followers, campaign.max_followers
+        if not low <= account.follower_count <= high:
+            flags.append(
+                f"{account.follower_count:,} followers; the campaign targets {low:,}–{high:,}."  # noqa: RUF001
+            )
+        min_bp = campaign.min_engagement_bp or 0
+        if account.engagement_rate_bp < min_bp:
+            flags.append(
+                f"Engagement {_percent(account.engagement_rate_bp)}; the campaign asks for at "
+                f"least {_percent(min_bp)}."
+            )
+    return flags

@@ -74,7 +74,7 @@ class CreatorProfile(PublicIdModel):
         """The photo through the authorizing view ('' without one); the version busts caches."""
         if not self.photo:
             return ""
-        stem = self.photo.name.rsplit("/", 1)[-1].split(".", 1)[0]
+        stem = (self.photo.name or "").rsplit("/", 1)[-1].split(".", 1)[0]
         return files.file_url(CREATOR_PHOTO, self.public_id, version=stem[:10])
 
     @property

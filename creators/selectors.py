@@ -155,8 +155,9 @@ def creator_photo_for_request(request: HttpRequest, public_id: str) -> files.Ser
     is_owner = bool(user and user.is_authenticated and profile.user_id == user.pk)
     if not (is_owner or request_is_org_member(request)):
         return None
+    key = profile.photo.name or ""
     return files.ServedFile(
-        key=profile.photo.name,
-        content_type=files.content_type_for_key(profile.photo.name),
+        key=key,
+        content_type=files.content_type_for_key(key),
         download_name="photo",
     )

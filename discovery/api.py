@@ -157,12 +157,12 @@ def _form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
                 values = [str(value) for value, _label in choices]
                 # Django's optional ChoiceField takes a blank value as "not given".
                 schema["enum"] = values if "" in values or field.required else ["", *values]
-            elif getattr(field, "max_length", None):
-                schema["maxLength"] = field.max_length
+            elif max_length := getattr(field, "max_length", None):
+                schema["maxLength"] = max_length
         params.append(
             OpenApiParameter(
                 name,
-                schema,  # type: ignore[arg-type]
+                schema,
                 OpenApiParameter.QUERY,
                 required=False,
                 description=str(field.help_text or field.label or name),
@@ -174,8 +174,8 @@ def _form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
 def _form_error(form: forms.Form) -> ChorusError:
     fields = {name: [str(m) for m in errors] for name, errors in form.errors.items()}
     name, messages = next(iter(fields.items()))
-    # A rule across fields (min above max) is not a format error: it has its own code.
-    codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+    # A rule across fields (min above max) has a code of its own; anything else is "invalid".
+    codes = {error.code for errors in form.errors.as_data().values() for error in errors}
     code = "invalid_range" if codes == {"invalid_range"} else "invalid"
     return ChorusError(code, f"{name}: {messages[0]}", fields=fields)
 
@@ -543,9 +543,9 @@ class InviteBatchCreateSerializer(serializers.Serializer):
                 }
             )
         if data.get("handles") and not data.get("platform"):
-            raise serializers.ValidationError(
-                {"platform": ["Say which platform the handles are on."]}
-            )
+            # A rule across fields (the schema cannot say it): a code of its own.
+            message = "Say which platform the handles are on."
+            raise ChorusError("platform_required", message, fields={"platform": [message]})
         return data
 
 
@@ -566,7 +566,9 @@ class InviteBatchUploadSerializer(serializers.Serializer):
 
 
 class InviteBatchFilter(django_filters.FilterSet):
-    campaign = django_filters.CharFilter(field_name="campaign__public_id", help_text="cmp_…")
+    campaign = django_filters.CharFilter(
+        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
+    )
     status = django_filters.ChoiceFilter(choices=InviteBatch.Status.choices)
 
     class Meta:

@@ -110,6 +110,15 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (spreadsheets in much of Europe) or tab: whichever the header row uses
+    most; a one-column header ("handle") reads the same with any of them."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def parse_invite_csv(data: bytes, *, default_platform: str | None = None) -> list[ParsedRow]:
     """A CSV with a header row: ``handle`` (required), ``platform`` and ``message`` (optional).
 
@@ -130,7 +139,7 @@ def parse_invite_csv(data: bytes, *, default_platform: str | None = None) -> lis
         line = text[: text.index("\x00")].count("\n") + 1
         raise CsvError(f"Line {line} contains a NUL byte: is this really a CSV file?")
 
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader)
         columns = [c.strip().lower() for c in header]

@@ -12,6 +12,7 @@ from discovery.search import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    Q_MAX,
     SORT_CHOICES,
     CreatorSearchParams,
 )
@@ -71,6 +72,12 @@ class FlagField(forms.BooleanField):
 class CreatorSearchForm(forms.Form):
     """The search filters, from a GET query string (the page's filter bar or the API)."""
 
+    q = forms.CharField(
+        required=False,
+        max_length=Q_MAX,
+        label="Name or handle",
+        widget=forms.TextInput(attrs={"placeholder": "Mia or @mia.makes", "type": "search"}),
+    )
     platform = forms.ChoiceField(choices=[("", "Any platform"), *Platform.choices], required=False)
     min_followers = forms.IntegerField(
         required=False,
@@ -122,8 +129,14 @@ class CreatorSearchForm(forms.Form):
         data = super().clean() or {}
         low, high = data.get("min_followers"), data.get("max_followers")
         if low is not None and high is not None and low > high:
-            message = f"The maximum ({high:,}) is below the minimum ({low:,}): swap them or widen the range."
-            self.add_error("max_followers", ValidationError(message, code="invalid_range"))
+            self.add_error(
+                "max_followers",
+                ValidationError(
+                    f"The maximum ({high:,}) is below the minimum ({low:,}): swap them or widen "
+                    "the range.",
+                    code="invalid_range",  # a rule across fields: the API answers this code
+                ),
+            )
         return data
 
     def to_params(self) -> CreatorSearchParams:
@@ -131,6 +144,7 @@ class CreatorSearchForm(forms.Form):
         d = self.cleaned_data
         return CreatorSearchParams(
             platform=d.get("platform") or None,
+            q=(d.get("q") or "").strip().lstrip("@") or None,
             min_followers=d.get("min_followers"),
             max_followers=d.get("max_followers"),
             min_engagement_bp=d.get("min_engagement_bp") or None,

@@ -46,6 +46,7 @@ from recruitment.selectors import creator_ids_who_worked_with_org
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE = 400  # OFFSET grows with the page; nobody reads 10,000 creators page by page
+Q_MAX = 100
 COUNT_CAP = 500  # "500+" rather than counting every match of a broad search (20 pages of 25)
 
 SORT_CHOICES: list[tuple[str, str]] = [
@@ -63,6 +64,7 @@ class CreatorSearchParams:
     validates user input with clear errors); direct construction is checked too."""
 
     platform: str | None = None
+    q: str | None = None  # part of a name or handle
     min_followers: int | None = None
     max_followers: int | None = None
     min_engagement_bp: int | None = None
@@ -92,6 +94,8 @@ class CreatorSearchParams:
             errors["niche"] = [f"Unknown niche {self.niche!r}."]
         if self.country and self.country not in COUNTRIES:
             errors["country"] = [f"Unknown country {self.country!r}."]
+        if self.q is not None and len(self.q) > Q_MAX:
+            errors["q"] = [f"At most {Q_MAX} characters."]
         if self.sort not in SORTS:
             errors["sort"] = [f"Choose one of {', '.join(sorted(SORTS))}."]
         if not 1 <= self.page <= MAX_PAGE:
@@ -204,6 +208,15 @@ def _niche_exists(niche: str, creator_ref: str) -> Exists:
     return Exists(CreatorNiche.objects.filter(creator_id=OuterRef(creator_ref), niche=niche))
 
 
+def _name_or_handle_q(text: str, creator_ref: str, profile_prefix: str) -> Q:
+    """Part of the display name, or of any account's handle ("@mia" finds mia.makes)."""
+    needle = text.strip().lstrip("@")
+    handle = Exists(
+        SocialAccount.objects.filter(creator_id=OuterRef(creator_ref), handle__icontains=needle)
+    )
+    return Q(**{f"{profile_prefix}display_name__icontains": needle}) | Q(handle)
+
+
 def account_search_queryset(access: OrgAccess, params: CreatorSearchParams) -> QuerySet[Any]:
     """With a platform: one matching SocialAccount per creator, in the sort order."""
     assert params.platform
@@ -212,6 +225,8 @@ def account_search_queryset(access: OrgAccess, params: CreatorSearchParams) -> Q
         _account_q(params), _better_account_q(params.sort), creator_id=OuterRef("creator_id")
     )
     qs = qs.filter(~Exists(better))
+    if params.q:
+        qs = qs.filter(_name_or_handle_q(params.q, "creator_id", "creator__"))
     if params.country:
         qs = qs.filter(creator__country=params.country)
     if params.niche:
@@ -233,6 +248,8 @@ def creator_search_queryset(access: OrgAccess, params: CreatorSearchParams) -> Q
         qs = qs.filter(best_engagement_bp__gte=params.min_engagement_bp)
     if params.verified_only:
         qs = qs.filter(has_verified_account=True)
+    if params.q:
+        qs = qs.filter(_name_or_handle_q(params.q, "id", ""))
     if params.country:
         qs = qs.filter(country=params.country)
     if params.niche:

@@ -2,15 +2,24 @@
 for a brand-limited member). Missing and someone else's raise the same ``NotFound``."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
 from campaigns.models import Campaign
 from campaigns.selectors import campaigns_for_org
 from core.errors import ChorusError, NotFound
-from creators.models import CreatorProfile, SocialAccount
+from creators.eligibility import check_eligibility
+from creators.models import CreatorProfile, PortfolioItem, SocialAccount
 from discovery.models import BATCH_MAX_ROWS, InviteBatch, InviteBatchRow, Shortlist, ShortlistEntry
 from organizations.access import OrgAccess
+from organizations.roles import Scope
+from recruitment.models import Application, CampaignInvitation, Participation
+from recruitment.selectors import (
+    applications_for_org,
+    campaign_invitations_for_org,
+    participations_for_org,
+)
 
 
 def shortlists_for_org(access: OrgAccess) -> QuerySet[Shortlist]:
@@ -107,3 +116,89 @@ def invite_batch_rows(
     if outcome is not None:
         qs = qs.filter(outcome=outcome)
     return qs.select_related("creator").order_by("line_number", "id")
+
+
+# -- searching for one campaign ---------------------------------------------------------------------
+
+
+def search_filters_for_campaign(campaign: Campaign) -> dict[str, str]:
+    """The search filters that match a campaign's targeting, as query-string values.
+
+    The search takes one platform, niche and country; a campaign may name several. Then the
+    filter is left open and the eligibility mark on each creator tells the rest.
+    """
+    filters = {
+        "min_followers": str(campaign.min_followers),
+        "max_followers": str(campaign.max_followers),
+        "sort": "followers_desc",
+        "campaign": campaign.public_id,
+    }
+    if len(campaign.platforms) == 1:
+        filters["platform"] = campaign.platforms[0]
+    if campaign.min_engagement_bp:
+        filters["min_engagement_bp"] = str(campaign.min_engagement_bp)
+    if len(campaign.niches or []) == 1:
+        filters["niche"] = campaign.niches[0]
+    if len(campaign.countries or []) == 1:
+        filters["country"] = campaign.countries[0].upper()
+    return filters
+
+
+def mark_eligibility(creators: Iterable[CreatorProfile], campaign: Campaign) -> None:
+    """Sets ``creator.eligibility`` (reasons in the brand's words) on each creator of a search
+    page. No query: the page carries accounts and niches, the campaign its deliverables."""
+    for creator in creators:
+        accounts = getattr(creator, "accounts", None)
+        creator.eligibility = check_eligibility(  # type: ignore[attr-defined]
+            creator=creator,
+            campaign=campaign,
+            accounts=list(accounts) if accounts is not None else None,
+            audience="brand",
+        )
+
+
+# -- a creator as a brand sees them -------------------------------------------------------------
+
+
+@dataclass
+class CreatorForBrand:
+    """A creator's public profile, plus their work with the viewing organization only."""
+
+    creator: CreatorProfile
+    accounts: list[SocialAccount]
+    portfolio: list[PortfolioItem]
+    participations: list[Participation]
+    applications: list[Application]
+    invitations: list[CampaignInvitation]
+
+
+def creator_profile_for_org(access: OrgAccess, public_id: str) -> CreatorForBrand:
+    """Creators are global, so any organization may look one up (as in the search); what they
+    did is another matter: past work comes from ``recruitment.selectors`` scoped to the viewer's
+    organization and brand limit, so another organization's campaigns never show."""
+    access.require(Scope.CREATORS_READ)
+    creator = (
+        CreatorProfile.objects.prefetch_related("niche_links")
+        .filter(public_id=str(public_id))
+        .first()
+    )
+    if creator is None:
+        raise NotFound("No such creator.")
+    return CreatorForBrand(
+        creator=creator,
+        accounts=list(
+            SocialAccount.objects.filter(creator=creator).order_by("platform", "-follower_count")
+        ),
+        portfolio=list(PortfolioItem.objects.filter(creator=creator).order_by("position", "id")),
+        participations=list(participations_for_org(access).filter(creator=creator)[:50]),
+        applications=list(
+            applications_for_org(access)
+            .filter(creator=creator)
+            .exclude(status=Application.Status.ACCEPTED)[:50]
+        ),
+        invitations=list(
+            campaign_invitations_for_org(access).filter(
+                creator=creator, status=CampaignInvitation.Status.PENDING
+            )[:50]
+        ),
+    )

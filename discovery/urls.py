@@ -9,6 +9,7 @@ _org = "o/<slug:org_slug>/"
 urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_org}creators/", views.search, name="search"),
     path(f"{_org}creators/selection/", views.search_selection, name="search_selection"),
+    path(f"{_org}creators/<str:creator_id>/", views.creator_profile, name="creator_profile"),
     path(f"{_org}shortlists/", views.shortlists, name="shortlists"),
     path(f"{_org}shortlists/<str:shortlist_id>/", views.shortlist_detail, name="shortlist"),
     path(

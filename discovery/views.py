@@ -5,13 +5,13 @@ form error saying what to fix.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.selectors import campaign_get_for_org
-from core.errors import ChorusError
+from core.errors import ChorusError, NotFound
 from discovery import selectors, services
 from discovery.csv_import import CSV_TEMPLATE
 from discovery.forms import (
@@ -45,15 +45,31 @@ def _apply_error(form: object, exc: ChorusError) -> None:
 @require_GET
 @org_view(Scope.CREATORS_READ)
 def search(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    form = CreatorSearchForm(request.GET or None)
+    """Every creator, filtered. With ``?campaign=cmp_…`` (the campaign's "Find creators" tab):
+    the campaign's targeting fills the filters on first open, the campaign is preselected for
+    invitations, and each creator is marked eligible or not, with the reason."""
+    campaign = None
+    if request.GET.get("campaign"):
+        try:
+            campaign = campaign_get_for_org(access, request.GET["campaign"])
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+    data: QueryDict = request.GET
+    if campaign is not None and set(request.GET) <= {"campaign"}:
+        data = QueryDict(mutable=True)
+        data.update(selectors.search_filters_for_campaign(campaign))
+    form = CreatorSearchForm(data or None)
     page: Page | None = None
-    if not request.GET:
+    if not data:
         form = CreatorSearchForm({"sort": "followers_desc"})
     if form.is_valid():
         page = search_creators(access=access, params=form.to_params())
-    query = request.GET.copy()
+        if campaign is not None:
+            selectors.mark_eligibility(page.items, campaign)
+    query = data.copy()
     query.pop("page", None)
     context = {
+        "campaign": campaign,
         "form": form,
         "page": page,
         "query": query.urlencode(),
@@ -67,6 +83,26 @@ def search(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         context["shortlists"] = list(selectors.shortlists_for_org(access))
         context["campaigns"] = list(selectors.recruiting_campaigns(access))
     return render(request, "discovery/search.html", context)
+
+
+@require_GET
+@org_view(Scope.CREATORS_READ)
+def creator_profile(request: HttpRequest, access: OrgAccess, creator_id: str) -> HttpResponse:
+    """Who a creator is: bio, portfolio, accounts with their figures, and past work with us."""
+    try:
+        profile = selectors.creator_profile_for_org(access, creator_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    context = {
+        "profile": profile,
+        "c": profile.creator,
+        "can_write": access.has(Scope.RECRUITMENT_WRITE),
+        "campaigns": list(selectors.recruiting_campaigns(access))
+        if access.has(Scope.RECRUITMENT_WRITE)
+        else [],
+        "selected_campaign": request.GET.get("campaign", ""),
+    }
+    return render(request, "discovery/creator_profile.html", context)
 
 
 def _back_to_search(request: HttpRequest, access: OrgAccess) -> str:

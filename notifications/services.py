@@ -2,7 +2,7 @@
 
 ``notification_send`` is called inside the caller's transaction: the rows are written with the
 change they describe, and each e-mail is enqueued on commit through ``notification_email_enqueue``
-(the one place that hands e-mail to the broker — switch it to an outbox there).
+(the one place that hands e-mail to the broker: through the transactional outbox, core.outbox).
 """
 
 from collections.abc import Iterable, Mapping

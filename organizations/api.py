@@ -26,10 +26,19 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class BrandSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
+    landing_domains = serializers.ListField(
+        child=serializers.CharField(max_length=253),
+        required=False,
+        max_length=20,
+        help_text=(
+            "Other domains campaign landing pages may use (hostnames; subdomains included). "
+            "Landing pages must be https:// on the website's domain or one of these."
+        ),
+    )
 
     class Meta:
         model = Brand
-        fields = ("id", "name", "slug", "website", "created_at")
+        fields = ("id", "name", "slug", "website", "landing_domains", "created_at")
         read_only_fields = ("slug", "created_at")
 
 

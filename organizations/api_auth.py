@@ -6,6 +6,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from organizations.access import api_key_is_usable
+from organizations.api_throttling import failed_auth_check, failed_auth_record
 from organizations.models import ApiKey
 from organizations.secrets import hash_secret, looks_like_api_key
 from organizations.services import api_key_touch
@@ -40,22 +41,27 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         parts = header.split()
         if not parts or parts[0].lower() != self.keyword.lower():
             return None
+        # An address that keeps failing is refused before we even look (guessing keys is slow).
+        failed_auth_check(request)
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(
-                "Malformed Authorization header: use 'Bearer <key>'."
-            )
+            self._fail(request, "Malformed Authorization header: use 'Bearer <key>'.")
         raw = parts[1]
         if not looks_like_api_key(raw):
-            raise exceptions.AuthenticationFailed("Malformed API key: keys start with 'chorus_'.")
+            self._fail(request, "Malformed API key: keys start with 'chorus_'.")
         api_key = (
             ApiKey.objects.select_related("organization").filter(key_hash=hash_secret(raw)).first()
         )
         if api_key is None:
-            raise exceptions.AuthenticationFailed("Unknown API key.")
+            self._fail(request, "Unknown API key.")
+        assert api_key is not None
         if not api_key_is_usable(api_key):
-            raise exceptions.AuthenticationFailed("This API key has been revoked or has expired.")
+            self._fail(request, "This API key has been revoked or has expired.")
         api_key_touch(api_key)
         return ApiKeyUser(api_key), api_key
+
+    def _fail(self, request: Request, message: str) -> None:
+        failed_auth_record(request)
+        raise exceptions.AuthenticationFailed(message)
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="chorus"'

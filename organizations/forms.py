@@ -31,6 +31,15 @@ class RoleForm(forms.Form):
 class BrandForm(forms.Form):
     name = forms.CharField(max_length=120)
     website = forms.URLField(required=False, assume_scheme="https")
+    landing_domains = forms.CharField(
+        required=False,
+        label="Other landing domains",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Campaign landing pages must be https:// on the website's domain or one listed here "
+            "(one per line, e.g. shop.example.com)."
+        ),
+    )
 
 
 class ApiKeyForm(forms.Form):
@@ -45,7 +54,10 @@ class ApiKeyForm(forms.Form):
         help_text="Limit the key to one brand: it sees and changes nothing else.",
     )
     role = forms.ChoiceField(
-        choices=[c for c in Role.choices if c[0] != Role.OWNER], initial=Role.ADMIN
+        choices=[c for c in Role.choices if c[0] != Role.OWNER],
+        # The lowest role that reads: a key gets more only when someone chooses it.
+        initial=Role.VIEWER,
+        help_text="Viewer reads; choose a higher role only if the tool must change things.",
     )
     expires_at = forms.DateTimeField(
         required=False,

@@ -1,6 +1,7 @@
 """Tenants: Organization, Brand, Membership, Invitation, ApiKey, and the audit trail."""
 
 from typing import TYPE_CHECKING, Any, ClassVar, Self
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +87,9 @@ class Brand(PublicIdModel):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60)
     website = models.URLField(blank=True)
+    # Other domains campaign landing pages (and so tracking links) may point to, e.g. a shop on
+    # another domain. Hostnames only; subdomains of each are allowed too.
+    landing_domains = models.JSONField(default=list, blank=True)
 
     brand_path: ClassVar[str | None] = "pk"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
@@ -100,6 +104,27 @@ class Brand(PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def allowed_landing_hosts(self) -> list[str]:
+        """The website's host (without ``www.``) and the declared domains."""
+        hosts = [str(d).lower() for d in self.landing_domains or [] if d]
+        site = (urlsplit(self.website).hostname or "").lower() if self.website else ""
+        if site:
+            hosts.insert(0, site.removeprefix("www."))
+        return hosts
+
+    def allows_landing_url(self, url: str) -> bool:
+        """An https URL on the brand's own website domain or a declared one (or a subdomain):
+        tracking links never send visitors anywhere else."""
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return False
+        if parts.scheme != "https" or not host or parts.username or parts.password:
+            return False
+        return any(host == d or host.endswith("." + d) for d in self.allowed_landing_hosts)
 
 
 class Membership(PublicIdModel):

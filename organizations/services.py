@@ -1,9 +1,10 @@
 """Every operation that changes an organization, its brands, members, invitations or API keys."""
 
+import re
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.errors import ChorusError
+from core.links import absolute_url
 from core.outbox import outbox_enqueue
 from core.ownership import require_owns
 from core.tasks import send_email
@@ -86,7 +88,36 @@ def organization_update(*, access: OrgAccess, name: str) -> Organization:
     return org
 
 
-def brand_create(*, access: OrgAccess, name: str, website: str = "") -> Brand:
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def clean_landing_domains(domains: object) -> list[str]:
+    """Hostnames, lower-cased, without scheme, path or ``www.``; refused with a clear message."""
+    if isinstance(domains, str):
+        domains = domains.replace(",", " ").split()
+    if not isinstance(domains, list | tuple):
+        raise ChorusError(
+            "invalid", "Give a list of domains.", fields={"landing_domains": ["Give a list."]}
+        )
+    cleaned: list[str] = []
+    for raw in domains:
+        text = str(raw).strip().lower()
+        host = (urlsplit(text).hostname or "") if "//" in text else text.split("/", 1)[0]
+        host = host.removeprefix("www.")
+        if not _DOMAIN.match(host):
+            message = f"{raw!s:.60} is not a domain name (e.g. shop.example.com)."
+            raise ChorusError("invalid", message, fields={"landing_domains": [message]})
+        if host not in cleaned:
+            cleaned.append(host)
+    if len(cleaned) > 20:
+        message = "Declare at most 20 domains."
+        raise ChorusError("invalid", message, fields={"landing_domains": [message]})
+    return cleaned
+
+
+def brand_create(
+    *, access: OrgAccess, name: str, website: str = "", landing_domains: object = ()
+) -> Brand:
     access.require(Scope.BRANDS_WRITE)
     access.require_unlimited("create brands")
     name = name.strip()
@@ -104,6 +135,7 @@ def brand_create(*, access: OrgAccess, name: str, website: str = "") -> Brand:
             organization=org,
             name=name,
             website=website,
+            landing_domains=clean_landing_domains(landing_domains or []),
             slug=_unique_slug(name, model=Brand, organization=org),
         )
         audit_record(organization=org, access=access, action="brand.created", target=brand)
@@ -111,7 +143,12 @@ def brand_create(*, access: OrgAccess, name: str, website: str = "") -> Brand:
 
 
 def brand_update(
-    *, access: OrgAccess, brand: Brand, name: str | None = None, website: str | None = None
+    *,
+    access: OrgAccess,
+    brand: Brand,
+    name: str | None = None,
+    website: str | None = None,
+    landing_domains: object = None,
 ) -> Brand:
     access.require(Scope.BRANDS_WRITE)
     require_owns(access, brand, what="brand")
@@ -124,6 +161,9 @@ def brand_update(
     if website is not None:
         brand.website = website
         fields.append("website")
+    if landing_domains is not None:
+        brand.landing_domains = clean_landing_domains(landing_domains)
+        fields.append("landing_domains")
     with transaction.atomic(durable=True):
         if fields:
             brand.save(update_fields=fields)
@@ -217,9 +257,7 @@ def _brand_for_limited(access: OrgAccess, brand: Brand | None, what: str) -> Bra
 
 
 def invitation_link(raw_token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "organizations:invitation_accept", args=[raw_token]
-    )
+    return absolute_url(reverse("organizations:invitation_accept", args=[raw_token]))
 
 
 def invitation_revoke(*, access: OrgAccess, invitation: Invitation) -> Invitation:

@@ -13,6 +13,18 @@ from organizations.access import access_for_user
 from organizations.roles import Scope, as_scope
 
 OrgView = Callable[..., HttpResponse]
+ORG_VIEW_MARK = "org_view_scope"
+
+
+def _mark_org_view(scope: Scope) -> Callable[[OrgView], OrgView]:
+    """Mark the guarded view, so a test can tell every /o/<slug>/ route is served through
+    org_view (outer decorators built with functools.wraps carry the mark along)."""
+
+    def mark(view: OrgView) -> OrgView:
+        setattr(view, ORG_VIEW_MARK, scope)
+        return view
+
+    return mark
 
 
 def org_view(scope: Scope) -> Callable[[OrgView], Callable[..., HttpResponse]]:
@@ -24,6 +36,7 @@ def org_view(scope: Scope) -> Callable[[OrgView], Callable[..., HttpResponse]]:
     scope = as_scope(scope)
 
     def decorator(view: OrgView) -> Callable[..., HttpResponse]:
+        @_mark_org_view(scope)
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -146,7 +146,8 @@ def brands(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         try:
             brand = services.brand_create(access=access, **form.cleaned_data)
         except ChorusError as exc:
-            form.add_error("name" if "name" in exc.fields else None, exc.message)
+            field = next((f for f in exc.fields if f in form.fields), None)
+            form.add_error(field, exc.message)
         else:
             messages.success(request, f"Brand {brand.name} created.")
             return redirect("organizations:brands", org_slug=access.organization.slug)
@@ -163,12 +164,20 @@ def brand_edit(request: HttpRequest, access: OrgAccess, brand_id: str) -> HttpRe
     brand = selectors.brand_get_for_org(access, brand_id)
     if request.method == "POST":
         access.require(Scope.BRANDS_WRITE)
-    form = BrandForm(request.POST or None, initial={"name": brand.name, "website": brand.website})
+    form = BrandForm(
+        request.POST or None,
+        initial={
+            "name": brand.name,
+            "website": brand.website,
+            "landing_domains": "\n".join(brand.landing_domains or []),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.brand_update(access=access, brand=brand, **form.cleaned_data)
         except ChorusError as exc:
-            form.add_error(None, exc.message)
+            field = next((f for f in exc.fields if f in form.fields), None)
+            form.add_error(field, exc.message)
         else:
             messages.success(request, "Brand saved.")
             return redirect("organizations:brands", org_slug=access.organization.slug)

@@ -3,13 +3,19 @@ participations, and campaign invitations. Thin: services decide, selectors read.
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns.selectors import campaign_get_for_org
+from campaigns.selectors import campaign_get_for_org, campaigns_for_org
+from core.api.fields import AbsoluteLinkField
 from core.api.refs import RefField, resolve_ref
 from core.errors import NotFound
 from creators.models import CreatorProfile, SocialAccount
@@ -109,6 +115,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=list(services.DECISIONS))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.DECLINE_REASON_MAX_CHARS,
+        help_text="For a decline: a note the creator reads in the notice.",
+    )
 
 
 class BulkDecisionSerializer(serializers.Serializer):
@@ -121,6 +134,13 @@ class BulkDecisionSerializer(serializers.Serializer):
         "They are decided in this order.",
     )
     decision = serializers.ChoiceField(choices=list(services.DECISIONS))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.DECLINE_REASON_MAX_CHARS,
+        help_text="For a decline: a note every declined creator reads in the notice.",
+    )
 
 
 class BulkDecisionItemSerializer(serializers.Serializer):
@@ -190,7 +210,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
     slots = ParticipationSlotSerializer(
         many=True, read_only=True, help_text="One per promised post, in deliverable order."
     )
-    tracking_url = serializers.CharField(read_only=True)
+    tracking_url = AbsoluteLinkField(source="tracking_path")
 
     class Meta:
         model = Participation
@@ -253,6 +273,31 @@ class CampaignInvitationCreateSerializer(serializers.Serializer):
     )
 
 
+class CapacitySerializer(serializers.Serializer):
+    """``recruitment.selectors.campaign_capacity``: the same numbers every page shows."""
+
+    campaign = serializers.CharField()
+    max_creators = serializers.IntegerField()
+    creators_in = serializers.IntegerField(source="capacity.filled")
+    places_left = serializers.IntegerField(source="capacity.places_left")
+    limited_by = serializers.ChoiceField(
+        choices=["maximum", "budget"],
+        source="capacity.limited_by",
+        help_text="What limits places left: the maximum number of creators or the budget left.",
+    )
+    places_by_maximum = serializers.IntegerField(source="capacity.places_by_maximum")
+    places_by_budget = serializers.IntegerField(
+        source="capacity.places_by_budget",
+        allow_null=True,
+        help_text="null while no deliverable has a fee.",
+    )
+    per_creator_cents = serializers.IntegerField(source="capacity.per_creator_cents")
+    budget_cents = serializers.IntegerField(source="capacity.budget_cents")
+    committed_cents = serializers.IntegerField(source="capacity.committed_cents")
+    remaining_cents = serializers.IntegerField(source="capacity.remaining_cents")
+    currency = serializers.CharField(source="capacity.currency")
+
+
 def _creator_by_id(public_id: str) -> CreatorProfile:
     """Creators are global: any creator may be invited by id (eligibility is the service's)."""
     creator = selectors.creator_by_public_id(public_id)
@@ -306,6 +351,7 @@ class ApplicationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
             access=self.access,
             application=application,
             decision=serializer.validated_data["decision"],
+            reason=serializer.validated_data["reason"],
         )
         fresh = selectors.application_get_for_org(self.access, application.public_id)
         return Response(ApplicationSerializer(fresh).data)
@@ -324,7 +370,10 @@ class ApplicationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
         serializer.is_valid(raise_exception=True)
         decision = serializer.validated_data["decision"]
         result = services.applications_decide_bulk(
-            access=self.access, application_ids=serializer.validated_data["ids"], decision=decision
+            access=self.access,
+            application_ids=serializer.validated_data["ids"],
+            decision=decision,
+            reason=serializer.validated_data["reason"],
         )
         outcomes: dict[str, dict[str, Any]] = {}
         for application in result.succeeded:
@@ -449,3 +498,35 @@ class CampaignInvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.
         invitation = services.invitation_withdraw(access=self.access, invitation=self.get_object())
         fresh = selectors.campaign_invitation_get_for_org(self.access, invitation.public_id)
         return Response(CampaignInvitationSerializer(fresh).data)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="How many more creators a campaign can take",
+        description="Places left is the smaller of (maximum creators minus creators in) and "
+        "(budget left divided by fees per creator); `limited_by` says which. The overview, the campaign "
+        "page and the applications tab show the same numbers.",
+        parameters=[
+            OpenApiParameter(
+                "public_id", str, OpenApiParameter.PATH, description="Campaign id (cmp_…)."
+            )
+        ],
+        responses={200: CapacitySerializer, 404: _ERRORS[404]},
+    ),
+)
+class CampaignCapacityViewSet(OrgScopedViewSet, mixins.RetrieveModelMixin):
+    serializer_class = CapacitySerializer
+    required_scopes = {"retrieve": Scope.CAMPAIGNS_READ}
+
+    def scoped_queryset(self, access: OrgAccess) -> Any:
+        return campaigns_for_org(access)
+
+    def retrieve(self, request: Request, public_id: str) -> Response:
+        campaign = self.get_object()
+        capacity = selectors.campaign_capacity(campaign)
+        row = {
+            "campaign": campaign.public_id,
+            "max_creators": campaign.max_creators,
+            "capacity": capacity,
+        }
+        return Response(CapacitySerializer(row).data)

@@ -27,6 +27,7 @@ from campaigns.models import Campaign, Deliverable
 from campaigns.rendering import render_brief
 from campaigns.rules import campaign_accepts_applications
 from campaigns.selectors import unscoped_open_campaigns
+from core.api.fields import AbsoluteLinkField
 from core.api.refs import resolve_optional_ref, resolve_ref
 from core.errors import ChorusError, NotFound
 from creators.api_base import CreatorScopedViewSet
@@ -215,7 +216,7 @@ class InvitationRefSerializer(serializers.ModelSerializer):
 class ParticipationRefSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     status = _status(Participation.Status)
-    tracking_url = serializers.CharField(read_only=True)
+    tracking_url = AbsoluteLinkField(source="tracking_path")
 
     class Meta:
         model = Participation
@@ -424,8 +425,8 @@ class CreatorParticipationSerializer(serializers.ModelSerializer):
     slots = ParticipationSlotSerializer(
         many=True, read_only=True, help_text="Your promised posts: one per post, with its fee."
     )
-    tracking_url = serializers.CharField(
-        read_only=True, help_text="Your tracking link: share it so sales count for you."
+    tracking_url = AbsoluteLinkField(
+        source="tracking_path", help_text="Your tracking link: share it so sales count for you."
     )
 
     class Meta:

@@ -5,9 +5,12 @@ from typing import Any
 from django import forms
 
 from core.errors import ChorusError
+from core.taxonomy import Niche
 from creators.models import SocialAccount
+from platforms.types import Platform
 from recruitment.models import PITCH_MAX_CHARS
-from recruitment.services import DECISIONS
+from recruitment.selectors import MarketplaceFilters
+from recruitment.services import DECISIONS, DECLINE_REASON_MAX_CHARS
 
 
 def _account_label(account: SocialAccount) -> str:
@@ -52,6 +55,7 @@ class DecisionForm(forms.Form):
         choices=[(d, d) for d in DECISIONS],
         error_messages={"required": "Choose accept, decline or waitlist."},
     )
+    reason = forms.CharField(required=False, max_length=DECLINE_REASON_MAX_CHARS)
 
 
 class _ApplicationIds(forms.MultipleChoiceField):
@@ -71,6 +75,12 @@ class BulkDecisionForm(forms.Form):
             "required": "Tick at least one application first.",
             "invalid_choice": "%(value)s is not an application id.",
         },
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=DECLINE_REASON_MAX_CHARS,
+        label="Reason (optional, the creators read it)",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -110,3 +120,39 @@ def add_service_error(form: forms.Form, exc: ChorusError) -> None:
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+PAY_CHOICES = [
+    ("", "Any pay"),
+    ("5000", "50 or more"),
+    ("10000", "100 or more"),
+    ("25000", "250 or more"),
+    ("50000", "500 or more"),
+]
+
+
+class MarketplaceFilterForm(forms.Form):
+    """The creator marketplace's search and filters (GET)."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Campaign or brand"}),
+    )
+    platform = forms.ChoiceField(
+        required=False, choices=[("", "Any platform"), *Platform.choices], label="Platform"
+    )
+    niche = forms.ChoiceField(
+        required=False, choices=[("", "Any niche"), *Niche.choices], label="Niche"
+    )
+    min_pay = forms.ChoiceField(required=False, choices=PAY_CHOICES, label="Pay per creator")
+
+    def to_filters(self) -> MarketplaceFilters:
+        d = self.cleaned_data
+        return MarketplaceFilters(
+            q=d.get("q") or "",
+            platform=d.get("platform") or "",
+            niche=d.get("niche") or "",
+            min_pay_cents=int(d.get("min_pay") or 0),
+        )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from campaigns.models import Campaign, Deliverable
+from core.links import absolute_url
 from core.models import PublicIdModel
 from creators.models import CreatorProfile, SocialAccount
 from organizations.models import Organization, OrgScopedQuerySet
@@ -217,8 +218,14 @@ class Participation(PublicIdModel):
         return f"{self.creator_id} in {self.campaign_id} ({self.status})"
 
     @property
+    def tracking_path(self) -> str:
+        return f"/r/{self.tracking_code}"
+
+    @property
     def tracking_url(self) -> str:
-        return f"{settings.SITE_URL.rstrip('/')}/r/{self.tracking_code}"
+        """The link where no request is at hand (e-mails from workers); pages and the API build
+        it from the request (``core.links``)."""
+        return absolute_url(self.tracking_path)
 
 
 class ParticipationSlot(PublicIdModel):

@@ -6,11 +6,14 @@ creator's row is "not found" too. Lists load what their rows show up front (sele
 prefetch_related), so a page runs the same number of queries whatever its length.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from campaigns.capacity import Capacity
 from campaigns.models import Campaign, CampaignAsset, Deliverable
 from campaigns.selectors import (
     brief_asset_served,
@@ -157,40 +160,87 @@ def campaign_invitation_get_for_org(access: OrgAccess, public_id: str) -> Campai
     return invitation
 
 
-@dataclass(frozen=True)
-class CampaignFill:
-    """How full a campaign is: creator slots and money."""
-
-    filled: int
-    max_creators: int
-    committed_cents: int
-    budget_cents: int
-    currency: str
-
-    @property
-    def slots_left(self) -> int:
-        return max(self.max_creators - self.filled, 0)
-
-    @property
-    def is_full(self) -> bool:
-        return self.filled >= self.max_creators
-
-    @property
-    def percent_committed(self) -> int:
-        return (self.committed_cents * 100) // self.budget_cents if self.budget_cents else 0
+def _filled_counts(organization_id: int, campaign_ids: list[int]) -> dict[int, int]:
+    rows = (
+        Participation.objects.filter(
+            organization_id=organization_id,
+            campaign_id__in=campaign_ids,
+            status__in=FILLED_STATUSES,
+        )
+        .values("campaign_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["campaign_id"]: row["n"] for row in rows}
 
 
-def campaign_fill(campaign: Campaign) -> CampaignFill:
-    filled = Participation.objects.filter(
-        organization_id=campaign.organization_id, campaign=campaign, status__in=FILLED_STATUSES
-    ).count()
-    return CampaignFill(
-        filled=filled,
+def _capacity(campaign: Campaign, filled: int) -> Capacity:
+    return Capacity(
         max_creators=campaign.max_creators,
-        committed_cents=campaign.committed_cents,
+        filled=filled,
+        per_creator_cents=campaign.per_creator_fee_cents,
         budget_cents=campaign.budget_cents,
+        committed_cents=campaign.committed_cents,
         currency=campaign.currency,
     )
+
+
+def campaign_capacity(campaign: Campaign) -> Capacity:
+    """Places left for one campaign (the overview, the campaign page, the applications tab and
+    the API all show this). One query, plus the deliverables if not prefetched."""
+    filled = _filled_counts(campaign.organization_id, [campaign.pk]).get(campaign.pk, 0)
+    return _capacity(campaign, filled)
+
+
+def campaigns_capacity(campaigns: Sequence[Campaign]) -> dict[int, Capacity]:
+    """``campaign_capacity`` for many campaigns of one organization in one query (prefetch
+    ``deliverables``)."""
+    if not campaigns:
+        return {}
+    filled = _filled_counts(campaigns[0].organization_id, [c.pk for c in campaigns])
+    return {c.pk: _capacity(c, filled.get(c.pk, 0)) for c in campaigns}
+
+
+@dataclass(frozen=True)
+class CampaignOverviewRow:
+    campaign: Campaign
+    capacity: Capacity
+    applications_waiting: int
+
+
+OVERVIEW_STATUSES = (Campaign.Status.RECRUITING, Campaign.Status.ACTIVE)
+
+
+def campaign_overview(access: OrgAccess, *, limit: int = 50) -> list[CampaignOverviewRow]:
+    """Per live campaign (recruiting or active): status, applications waiting, creators in,
+    places left, budget committed and left. Three queries whatever the number of campaigns:
+    campaigns with waiting applications counted, their deliverables, the creators in."""
+    waiting = (
+        Application.objects.filter(
+            organization_id=OuterRef("organization_id"),
+            campaign_id=OuterRef("pk"),
+            status=Application.Status.PENDING,
+        )
+        .values("campaign_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = Campaign.objects.for_access(access).filter(status__in=OVERVIEW_STATUSES)
+    campaigns = list(
+        qs.select_related("brand")
+        .prefetch_related(_DELIVERABLES)
+        .annotate(waiting=Coalesce(Subquery(waiting), 0))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    capacities = campaigns_capacity(campaigns)
+    return [
+        CampaignOverviewRow(
+            campaign=c,
+            capacity=capacities[c.pk],
+            applications_waiting=c.waiting,
+        )
+        for c in campaigns
+    ]
 
 
 # -- creator side -------------------------------------------------------------------------------
@@ -292,13 +342,39 @@ def _creator_with_niches(creator: CreatorProfile) -> CreatorProfile:
     return CreatorProfile.objects.prefetch_related("niche_links").get(pk=creator.pk)
 
 
-def marketplace_for_creator(creator: CreatorProfile, *, limit: int = 200) -> Marketplace:
+@dataclass(frozen=True)
+class MarketplaceFilters:
+    """What a creator narrows the marketplace by: words in the campaign or brand name, a
+    platform, a niche the campaign targets, and a least pay per creator (minor units)."""
+
+    q: str = ""
+    platform: str = ""
+    niche: str = ""
+    min_pay_cents: int = 0
+
+    def keeps(self, campaign: Campaign) -> bool:
+        words = self.q.strip().lower()
+        if words and words not in f"{campaign.name} {campaign.brand.name}".lower():
+            return False
+        if self.platform and self.platform not in campaign.platforms:
+            return False
+        if self.niche and self.niche not in (campaign.niches or []):
+            return False
+        return campaign.per_creator_fee_cents >= self.min_pay_cents
+
+
+def marketplace_for_creator(
+    creator: CreatorProfile, *, limit: int = 200, filters: MarketplaceFilters | None = None
+) -> Marketplace:
     """Open campaigns, split into those the creator qualifies for and those they do not (with
     the reasons). A fixed number of queries: campaigns + deliverables, accounts, niches, and the
-    creator's own applications, invitations and participations."""
+    creator's own applications, invitations and participations. ``filters`` narrow the list
+    (in Python: the open campaigns are at most ``limit``, with their deliverables loaded)."""
     creator = _creator_with_niches(creator)
     accounts = creator_accounts(creator)
     campaigns = list(unscoped_open_campaigns()[:limit])
+    if filters is not None:
+        campaigns = [c for c in campaigns if filters.keeps(c)]
     ids = [c.pk for c in campaigns]
     applied = dict(
         Application.objects.filter(creator=creator, campaign_id__in=ids).values_list(

@@ -663,8 +663,25 @@ def _check_decision(decision: str) -> str:
     return DECISIONS[decision]
 
 
-def _decide(*, access: OrgAccess, application_pk: int, target: str) -> Application:
-    """Decide one application; runs inside the caller's transaction."""
+DECLINE_REASON_MAX_CHARS = 500
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > DECLINE_REASON_MAX_CHARS:
+        raise ChorusError(
+            "invalid",
+            f"Keep the reason under {DECLINE_REASON_MAX_CHARS} characters (it has {len(reason)}).",
+            fields={"reason": [f"At most {DECLINE_REASON_MAX_CHARS} characters."]},
+        )
+    return reason
+
+
+def _decide(
+    *, access: OrgAccess, application_pk: int, target: str, reason: str = ""
+) -> Application:
+    """Decide one application; runs inside the caller's transaction. ``reason`` (declines)
+    goes to the creator in the notice."""
     application = Application.objects.select_for_update().get(pk=application_pk)
     status = application.status
     if status == Application.Status.WITHDRAWN:
@@ -727,36 +744,44 @@ def _decide(*, access: OrgAccess, application_pk: int, target: str) -> Applicati
         access=access,
         action=f"application.{target}",
         target=application,
-        data={"participation": participation.public_id if participation else None},
+        data={
+            "participation": participation.public_id if participation else None,
+            **({"reason": reason} if reason and target == Application.Status.DECLINED else {}),
+        },
     )
     context = (
         _accepted_context(participation, campaign)
         if participation is not None
         else {"decision": str(target)}
     )
+    if reason and target == Application.Status.DECLINED:
+        context["reason"] = reason
     notify(Kind.APPLICATION_DECIDED, recipients=[creator.user], campaign=campaign, **context)
     return application
 
 
 def application_decide(
-    *, access: OrgAccess, application: Application, decision: str
+    *, access: OrgAccess, application: Application, decision: str, reason: str = ""
 ) -> Application:
-    """Accept, decline or wait-list one application. Accepting creates the participation."""
+    """Accept, decline or wait-list one application. Accepting creates the participation.
+    A decline may carry a ``reason`` that the creator reads."""
     access.require(Scope.RECRUITMENT_WRITE)
     target = _check_decision(decision)
+    reason = _clean_reason(reason)
     require_owns(access, application, what="application")
     with transaction.atomic(durable=True):
-        return _decide(access=access, application_pk=application.pk, target=target)
+        return _decide(access=access, application_pk=application.pk, target=target, reason=reason)
 
 
 def applications_decide_bulk(
-    *, access: OrgAccess, application_ids: list[str], decision: str
+    *, access: OrgAccess, application_ids: list[str], decision: str, reason: str = ""
 ) -> BulkDecisionResult:
     """Decide many applications, each on its own: one failing (the campaign filled up, the
     budget ran out, someone else's id) leaves the others decided. Order is kept, so when places
     run out the first ids get them."""
     access.require(Scope.RECRUITMENT_WRITE)
     target = _check_decision(decision)
+    reason = _clean_reason(reason)
     ids = list(dict.fromkeys(str(i).strip() for i in application_ids if str(i).strip()))
     if not ids:
         raise ChorusError(
@@ -778,7 +803,9 @@ def applications_decide_bulk(
             continue
         try:
             with transaction.atomic(durable=True):
-                result.succeeded.append(_decide(access=access, application_pk=pk, target=target))
+                result.succeeded.append(
+                    _decide(access=access, application_pk=pk, target=target, reason=reason)
+                )
         except ChorusError as exc:
             result.failed.append(BulkFailure(public_id, exc.message, exc.code))
     return result

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from campaigns.rules import campaign_accepts_applications
-from campaigns.selectors import campaign_get_for_org
+from campaigns.selectors import campaign_get_for_org, campaigns_for_org
 from core.errors import ChorusError, NotFound
 from creators.models import CreatorProfile
 from creators.selectors import creator_profile_for_user
@@ -34,6 +34,7 @@ from recruitment.forms import (
     ApplyForm,
     BulkDecisionForm,
     DecisionForm,
+    MarketplaceFilterForm,
     add_service_error,
     parse_status,
     status_for_query,
@@ -82,26 +83,38 @@ def _queue_context(
     sort = request.GET.get("sort") or "newest"
     if sort not in SORTS:
         sort = "newest"
+    # The all-campaigns queue filters by one campaign with ?campaign=cmp_… (a foreign id: 404).
+    filter_campaign = None
+    if campaign is None and request.GET.get("campaign"):
+        filter_campaign = _campaign(access, request.GET["campaign"])
+    scope = campaign or filter_campaign
     qs = selectors.applications_for_org(
-        access, status=status_for_query(status), campaign=campaign
+        access, status=status_for_query(status), campaign=scope
     ).order_by(*SORTS[sort])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.application_status_counts(access, campaign)
-    counts["all"] = sum(counts.values())
-    tabs = [(value, label, counts.get(value, 0)) for value, label in STATUS_FILTERS]
     return {
+        "filter_campaign": filter_campaign,
+        "filter_campaigns": campaigns_for_org(access).prefetch_related(None)
+        if campaign is None
+        else [],
+        "tabs": _tabs(access, scope),
         "campaign": campaign,
         "page": page,
         "applications": page.object_list,
         "status": status,
         "sort": sort,
         "sorts": list(SORTS),
-        "tabs": tabs,
         "can_decide": access.has(Scope.RECRUITMENT_WRITE),
         "view": "campaign" if campaign else "org",
-        "fill": selectors.campaign_fill(campaign) if campaign else None,
+        "fill": selectors.campaign_capacity(campaign) if campaign else None,
         "accepts_applications": campaign_accepts_applications(campaign) if campaign else True,
     }
+
+
+def _tabs(access: OrgAccess, campaign: Campaign | None) -> list[tuple[str, str, int]]:
+    counts = selectors.application_status_counts(access, campaign)
+    counts["all"] = sum(counts.values())
+    return [(value, label, counts.get(value, 0)) for value, label in STATUS_FILTERS]
 
 
 @org_view(Scope.CAMPAIGNS_READ)
@@ -133,7 +146,12 @@ def application_decide(
     else:
         decision = form.cleaned_data["decision"]
         try:
-            services.application_decide(access=access, application=application, decision=decision)
+            services.application_decide(
+                access=access,
+                application=application,
+                decision=decision,
+                reason=form.cleaned_data.get("reason") or "",
+            )
         except ChorusError as exc:
             error = exc.message
         else:
@@ -141,14 +159,24 @@ def application_decide(
     campaign = application.campaign
     if request.htmx:  # type: ignore[attr-defined]
         application = selectors.application_get_for_org(access, application_id)
+        view = "campaign" if request.POST.get("view") == "campaign" else "org"
+        filter_campaign = None
+        if view == "org" and request.POST.get("campaign_filter"):
+            filter_campaign = _campaign(access, request.POST["campaign_filter"])
+        # The status tabs' counts change with the decision: swapped in out of band.
+        tab_scope = campaign if view == "campaign" else filter_campaign
         context = {
+            "tabs": _tabs(access, tab_scope),
+            "status": parse_status(request.POST.get("status_tab")),
+            "sort": request.POST.get("sort") if request.POST.get("sort") in SORTS else "newest",
+            "filter_campaign": filter_campaign,
             "a": application,
             "row_error": error,
             "row_notice": notice,
             "can_decide": True,
-            "view": "campaign" if request.POST.get("view") == "campaign" else "org",
+            "view": view,
             "campaign": campaign,
-            "fill": selectors.campaign_fill(application.campaign),
+            "fill": selectors.campaign_capacity(application.campaign),
             "oob": True,
         }
         return render(request, "recruitment/_application_row.html", context)
@@ -177,7 +205,10 @@ def applications_bulk_decide(request: HttpRequest, access: OrgAccess) -> HttpRes
     decision = form.cleaned_data["decision"]
     try:
         result = services.applications_decide_bulk(
-            access=access, application_ids=form.cleaned_data["ids"], decision=decision
+            access=access,
+            application_ids=form.cleaned_data["ids"],
+            decision=decision,
+            reason=form.cleaned_data.get("reason") or "" if decision == "decline" else "",
         )
     except ChorusError as exc:
         messages.error(request, exc.message)
@@ -224,7 +255,7 @@ def participations_for_campaign(
         "invitations": selectors.campaign_invitations_for_org(
             access, campaign=campaign, status=CampaignInvitation.Status.PENDING
         )[:200],
-        "fill": selectors.campaign_fill(campaign),
+        "fill": selectors.campaign_capacity(campaign),
         "can_decide": access.has(Scope.RECRUITMENT_WRITE),
     }
     return render(request, "recruitment/participations_for_campaign.html", context)
@@ -307,12 +338,20 @@ def creator_page(*, object_page: bool = False) -> Callable[[CreatorView], Creato
 
 @creator_page()
 def marketplace(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
-    market = selectors.marketplace_for_creator(creator)
+    form = MarketplaceFilterForm(request.GET or None)
+    filters = form.to_filters() if form.is_valid() else None
+    market = selectors.marketplace_for_creator(creator, filters=filters)
     has_accounts = bool(selectors.creator_accounts(creator))
     return render(
         request,
         "recruitment/marketplace.html",
-        {"market": market, "creator": creator, "has_accounts": has_accounts},
+        {
+            "market": market,
+            "creator": creator,
+            "has_accounts": has_accounts,
+            "form": form,
+            "filtered": bool(filters and filters != selectors.MarketplaceFilters()),
+        },
     )
 
 

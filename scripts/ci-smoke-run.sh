@@ -13,7 +13,7 @@ stop() { kill -TERM -- -"$pid" 2>/dev/null || true; sleep 2; kill -KILL -- -"$pi
 trap stop EXIT
 
 ok=""
-for _ in $(seq 1 120); do
+for _ in $(seq 1 300); do
   if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then ok=1; break; fi
   if ! kill -0 "$pid" 2>/dev/null; then break; fi
   sleep 1

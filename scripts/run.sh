@@ -9,6 +9,8 @@ scripts/bootstrap.sh
 
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}
 PORT=${PORT:-8000}
+# Links in e-mails sent by the worker (and the Site allauth names) follow the port we serve on.
+export CHORUS_SITE_URL=${CHORUS_SITE_URL:-http://127.0.0.1:$PORT}
 SIM_PORT=${SIM_PORT:-8765}
 export PLATFORM_SIMULATOR_URL=${PLATFORM_SIMULATOR_URL:-http://127.0.0.1:$SIM_PORT}
 PY=.venv/bin/python

@@ -5,8 +5,10 @@
 - ``stranger``: signed up, member of nothing.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -40,6 +42,13 @@ class Tenant:
         user = UserFactory(**user_kwargs)
         MembershipFactory(organization=self.org, user=user, role=role)
         return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_throttle_counters(settings: Any) -> None:
+    """Each test counts API requests and failed authentications from zero (organizations.
+    api_throttling keeps them in the shared Redis, per client address)."""
+    settings.CHORUS_API_THROTTLE_NAMESPACE = uuid.uuid4().hex
 
 
 @pytest.fixture

@@ -51,7 +51,10 @@ def _org(slug: str, name: str, kind: str, brands: list[str]) -> Organization:
         Brand.objects.get_or_create(
             organization=org,
             slug=brand_name.lower().replace(" ", "-"),
-            defaults={"name": brand_name},
+            defaults={
+                "name": brand_name,
+                "website": f"https://{brand_name.lower().replace(' ', '-')}.example",
+            },
         )
     return org
 

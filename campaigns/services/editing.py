@@ -15,6 +15,7 @@ from campaigns.services.validation import (
     DeliverableInput,
     DeliverableSpec,
     _check_deadline_not_past,
+    _check_landing_url,
     _check_publishable,
     _Errors,
     _is_int,
@@ -135,6 +136,9 @@ def campaign_create(
     _brand_of(access, brand)
     specs = _specs(deliverables)
     values = _default_values() | fields | {"name": name}
+    landing_errors = _Errors()
+    _check_landing_url(values, brand, landing_errors)
+    landing_errors.raise_if_any()
     with transaction.atomic(durable=True):
         campaign = _campaign_create(
             organization_id=access.organization.pk, brand=brand, deliverables=specs, values=values
@@ -187,6 +191,10 @@ def campaign_update(
                     "brand_locked", "brand", "The brand of a published campaign cannot change."
                 )
         _validate_fields(values, errors)
+        if values.get("landing_url") != before["landing_url"] or (
+            brand is not None and brand.pk != locked.brand_id
+        ):
+            _check_landing_url(values, brand or locked.brand, errors)
         if values.get("application_deadline") != before["application_deadline"]:
             _check_deadline_not_past(values, errors)
         if _is_int(values.get("budget_cents")) and values["budget_cents"] < locked.committed_cents:

@@ -19,6 +19,7 @@ from campaigns.models import PLATFORM_FORMATS, Campaign, Deliverable
 from core.errors import ChorusError
 from core.money import MAX_AMOUNT_CENTS, format_money, is_currency
 from core.taxonomy import COUNTRIES, Niche
+from organizations.models import Brand
 from platforms.types import Platform
 
 # Sanity limits (far above any real campaign; they keep integers inside the columns).
@@ -250,6 +251,28 @@ def _choice_list(
         if code not in cleaned:
             cleaned.append(code)
     values[name] = cleaned
+
+
+def _check_landing_url(values: dict[str, Any], brand: Brand, errors: _Errors) -> None:
+    """Tracking links redirect to the landing URL: only https, on the brand's own website domain
+    or a domain the brand declared (Brands page), so a link never sends visitors elsewhere."""
+    url = values.get("landing_url") or ""
+    if not isinstance(url, str) or not _url(url) or errors.has("landing_url"):
+        return  # empty, or malformed (the field check says so)
+    if brand.allows_landing_url(url):
+        return
+    hosts = brand.allowed_landing_hosts
+    where = (
+        "on " + " or ".join(hosts) + " (or their subdomains)"
+        if hosts
+        else f"on {brand.name}'s website domain: set the brand's website first"
+    )
+    errors.add(
+        "landing_url_not_allowed",
+        "landing_url",
+        f"The landing page must be an https:// address {where}. Other domains can be declared "
+        "for the brand on the Brands page.",
+    )
 
 
 def _validate_fields(values: dict[str, Any], errors: _Errors) -> None:
@@ -507,6 +530,13 @@ def _check_publishable(
     for date_field in DATE_FIELDS:
         if values.get(date_field) is None:
             errors.add("missing_date", date_field, f"Set {DATE_LABELS[date_field]}.")
+    if not values.get("landing_url"):
+        # Every participation gets a tracking link; without a landing page it leads nowhere.
+        errors.add(
+            "no_landing_page",
+            "landing_url",
+            "Add a landing page: creators' tracking links would lead nowhere.",
+        )
 
 
 def _specs(deliverables: Iterable[DeliverableInput]) -> list[DeliverableSpec]:

@@ -110,7 +110,7 @@ if REDIS_URL:
     }
     # Sessions are written to the database and read through the cache: a Redis restart (or
     # eviction) costs a query, not everyone's login.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "core.sessions"
 else:
     # Embedded default: a cache that needs no server and is shared by web and worker processes.
     CACHES = {

@@ -4,8 +4,15 @@ import os
 
 os.environ.setdefault("PLATFORM_SIMULATOR_URL", "http://127.0.0.1:8765")
 
+from config.env import env
 from config.settings.base import *  # noqa: F403
 
-DEBUG = True
+# Off by default, so public links show the product's own 404/500 pages, never Django's debug
+# page listing every URL pattern. DJANGO_DEBUG=1 turns it on for development.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Static files straight from the source folders (no collectstatic needed), DEBUG or not.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

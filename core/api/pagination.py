@@ -8,7 +8,6 @@ and the schema carries the bounds. A page past the last one is still a 404 (docu
 
 from typing import Any
 
-from django.db.models import QuerySet
 from rest_framework import exceptions, pagination
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -36,7 +35,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+        self, queryset: Any, request: Request, view: APIView | None = None
     ) -> list[Any] | None:
         _whole_number(request, self.page_query_param, 1, None)
         return super().paginate_queryset(queryset, request, view)

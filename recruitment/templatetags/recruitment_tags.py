@@ -2,14 +2,26 @@
 
 - ``{{ application.status|rc_status_class }}``: the badge modifier for a status.
 - ``{{ date|days_left }}``: "today", "1 day left", "5 days left", "closed".
+- ``{% campaign_capacity campaign as cap %}``: places left (campaigns' pages sit below
+  recruitment, so they ask through this tag; the same selector as every other page and the API).
+- ``{% campaign_overview org_access %}``: the dashboard's table of live campaigns.
 """
 
 import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
 
+from creators.eligibility import outside_targeting
 from platforms.types import Platform
+from recruitment.selectors import (
+    campaign_capacity as _campaign_capacity,
+)
+from recruitment.selectors import (
+    campaign_overview as _campaign_overview,
+)
+from recruitment.selectors import invitations_for_creator
 
 register = template.Library()
 
@@ -50,3 +62,35 @@ def platform_label(value: str) -> str:
         return str(Platform(value).label)
     except ValueError:
         return value
+
+
+@register.simple_tag
+def campaign_capacity(campaign: Any) -> Any:
+    return _campaign_capacity(campaign)
+
+
+@register.inclusion_tag("recruitment/_overview.html", takes_context=True)
+def campaign_overview(context: dict[str, Any], access: Any) -> dict[str, Any]:
+    return {
+        "rows": _campaign_overview(access),
+        "org_access": access,
+        "request": context.get("request"),
+    }
+
+
+@register.filter
+def targeting_flags(application: Any) -> list[str]:
+    """``{% for flag in a|targeting_flags %}``: why an applicant is outside the targeting."""
+    return outside_targeting(
+        creator=application.creator,
+        account=application.social_account,
+        campaign=application.campaign,
+    )
+
+
+@register.simple_tag
+def pending_invitations(creator: Any, limit: int = 5) -> list[Any]:
+    """``{% pending_invitations profile as invites %}`` on the creator's home: one query."""
+    if creator is None:
+        return []
+    return list(invitations_for_creator(creator, pending_only=True)[:limit])

@@ -87,6 +87,7 @@ def publish_open_campaign(brand: APIClient, tenant: Tenant) -> dict[str, Any]:
             "name": "Glow Serum Launch",
             "objective": "Authentic morning-routine reviews",
             "brief": "Show the serum in your **morning routine**.",
+            "landing_url": "https://example.com/glow",
             "visibility": "open",
             "currency": "USD",
             "budget_cents": 500_000,
@@ -181,8 +182,7 @@ def test_campaign_to_participation_through_the_api(tenant_a: Tenant, brand: APIC
     mine = mia.get("participations/").json()
     assert [p["id"] for p in mine["results"]] == [participation_id]
     part = mine["results"][0]
-    site = settings.SITE_URL.rstrip("/")
-    assert part["tracking_url"] == f"{site}/r/{part['tracking_code']}"
+    assert part["tracking_url"] == f"http://testserver/r/{part['tracking_code']}"
     assert part["promo_code"]
     assert part["agreed_total_cents"] == FEES
     assert part["campaign"]["id"] == cid

@@ -16,6 +16,7 @@ def campaign_fields(**overrides: Any) -> dict[str, Any]:
         "name": "Summer Launch",
         "objective": "Awareness",
         "brief": "Show the **serum** in your routine.",
+        "landing_url": "https://example.com/serum",
         "currency": "USD",
         "budget_cents": 100_000,
         "application_deadline": days(7),

@@ -15,6 +15,7 @@ def payload(tenant, **overrides):
         "name": "API Launch",
         "objective": "Reach",
         "brief": "Make it **fun**.",
+        "landing_url": "https://example.com/api-launch",
         "currency": "USD",
         "budget_cents": 500_000,
         "application_deadline": days(10).isoformat(),

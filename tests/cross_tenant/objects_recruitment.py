@@ -113,3 +113,9 @@ def api_participation(owner: Owner) -> str:
 @url_param("api:campaign-invitation")
 def api_campaign_invitation(owner: Owner) -> str:
     return _invitation(owner).public_id
+
+
+@url_param("api:campaign-capacity")
+def api_campaign_capacity(owner: Owner) -> str:
+    _participation(owner)  # B's campaign has a creator in, so its numbers are not all zero
+    return victim_campaign(owner).public_id

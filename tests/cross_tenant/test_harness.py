@@ -60,6 +60,12 @@ EXEMPT: dict[str, str] = {
         "a creator's public tracking link: anyone who has it may follow it, by design; it changes "
         "nothing but appending a click; tests/analytics/test_tracking_links.py covers it."
     ),
+    "discovery:creator_profile": (
+        "creators are global users that any organization may look up, as in the search (B's slug "
+        "still answers 404 to A); its only tenant data, past work, comes from the recruitment "
+        "selectors scoped to the viewer's organization and brand limit; "
+        "tests/discovery/test_for_campaign.py covers that A never sees B's campaigns there."
+    ),
     "organizations:invitation_accept": (
         "its token is a bearer secret whose possession is the authorization; "
         "tests/organizations/test_invitations.py covers forged, expired, used, revoked and wrong-user tokens."

@@ -79,17 +79,18 @@ def test_search_shows_public_creator_data_only(api: APIClient, cast: Cast) -> No
 
 
 @pytest.mark.parametrize(
-    ("query", "field", "code"),
+    ("query", "code", "field"),
     [
-        ({"min_followers": 10, "max_followers": 5}, "max_followers", "invalid_range"),
-        ({"sort": "random"}, "sort", "invalid"),
-        ({"page_size": 1000}, "page_size", "invalid"),
-        ({"country": "Narnia"}, "country", "invalid"),
-        ({"verified_only": "perhaps"}, "verified_only", "invalid"),
+        ({"min_followers": 10, "max_followers": 5}, "invalid_range", "max_followers"),
+        ({"sort": "random"}, "invalid", "sort"),
+        ({"page_size": 1000}, "invalid", "page_size"),
+        ({"page": 0}, "invalid", "page"),
+        ({"country": "Narnia"}, "invalid", "country"),
+        ({"verified_only": "perhaps"}, "invalid", "verified_only"),
     ],
 )
 def test_search_errors_name_the_field(
-    api: APIClient, query: dict[str, Any], field: str, code: str
+    api: APIClient, query: dict[str, Any], code: str, field: str
 ) -> None:
     assert_error(api.get("/api/v1/creators/", query), 400, code, field)
 
@@ -324,7 +325,7 @@ def test_batch_from_shortlist_and_from_creator_ids(
     [
         ({"platform": "tiktok", "handles": "maya"}, 400, "invalid", "campaign"),
         ({"campaign": "CAMPAIGN"}, 400, "invalid", "non_field_errors"),
-        ({"campaign": "CAMPAIGN", "handles": "maya"}, 400, "invalid", "platform"),
+        ({"campaign": "CAMPAIGN", "handles": "maya"}, 400, "platform_required", "platform"),
         (
             {"campaign": "CAMPAIGN", "handles": "maya", "platform": "tiktok", "shortlist": "shl_x"},
             400,

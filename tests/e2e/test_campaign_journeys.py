@@ -49,6 +49,9 @@ def test_brand_publishes_a_campaign_a_phone_creator_applies_brand_accepts_creato
 ) -> None:
     # Tracking links are built on the site's public address: here, the live server.
     settings.SITE_URL = live_server.url
+    # Landing pages must be https on the brand's own website domain (issue #6).
+    tenant_a.brand.website = "https://acme-shoes.example"
+    tenant_a.brand.save(update_fields=["website"])
     today = timezone.localdate()
     deadline, draft_due = today + timedelta(days=10), today + timedelta(days=20)
     posting_starts, posting_ends = today + timedelta(days=25), today + timedelta(days=40)

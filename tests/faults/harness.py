@@ -207,6 +207,28 @@ class Stack:
         self.processes.append(proc)
         return proc
 
+    def web(self, name: str = "web") -> tuple[Process, str]:
+        """gunicorn serving the project (a real web process: its own connections, reconnects)."""
+        port = free_port()
+        gunicorn = str(Path(settings.BASE_DIR) / ".venv" / "bin" / "gunicorn")
+        proc = Process(
+            name,
+            [
+                gunicorn,
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+            ],
+            self.env(),
+            self.tmp / f"{name}.log",
+        )
+        self.processes.append(proc)
+        return proc, f"http://127.0.0.1:{port}"
+
     def stop_all(self) -> None:
         for proc in self.processes:
             proc.stop()

@@ -5,9 +5,13 @@ import itertools
 import time
 from typing import Any
 
+import pytest
+
 from core.models import PeriodicRun
 from core.tasks import OUTBOX_SWEEP_TASK
 from tests.faults.harness import install_sweep_schedules, report, stack, wait_until
+
+pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
 INTERVAL = 30.0  # the outbox sweep's schedule
 

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -19,6 +20,8 @@ from recruitment.models import CampaignInvitation
 from tests.conftest import Tenant
 from tests.discovery.conftest import recruiting_campaign
 from tests.faults.harness import install_sweep_schedules, report, stack, wait_until
+
+pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
 OUTAGE_SECONDS = 8
 FINISH_LIMIT = 600.0

@@ -6,6 +6,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from campaigns.models import Campaign
 from core.models import OutboxTask
 from creators.models import CreatorProfile
@@ -14,6 +16,8 @@ from discovery.services import invite_batch_create_for_creators
 from recruitment.models import CampaignInvitation
 from tests.conftest import Tenant
 from tests.faults.harness import Stack, install_sweep_schedules, report, stack, wait_until
+
+pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
 RESUME_LIMIT = 120.0  # seconds from the restart until rows are sent again ("within two minutes")
 FINISH_LIMIT = 600.0  # the rest of the batch and its e-mails, at this machine's pace

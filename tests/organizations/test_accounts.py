@@ -111,17 +111,23 @@ def test_creator_signup_creates_the_creator_profile_and_no_organization(
     ("url_name", "form"),
     [("web:signup_brand", _brand_signup), ("web:signup_creator", _creator_signup)],
 )
-def test_duplicate_signup_email_shows_a_clear_error_and_creates_nothing(
-    db: None, client: Client, url_name: str, form: Any
+def test_duplicate_signup_answers_check_your_email_and_tells_the_owner_creating_nothing(
+    db: None, client: Client, url_name: str, form: Any, mailoutbox: list[Any]
 ) -> None:
+    """No enumeration: a taken address gets the same answer as a new one; the real owner gets
+    an e-mail saying they already have an account."""
     UserFactory(email="taken@example.com")
     before = _counts()
 
-    response = client.post(reverse(url_name), form(email="Taken@Example.com"))
+    taken = client.post(reverse(url_name), form(email="Taken@Example.com"))
+    fresh = Client().post(reverse(url_name), form(email="fresh@example.com"))
 
-    assert response.status_code == 200
-    assert "A user is already registered with this email address." in response.content.decode()
-    assert _counts() == before
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"] == reverse("account_email_verification_sent")
+    assert "already" not in client.get(taken["Location"]).content.decode().lower()
+    assert _counts()["User"] == before["User"] + 1  # only the fresh address got an account
+    (to_owner,) = [m for m in mailoutbox if m.to == ["Taken@Example.com"] or m.to == ["taken@example.com"]]  # fmt: skip
+    assert "already exists" in to_owner.body
 
 
 def test_signup_with_missing_fields_says_what_to_fix_and_creates_nothing(
@@ -202,15 +208,17 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(
     assert not user.check_password(PASSWORD)
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing(
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(
     db: None, client: Client, mailoutbox: list[Any]
 ) -> None:
-    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "The email address is not assigned to any user account."
-    ]
-    assert mailoutbox == []
+    UserFactory(email="known@example.com")
+    known = client.post(reverse("account_reset_password"), {"email": "known@example.com"})
+    unknown = Client().post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    # Only the known address gets a reset link.
+    links = [m for m in mailoutbox if "/accounts/password/reset/key/" in m.body]
+    assert [m.to for m in links] == [["known@example.com"]]
 
 
 def test_sixth_login_after_five_failures_is_refused_even_with_the_right_password(

@@ -5,8 +5,9 @@ brands' rows, a member limited to one brand sees only that brand's, and another 
 none. ``OrgAccess.owns`` (the in-memory twin used by ``require_owns``) agrees row by row.
 """
 
-import datetime
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +19,6 @@ from django.utils import timezone
 from analytics.models import Click
 from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.errors import NotFound
-from core.ids import new_public_id
 from core.ownership import require_owns
 from discovery.models import InviteBatch, InviteBatchRow, Shortlist, ShortlistEntry
 from organizations.access import OrgAccess
@@ -88,33 +88,33 @@ def _click(brand: Brand) -> Click:
     )
 
 
+# One maker per model with a brand path: a row of that model belonging to ``brand``.
 def _invitation(brand: Brand) -> Invitation:
     return Invitation.objects.create(
         organization=brand.organization,
-        email=f"{new_public_id('x')}@example.com",
+        email=f"{uuid.uuid4().hex}@example.com",
         role=Role.VIEWER,
         brand=brand,
-        token_hash=new_public_id("tok"),
-        expires_at=timezone.now() + datetime.timedelta(days=7),
+        token_hash=uuid.uuid4().hex,
+        expires_at=timezone.now() + timedelta(days=1),
     )
 
 
 def _api_key(brand: Brand) -> ApiKey:
     return ApiKey.objects.create(
         organization=brand.organization,
-        name="key",
+        name="brand key",
         role=Role.VIEWER,
-        prefix="chorus_x",
-        key_hash=new_public_id("hash"),
+        prefix="chorus_test",
+        key_hash=uuid.uuid4().hex,
         brand=brand,
     )
 
 
-# One maker per model with a brand path: a row of that model belonging to ``brand``.
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
-    Brand: lambda brand: brand,
     Invitation: _invitation,
     ApiKey: _api_key,
+    Brand: lambda brand: brand,
     Campaign: _campaign,
     Deliverable: lambda brand: DeliverableFactory(campaign=_campaign(brand)),
     CampaignAsset: _asset,

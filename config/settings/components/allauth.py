@@ -10,9 +10,10 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-# A duplicate sign-up e-mail must get a clear error on the page (issue #2), so allauth's
-# enumeration prevention (which silently e-mails the owner instead) is turned off.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Nobody learns from our pages whether an address has an account (issue #6): password reset
+# answers the same for known and unknown addresses, and a sign-up with a taken address gets the
+# same "check your e-mail" page while the owner is e-mailed that they already have an account.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "web.accounts.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {

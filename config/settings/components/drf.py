@@ -1,5 +1,16 @@
 """Django REST framework and the OpenAPI schema."""
 
+from config.env import env
+
+# Requests per window (organizations.api_throttling): per API key, per signed-in user, and
+# failed authentications per client address. Over the limit: 429 with Retry-After.
+CHORUS_API_THROTTLE_RATES = {
+    "key": env.str("API_THROTTLE_KEY_RATE", default="1000/min"),
+    "user": env.str("API_THROTTLE_USER_RATE", default="1000/min"),
+    "failed_auth": env.str("API_THROTTLE_FAILED_AUTH_RATE", default="60/min"),
+}
+CHORUS_API_THROTTLE_NAMESPACE = ""
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "organizations.api_auth.ApiKeyAuthentication",
@@ -23,7 +34,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_RATES": {"api_key": "1200/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["organizations.api_throttling.ApiRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -32,7 +43,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Run micro-creator campaigns programmatically. Authenticate with an organization API key: "
         "`Authorization: Bearer chorus_…`. The creator endpoints under `/api/v1/creator/` use "
-        "the creator's portal session instead. Errors are `{code, message, fields}`."
+        "the creator's portal session instead. Errors are `{code, message, fields}`. "
+        "Requests are throttled per API key and per user (by default 1,000 a minute) and failed "
+        "authentication per client address (60 a minute): over the limit the answer is 429 "
+        "with a `Retry-After` header (seconds)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -42,7 +56,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every error status an operation can answer, with the {code, message, fields} shape, and
-    # the input the API refuses (NUL characters): core.api.schema.
+    # the input the API refuses (NUL characters): core.api.schema (429 with Retry-After included;
+    # the limits themselves are in DESCRIPTION above).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.document_errors",

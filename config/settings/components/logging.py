@@ -5,6 +5,7 @@ from typing import Any
 import structlog
 
 from config.env import env
+from core.log_redaction import redact_event
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_JSON = env.bool("LOG_JSON", default=False)
@@ -34,11 +35,22 @@ LOGGING: dict[str, Any] = {
             "foreign_pre_chain": _shared_processors,
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    # Raw tokens (invitations, password reset, e-mail confirmation) never reach a log line.
+    "filters": {"redact_secrets": {"()": "core.log_redaction.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "structured",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django_structlog": {"level": LOG_LEVEL},
         "django.db.backends": {"level": "WARNING"},
+        # runserver's access lines ("GET /invitations/<token>/ 200") go through our redacting
+        # handler too (gunicorn's access log is off: django-structlog logs every request).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -47,6 +59,7 @@ structlog.configure(
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.filter_by_level,
         *_shared_processors[1:],
+        redact_event,
         structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
     ],
     logger_factory=structlog.stdlib.LoggerFactory(),
