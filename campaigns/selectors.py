@@ -111,9 +111,7 @@ def brief_asset_for_member(request: HttpRequest, public_id: str) -> files.Served
     if asset is None:
         return None
     access = access_for_request(request, asset.organization)
-    if access is None or not access.has(Scope.CAMPAIGNS_READ):
-        return None
-    if not access.sees_brand(asset.campaign.brand_id):
+    if access is None or not access.has(Scope.CAMPAIGNS_READ) or not access.owns(asset):
         return None
     return brief_asset_served(asset)
 

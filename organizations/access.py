@@ -30,9 +30,6 @@ class OrgAccess:
             return self.api_key.brand_id
         return None
 
-    def sees_brand(self, brand_id: int | None) -> bool:
-        return self.brand_id is None or self.brand_id == brand_id
-
     @property
     def is_brand_limited(self) -> bool:
         return self.brand_id is not None

@@ -39,7 +39,7 @@ class OrgScopedQuerySet(models.QuerySet):
 def brand_path_of(model: type[models.Model]) -> str | None:
     """The model's declared ``brand_path``; a tenant model that forgot to declare one fails."""
     try:
-        return model.brand_path  # type: ignore[attr-defined,no-any-return]
+        return model.brand_path  # type: ignore[attr-defined]
     except AttributeError:
         raise TypeError(
             f"{model.__name__} must declare brand_path (None when its rows are organization-wide)."
@@ -142,9 +142,8 @@ class Membership(PublicIdModel):
         Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
-    brand_path: ClassVar[str | None] = (
-        None  # organization-wide rows: a brand limit does not narrow them
-    )
+    # Organization-wide rows: a brand limit does not narrow them.
+    brand_path: ClassVar[str | None] = None
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
@@ -263,9 +262,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    brand_path: ClassVar[str | None] = (
-        None  # organization-wide rows: a brand limit does not narrow them
-    )
+    # Organization-wide rows: a brand limit does not narrow them.
+    brand_path: ClassVar[str | None] = None
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:

@@ -24,7 +24,13 @@ from organizations.api_base import OrgScopedViewSet
 from organizations.roles import Scope
 from recruitment import selectors, services
 from recruitment.api_filters import ApplicationFilter, CampaignInvitationFilter, ParticipationFilter
-from recruitment.models import MESSAGE_MAX_CHARS, Application, CampaignInvitation, Participation
+from recruitment.models import (
+    MESSAGE_MAX_CHARS,
+    Application,
+    CampaignInvitation,
+    Participation,
+    ParticipationSlot,
+)
 
 _ERRORS = {
     400: OpenApiResponse(description="Invalid input: `{code, message, fields}`."),
@@ -160,6 +166,35 @@ class AgreedFeeSerializer(serializers.Serializer):
     fee_cents = serializers.IntegerField()
 
 
+class ParticipationSlotSerializer(serializers.ModelSerializer):
+    """One promised post of a participation: what, by when, for how much."""
+
+    id = serializers.CharField(source="public_id", read_only=True)
+    deliverable = serializers.CharField(
+        source="deliverable.public_id", read_only=True, help_text="The deliverable (dlv_…)."
+    )
+    slot_number = serializers.IntegerField(
+        read_only=True, help_text="1..quantity within the deliverable."
+    )
+    fee_cents = serializers.IntegerField(read_only=True, help_text="Agreed fee, minor units.")
+
+    class Meta:
+        model = ParticipationSlot
+        fields = (
+            "id",
+            "deliverable",
+            "slot_number",
+            "platform",
+            "format",
+            "fee_cents",
+            "currency",
+            "draft_due",
+            "post_due",
+            "status",
+        )
+        read_only_fields = fields
+
+
 class ParticipationSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     campaign = serializers.CharField(source="campaign.public_id", read_only=True)
@@ -172,6 +207,9 @@ class ParticipationSerializer(serializers.ModelSerializer):
         source="invitation.public_id", read_only=True, allow_null=True
     )
     agreed_fees = AgreedFeeSerializer(many=True, read_only=True)
+    slots = ParticipationSlotSerializer(
+        many=True, read_only=True, help_text="One per promised post, in deliverable order."
+    )
     tracking_url = AbsoluteLinkField(source="tracking_path")
 
     class Meta:
@@ -186,6 +224,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "agreed_fees",
             "agreed_total_cents",
             "currency",
+            "slots",
             "tracking_code",
             "tracking_url",
             "promo_code",

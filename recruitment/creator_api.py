@@ -34,7 +34,7 @@ from creators.api_base import CreatorScopedViewSet
 from creators.models import CreatorProfile, PortfolioItem, SocialAccount
 from creators.selectors import creator_profile_with_details, social_account_for_creator
 from recruitment import selectors, services
-from recruitment.api import AccountSerializer
+from recruitment.api import AccountSerializer, ParticipationSlotSerializer
 from recruitment.api_filters import ApplicationFilter, CreatorInvitationFilter, ParticipationFilter
 from recruitment.models import PITCH_MAX_CHARS, Application, CampaignInvitation, Participation
 
@@ -422,6 +422,9 @@ class CreatorParticipationSerializer(serializers.ModelSerializer):
     campaign = CampaignRefSerializer(read_only=True)
     social_account = AccountRefSerializer(read_only=True, allow_null=True)
     agreed_fees = CreatorAgreedFeeSerializer(many=True, read_only=True)
+    slots = ParticipationSlotSerializer(
+        many=True, read_only=True, help_text="Your promised posts: one per post, with its fee."
+    )
     tracking_url = AbsoluteLinkField(
         source="tracking_path", help_text="Your tracking link: share it so sales count for you."
     )
@@ -435,6 +438,7 @@ class CreatorParticipationSerializer(serializers.ModelSerializer):
             "agreed_fees",
             "agreed_total_cents",
             "currency",
+            "slots",
             "tracking_code",
             "tracking_url",
             "promo_code",

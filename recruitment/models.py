@@ -1,5 +1,6 @@
-"""Recruitment: invitations to creators, their applications, and the participations that follow
-(the notices about them are ``notifications`` rows; the kinds are in recruitment/notifications.py).
+"""Recruitment: invitations to creators, their applications, the participations that follow and
+their slots (one per promised post). The notices about them are ``notifications`` rows; the kinds
+are in recruitment/notifications.py.
 
 Every row a creator touches carries both the tenant (``organization``) and the creator; unique
 constraints lead with the organization so the tables can be distributed by it.
@@ -11,11 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Deliverable
 from core.links import absolute_url
 from core.models import PublicIdModel
 from creators.models import CreatorProfile, SocialAccount
 from organizations.models import Organization, OrgScopedQuerySet
+from platforms.types import Platform
 
 PITCH_MAX_CHARS = 1000
 MESSAGE_MAX_CHARS = 1000
@@ -224,3 +226,57 @@ class Participation(PublicIdModel):
         """The link where no request is at hand (e-mails from workers); pages and the API build
         it from the request (``core.links``)."""
         return absolute_url(self.tracking_path)
+
+
+class ParticipationSlot(PublicIdModel):
+    """One promised post: a participation agreed to ``quantity`` posts of each deliverable, and
+    each of them is a slot (numbered 1..quantity per deliverable).
+
+    Created at acceptance, from the same deliverables the fee snapshot comes from. Submissions
+    fill a slot; payouts accrue once per slot (the natural key below). Fee, currency, platform
+    and format are copied: they are the promise, and stay as agreed.
+    """
+
+    public_id_prefix = "slt"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for the post"
+        CANCELLED = "cancelled", "Cancelled"  # the participation was cancelled
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="slots")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+")
+    # Deliverables are fixed while anyone is committed (campaigns.rules.deliverables_locked),
+    # so only slots of cancelled participations can ever lose theirs.
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="slots")
+    slot_number = models.PositiveSmallIntegerField()  # 1..quantity within the deliverable
+    platform = models.CharField(max_length=12, choices=Platform.choices)
+    format = models.CharField(max_length=12, choices=Deliverable.Format.choices)
+    fee_cents = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    draft_due = models.DateField(null=True, blank=True)
+    post_due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    brand_path: ClassVar[str | None] = "campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("participation", "deliverable__position", "deliverable_id", "slot_number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organization", "participation", "deliverable", "slot_number"),
+                name="slot_unique_per_deliverable",
+            ),
+            models.CheckConstraint(condition=Q(slot_number__gte=1), name="slot_number_positive"),
+            models.CheckConstraint(condition=Q(fee_cents__gte=0), name="slot_fee_nonneg"),
+        ]
+        indexes = [
+            models.Index(fields=("organization", "campaign", "status"), name="slot_org_campaign"),
+            models.Index(fields=("creator", "status"), name="slot_creator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.platform} {self.format} #{self.slot_number}"

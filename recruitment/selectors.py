@@ -26,7 +26,7 @@ from creators.eligibility import Eligibility, check_eligibility
 from creators.models import CreatorProfile, SocialAccount
 from organizations.access import OrgAccess
 from organizations.models import Organization
-from recruitment.models import Application, CampaignInvitation, Participation
+from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from recruitment.services import FILLED_STATUSES
 
 _DELIVERABLES = Prefetch("deliverables", queryset=Deliverable.objects.order_by("position", "id"))
@@ -50,10 +50,6 @@ def creator_ids_who_worked_with_org(organization: Organization) -> "QuerySet[Par
 # -- brand side ---------------------------------------------------------------------------------
 
 
-def _scoped(qs: QuerySet, access: OrgAccess) -> QuerySet:
-    return qs.for_access(access)
-
-
 def _creator_prefetch() -> Prefetch:
     return Prefetch(
         "creator__social_accounts",
@@ -69,7 +65,7 @@ def applications_for_org(
 ) -> QuerySet[Application]:
     """Applications of the organization's campaigns with the creator's stats: creator, the
     account applied with, every account of the creator (prefetched), the campaign and brand."""
-    qs = _scoped(Application.objects.all(), access)
+    qs = Application.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if status:
@@ -105,7 +101,7 @@ def application_status_counts(
     access: OrgAccess, campaign: Campaign | None = None
 ) -> dict[str, int]:
     """How many applications per status (for the filter tabs); one query."""
-    qs = _scoped(Application.objects.all(), access)
+    qs = Application.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     counts = dict.fromkeys(Application.Status.values, 0)
@@ -117,14 +113,18 @@ def application_status_counts(
 def participations_for_org(
     access: OrgAccess, *, status: str | None = None, campaign: Campaign | None = None
 ) -> QuerySet[Participation]:
-    qs = _scoped(Participation.objects.all(), access)
+    qs = Participation.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related(
-        "campaign", "campaign__brand", "creator", "social_account", "application", "invitation"
-    ).order_by("-created_at", "-id")
+    return (
+        qs.select_related(
+            "campaign", "campaign__brand", "creator", "social_account", "application", "invitation"
+        )
+        .prefetch_related(with_slots())
+        .order_by("-created_at", "-id")
+    )
 
 
 def participations_for_campaign(
@@ -143,7 +143,7 @@ def participation_get_for_org(access: OrgAccess, public_id: str) -> Participatio
 def campaign_invitations_for_org(
     access: OrgAccess, *, status: str | None = None, campaign: Campaign | None = None
 ) -> QuerySet[CampaignInvitation]:
-    qs = _scoped(CampaignInvitation.objects.all(), access)
+    qs = CampaignInvitation.objects.for_access(access)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if status:
@@ -265,7 +265,18 @@ def participations_for_creator(creator: CreatorProfile) -> QuerySet[Participatio
     return (
         Participation.objects.filter(creator=creator)
         .select_related("campaign", "campaign__brand", "social_account")
+        .prefetch_related(with_slots())
         .order_by("-created_at", "-id")
+    )
+
+
+def with_slots() -> Prefetch:
+    """``participation.slots.all()``: its promised posts in deliverable order (one query)."""
+    return Prefetch(
+        "slots",
+        queryset=ParticipationSlot.objects.select_related("deliverable").order_by(
+            "deliverable__position", "deliverable_id", "slot_number"
+        ),
     )
 
 

@@ -21,6 +21,7 @@ from campaigns.models import Campaign, Deliverable
 from campaigns.rules import campaign_deadline_passed
 from campaigns.services import campaign_budget_release, campaign_budget_reserve
 from core.errors import ChorusError, NotFound
+from core.ids import new_public_id
 from core.money import format_money
 from core.ownership import require_owns
 from creators.eligibility import check_eligibility
@@ -34,6 +35,7 @@ from recruitment.models import (
     Application,
     CampaignInvitation,
     Participation,
+    ParticipationSlot,
 )
 from recruitment.notifications import Kind, notify, recruiters_for_campaign
 
@@ -138,8 +140,7 @@ def new_promo_code(*, brand_name: str, creator_name: str) -> str:
     )
 
 
-def _agreed_fees(campaign: Campaign) -> list[dict[str, object]]:
-    # Read fresh (not from a prefetch): this is the promise being made.
+def _agreed_fees(deliverables: list[Deliverable]) -> list[dict[str, object]]:
     return [
         {
             "platform": d.platform,
@@ -147,8 +148,36 @@ def _agreed_fees(campaign: Campaign) -> list[dict[str, object]]:
             "quantity": d.quantity,
             "fee_cents": d.fee_cents,
         }
-        for d in Deliverable.objects.filter(campaign=campaign).order_by("position", "id")
+        for d in deliverables
     ]
+
+
+def _slots_create(
+    *, participation: Participation, campaign: Campaign, deliverables: list[Deliverable]
+) -> list[ParticipationSlot]:
+    """One slot per promised post (``quantity`` per deliverable), with the agreed fee and the
+    campaign's due dates. Runs inside the acceptance's transaction."""
+    return ParticipationSlot.objects.bulk_create(
+        [
+            ParticipationSlot(
+                public_id=new_public_id(ParticipationSlot.public_id_prefix),
+                organization_id=participation.organization_id,
+                participation=participation,
+                campaign_id=campaign.pk,
+                creator_id=participation.creator_id,
+                deliverable=d,
+                slot_number=number,
+                platform=d.platform,
+                format=d.format,
+                fee_cents=d.fee_cents,
+                currency=participation.currency,
+                draft_due=campaign.draft_due,
+                post_due=campaign.posting_ends,
+            )
+            for d in deliverables
+            for number in range(1, d.quantity + 1)
+        ]
+    )
 
 
 def _participation_create(
@@ -181,7 +210,9 @@ def _participation_create(
             "Raise the maximum or cancel a participation first.",
             status_code=409,
         )
-    fees = _agreed_fees(locked)
+    # Read fresh (not from a prefetch): this is the promise being made.
+    deliverables = list(Deliverable.objects.filter(campaign=locked).order_by("position", "id"))
+    fees = _agreed_fees(deliverables)
     total = sum(int(f["quantity"]) * int(f["fee_cents"]) for f in fees)  # type: ignore[call-overload]
     if total <= 0:
         raise ChorusError(
@@ -202,7 +233,7 @@ def _participation_create(
             continue
         try:
             with transaction.atomic():  # a savepoint: a rare code clash retries, not aborts
-                return Participation.objects.create(
+                participation = Participation.objects.create(
                     organization_id=locked.organization_id,
                     campaign=locked,
                     creator=creator,
@@ -217,6 +248,8 @@ def _participation_create(
                 )
         except IntegrityError:
             continue
+        _slots_create(participation=participation, campaign=locked, deliverables=deliverables)
+        return participation
     raise ChorusError("code_exhausted", "Could not make unique codes; please try again.")
 
 
@@ -800,6 +833,12 @@ def participation_cancel(*, access: OrgAccess, participation: Participation) -> 
         participation.status = Participation.Status.CANCELLED
         participation.cancelled_at = timezone.now()
         participation.save(update_fields=["status", "cancelled_at", "updated_at"])
+        # Its promised posts are no longer owed (nothing is filled yet: submissions come later).
+        ParticipationSlot.objects.filter(
+            organization_id=participation.organization_id,
+            participation=participation,
+            status=ParticipationSlot.Status.OPEN,
+        ).update(status=ParticipationSlot.Status.CANCELLED, updated_at=participation.cancelled_at)
         audit_record(
             organization=access.organization,
             access=access,

@@ -505,8 +505,7 @@ def test_api_key_never_sees_other_tenants_rows_through_viewset_queryset(
     view.action_map = {"get": "list"}
     view.args, view.kwargs, view.format_kwarg = (), {}, None
     view.request = view.initialize_request(request)
-    view.access = access_for_api_key(api_key)
-    view.scope_owner = view.access  # what the sealed base's initial() resolves
+    view.access = view.scope_owner = access_for_api_key(api_key)
     queryset = view.get_queryset()
     model = queryset.model
     org_a, org_b = world.attacker_tenant.org, world.victim.tenant.org

@@ -6,12 +6,13 @@ To go through the rules (eligibility, budget, max creators) call ``recruitment.s
     CampaignInvitationFactory(campaign=campaign, creator=profile)       # pending
     ApplicationFactory(campaign=campaign)                                # new creator + account
     ApplicationFactory(campaign=campaign, creator=profile, social_account=account)
-    ParticipationFactory(campaign=campaign, creator=profile)             # active, codes set
+    ParticipationFactory(campaign=campaign, creator=profile)             # active, codes, slots
 """
 
 import factory
 
-from recruitment.models import Application, CampaignInvitation, Participation
+from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
+from recruitment.services import _slots_create
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
 
@@ -54,8 +55,11 @@ def _fees(campaign: object) -> list[dict[str, object]]:
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):
+    """With one slot per promised post, as acceptance makes them (``slots=False``: none)."""
+
     class Meta:
         model = Participation
+        skip_postgeneration_save = True
 
     campaign = factory.SubFactory(CampaignFactory)
     organization = factory.SelfAttribute("campaign.organization")
@@ -71,3 +75,19 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     tracking_code = factory.Sequence(lambda n: f"t{n:07d}")
     promo_code = factory.Sequence(lambda n: f"TEST-{n:06d}")
     status = Participation.Status.ACTIVE
+
+    @factory.post_generation
+    def slots(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create or extracted is False:
+            return
+        participation: Participation = self  # type: ignore[assignment]
+        campaign = participation.campaign
+        slots = _slots_create(
+            participation=participation,
+            campaign=campaign,
+            deliverables=list(campaign.deliverables.order_by("position", "id")),
+        )
+        if participation.status == Participation.Status.CANCELLED:
+            for slot in slots:
+                slot.status = ParticipationSlot.Status.CANCELLED
+                slot.save(update_fields=["status"])

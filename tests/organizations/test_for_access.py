@@ -31,7 +31,7 @@ from organizations.models import (
     brand_path_of,
 )
 from organizations.roles import Role
-from recruitment.models import Application, CampaignInvitation, Participation
+from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from tests.conftest import Tenant
 from tests.factories.campaigns import CampaignFactory, DeliverableFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
@@ -130,6 +130,7 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
         batch=InviteBatchFactory(campaign=_campaign(brand))
     ),
     Click: _click,
+    ParticipationSlot: lambda brand: ParticipationFactory(campaign=_campaign(brand)).slots.first(),
 }
 
 
