@@ -43,6 +43,16 @@ def _money_field(label: str, *, required: bool = False, help_text: str = "") -> 
     )
 
 
+# Stand-ins for fields that did not parse (their values are dropped again afterwards).
+_EMPTY: dict[str, Any] = {
+    "reference_links": "",
+    "required_hashtags": "",
+    "required_mentions": "",
+    "niches": [],
+    "countries": [],
+}
+
+
 def _split_words(value: str) -> list[str]:
     return [w for w in value.replace(",", " ").split() if w]
 
@@ -234,7 +244,27 @@ class CampaignForm(forms.Form):
 
     def service_kwargs(self) -> dict[str, Any]:
         """The cleaned values as campaign_create / campaign_update keyword arguments."""
+        return self._kwargs_from(self.cleaned_data)
+
+    def parsed_service_kwargs(self) -> dict[str, Any]:
+        """On an invalid form: the service kwargs of just the fields that parsed cleanly.
+
+        Lets the view run the service's own checks too, so every error shows in one round.
+        """
         d = self.cleaned_data
+        filled = {name: d.get(name, _EMPTY.get(name)) for name in self.fields} | {
+            k: v for k, v in d.items() if k not in self.fields
+        }
+        kwargs = self._kwargs_from(filled)
+        return {
+            key: value
+            for key, value in kwargs.items()
+            if SERVICE_TO_FORM.get(key, key) in d
+            and SERVICE_TO_FORM.get(key, key) not in self.errors
+        }
+
+    @staticmethod
+    def _kwargs_from(d: dict[str, Any]) -> dict[str, Any]:
         engagement = d.get("min_engagement") or Decimal(0)
         return {
             "name": d["name"],
@@ -373,6 +403,30 @@ class BaseDeliverableFormSet(forms.BaseFormSet):
             used.append(form)
         return specs, used
 
+    def parsed_specs(self) -> tuple[list[DeliverableSpec], list[DeliverableForm]]:
+        """On an invalid formset: every kept row as a spec, a harmless stand-in for each value
+        that did not parse (the row already shows that field's error)."""
+        specs: list[DeliverableSpec] = []
+        used: list[DeliverableForm] = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not form.has_changed() and not data.get("id"):
+                continue
+            if self.can_delete and data.get("DELETE"):
+                continue
+            specs.append(
+                DeliverableSpec(
+                    platform=data.get("platform", ""),
+                    format=data.get("format", ""),
+                    quantity=data.get("quantity", 1),
+                    fee_cents=data.get("fee", 1),
+                    notes=data.get("notes") or "",
+                    id=data.get("id") or None,
+                )
+            )
+            used.append(form)
+        return specs, used
+
 
 DeliverableFormSet: type[BaseDeliverableFormSet] = forms.formset_factory(  # type: ignore[assignment]
     DeliverableForm, formset=BaseDeliverableFormSet, extra=0, can_delete=True, max_num=12
@@ -398,8 +452,13 @@ def apply_service_error(
     form: CampaignForm,
     formset: BaseDeliverableFormSet | None = None,
     rows: list[DeliverableForm] | None = None,
+    *,
+    only_new: bool = False,
 ) -> None:
-    """Put each of the service's field errors on the form field (or deliverable row) it names."""
+    """Put each of the service's field errors on the form field (or deliverable row) it names.
+
+    ``only_new`` skips fields that already show an error (the form's own, from the same round).
+    """
     if not exc.fields:
         form.add_error(None, exc.message)
         return
@@ -410,15 +469,16 @@ def apply_service_error(
                 target = field_name.replace("fee_cents", "fee")
                 if index.isdigit() and int(index) < len(rows):
                     row = rows[int(index)]
-                    row.add_error(
-                        target if target in row.fields and target != "id" else None, message
-                    )
+                    slot = target if target in row.fields and target != "id" else None
+                    if not (only_new and (slot or "__all__") in row.errors):
+                        row.add_error(slot, message)
                     continue
             if key == "deliverables" and formset is not None:
                 formset.non_form_errors().append(message)
                 continue
             name = SERVICE_TO_FORM.get(key, key)
             if name in form.fields and not form.fields[name].disabled:
-                form.add_error(name, message)
+                if not (only_new and name in form.errors):
+                    form.add_error(name, message)
             else:
                 form.add_error(None, message)

@@ -78,7 +78,9 @@ def _edit_page(request: HttpRequest, access: OrgAccess, campaign: Campaign | Non
         )
         forms_ok = form.is_valid()
         formset_ok = deliverables_locked or formset.is_valid()
-        if forms_ok and formset_ok:
+        if not (forms_ok and formset_ok):
+            _add_service_errors(form, formset, campaign, deliverables_locked=deliverables_locked)
+        else:
             specs, rows = (None, None) if deliverables_locked else formset.specs()
             try:
                 campaign = _save(access, campaign, form, specs)
@@ -112,6 +114,31 @@ def _edit_page(request: HttpRequest, access: OrgAccess, campaign: Campaign | Non
         "format_help": FORMAT_HELP,
     }
     return render(request, "campaigns/form.html", context, status=status)
+
+
+def _add_service_errors(
+    form: CampaignForm,
+    formset: Any,
+    campaign: Campaign | None,
+    *,
+    deliverables_locked: bool,
+) -> None:
+    """The form found problems: run the service's database-free checks on what did parse and
+    show their errors too, so the user fixes everything in one round (not form, then service)."""
+    values = form.parsed_service_kwargs()
+    if deliverables_locked:
+        specs, rows = None, None
+    else:
+        specs, rows = formset.parsed_specs()
+    deadline = values.get("application_deadline")
+    fields = services.campaign_check_fields(
+        values=values,
+        deliverables=specs,
+        check_deadline=campaign is None or deadline != campaign.application_deadline,
+    )
+    if fields:
+        exc = ChorusError("invalid", "Please fix the highlighted fields.", fields=fields)
+        apply_service_error(exc, form, formset, rows, only_new=True)
 
 
 def _save(

@@ -23,7 +23,12 @@ from campaigns.services.assets import (
     campaign_asset_remove,
 )
 from campaigns.services.budget import campaign_budget_release, campaign_budget_reserve
-from campaigns.services.editing import campaign_create, campaign_duplicate, campaign_update
+from campaigns.services.editing import (
+    campaign_check_fields,
+    campaign_create,
+    campaign_duplicate,
+    campaign_update,
+)
 from campaigns.services.guards import WRITE_SCOPE
 from campaigns.services.lifecycle import (
     campaign_archive,
@@ -74,6 +79,7 @@ __all__ = [
     "campaign_asset_remove",
     "campaign_budget_release",
     "campaign_budget_reserve",
+    "campaign_check_fields",
     "campaign_complete",
     "campaign_create",
     "campaign_duplicate",

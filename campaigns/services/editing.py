@@ -119,6 +119,36 @@ def _campaign_create(
     return campaign
 
 
+def campaign_check_fields(
+    *,
+    values: dict[str, Any],
+    deliverables: Sequence[DeliverableSpec] | None,
+    check_deadline: bool = True,
+) -> dict[str, list[str]]:
+    """Every problem the database-free checks find, as ``{field: [messages]}``; writes nothing.
+
+    For forms that show every error in one round: the form passes the fields it could parse
+    (the rest take the defaults) and drops the messages for fields it already flagged.
+    """
+    checked = _default_values() | values
+    errors = _Errors()
+    _validate_fields(checked, errors)
+    if check_deadline:
+        _check_deadline_not_past(checked, errors)
+    if deliverables is not None:
+        _validate_deliverables(
+            deliverables,
+            errors,
+            budget_cents=checked.get("budget_cents"),
+            currency=checked.get("currency") or "USD",
+            known_ids={d.id for d in deliverables if d.id},
+        )
+    fields: dict[str, list[str]] = {}
+    for _, field_name, message in errors.items:
+        fields.setdefault(field_name, []).append(message)
+    return fields
+
+
 def campaign_create(
     *,
     access: OrgAccess,

@@ -297,3 +297,39 @@ def test_add_row_endpoint_returns_the_next_row_and_bumps_the_total(tenant_a, cli
     assert 'name="deliverables-2-fee"' in html
     assert 'hx-swap-oob="true"' in html
     assert 'value="3"' in html
+
+
+def _error_of(html, field_id):
+    """The text of the error element rendered next to the field with this id."""
+    import re
+
+    match = re.search(rf'id="{re.escape(field_id)}_error">(.*?)</small>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def test_every_error_shows_in_one_round_next_to_its_field(tenant_a, client_for):
+    """Form errors (typo'd fee, missing name) and service errors (dates out of order, a format
+    the platform lacks, a fee above the budget) all show after ONE submit."""
+    client = client_for(tenant_a.owner)
+    bad = form_data(
+        tenant_a,
+        rows=[
+            ("tiktok", "video", "1", "150.001"),
+            ("youtube", "reel", "1", "10"),
+            ("instagram", "reel", "1", "30000"),
+        ],
+        name="",
+        budget="20000",
+        posting_ends=days(10).isoformat(),
+    )
+    response = client.post(url("create", tenant_a), bad)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This field is required" in _error_of(html, "id_name")
+    assert "at most 2 decimals" in _error_of(html, "id_deliverables-0-fee")
+    assert "YouTube has no reel format" in _error_of(html, "id_deliverables-1-format")
+    assert "above the budget" in _error_of(html, "id_deliverables-2-fee")
+    assert "must not be before" in _error_of(html, "id_posting_ends")
+    # A field the form already flagged does not get a second, service-made message.
+    assert "Give the campaign a name" not in html
+    assert not Campaign.objects.exists()
