@@ -367,6 +367,20 @@ class DeliverableForm(forms.Form):
         for name in ("platform", "format", "quantity", "fee", "notes"):
             field = self.fields[name]
             field.widget.attrs.setdefault("aria-label", str(field.label or name.capitalize()))
+        # Offer only the chosen platform's formats (static/js/deliverables.js keeps this in step
+        # when the platform changes). Validation still accepts any format, so a mismatch gets
+        # the service's clearer "YouTube has no reel format" message.
+        platform = self._platform()
+        self.fields["format"].widget.choices = [
+            (value, Deliverable.Format(value).label) for value in PLATFORM_FORMATS[platform]
+        ]
+
+    def _platform(self) -> str:
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("platform"))
+        else:
+            chosen = self.initial.get("platform", self.fields["platform"].initial)
+        return chosen if chosen in PLATFORM_FORMATS else str(Platform.TIKTOK)
 
     def clean_fee(self) -> int:
         """Major units → integer minor units of the campaign's currency (exact)."""

@@ -18,7 +18,7 @@ from campaigns.forms import (
     apply_service_error,
     deliverable_initial,
 )
-from campaigns.models import Campaign
+from campaigns.models import PLATFORM_FORMATS, Campaign, Deliverable
 from core.errors import ChorusError
 from organizations.access import OrgAccess
 from organizations.roles import Scope
@@ -112,6 +112,10 @@ def _edit_page(request: HttpRequest, access: OrgAccess, campaign: Campaign | Non
         "campaign": campaign,
         "deliverables_locked": deliverables_locked,
         "format_help": FORMAT_HELP,
+        "platform_formats": {
+            platform: [[f, str(Deliverable.Format(f).label)] for f in formats]
+            for platform, formats in PLATFORM_FORMATS.items()
+        },
     }
     return render(request, "campaigns/form.html", context, status=status)
 
@@ -182,8 +186,11 @@ def deliverable_row(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         index = 0
     index = max(0, min(index, 11))
     formset = DeliverableFormSet(prefix="deliverables")
-    form = formset._construct_form(index, empty_permitted=True)  # type: ignore[attr-defined]
-    form.initial = {"platform": "tiktok", "format": "video", "quantity": 1}
+    form = formset._construct_form(  # type: ignore[attr-defined]
+        index,
+        empty_permitted=True,
+        initial={"platform": "tiktok", "format": "video", "quantity": 1},
+    )
     return render(
         request,
         "campaigns/_deliverable_row.html",

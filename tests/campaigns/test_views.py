@@ -333,3 +333,30 @@ def test_every_error_shows_in_one_round_next_to_its_field(tenant_a, client_for):
     # A field the form already flagged does not get a second, service-made message.
     assert "Give the campaign a name" not in html
     assert not Campaign.objects.exists()
+
+
+def _format_options(html, index):
+    import re
+
+    select = re.search(rf'<select name="deliverables-{index}-format".*?</select>', html, re.S)
+    assert select, f"no format select for row {index}"
+    return re.findall(r'<option value="([^"]+)"', select.group(0))
+
+
+def test_format_select_offers_only_the_platforms_formats(tenant_a, client_for):
+    campaign = CampaignFactory(brand=tenant_a.brand, status=Campaign.Status.DRAFT)
+    campaign.deliverables.update(platform="youtube", format="short")
+    client = client_for(tenant_a.owner)
+    html = client.get(url("edit", tenant_a, campaign.public_id)).content.decode()
+    assert _format_options(html, 0) == ["video", "short"]
+    assert 'id="platform-formats"' in html  # the map static/js/deliverables.js uses
+    # A re-rendered bound row follows its posted platform too.
+    bad = form_data(tenant_a, rows=[("instagram", "reel", "1", "0")])
+    html = client.post(url("create", tenant_a), bad).content.decode()
+    assert _format_options(html, 0) == ["reel", "story", "photo", "carousel"]
+    # And a row added with "+ Add a deliverable" starts as TikTok with TikTok's formats.
+    row = client.get(
+        reverse("campaigns:deliverable_row", args=[tenant_a.org.slug]),
+        {"deliverables-TOTAL_FORMS": "1"},
+    ).content.decode()
+    assert _format_options(row, 1) == ["video", "photo", "carousel", "story"]

@@ -99,6 +99,10 @@ def test_brand_publishes_a_campaign_a_phone_creator_applies_brand_accepts_creato
     expect(second).to_be_visible()
     expect(desk.locator("#id_deliverables-TOTAL_FORMS")).to_have_value("2")
     second.get_by_label("Platform").select_option("instagram")
+    # The format select follows the platform: only Instagram's formats, nothing submitted.
+    expect(second.get_by_label("Format").locator("option")).to_have_text(
+        ["Reel", "Story", "Photo post", "Carousel"]
+    )
     second.get_by_label("Format").select_option("reel")
     second.get_by_label("Fee per post").fill("0")  # mistake 1: a zero fee
     screenshot(desk, "new-campaign")
