@@ -97,9 +97,9 @@ def test_invited_creator_joins_on_a_phone_and_bulk_accepting_stops_at_the_maximu
     expect(queue.locator("tr")).to_have_count(2)
     # Oldest first: Ben applied before Cal, so Ben is first in line for the last place.
     desk.get_by_label("Sort by").select_option("oldest")
-    desk.get_by_role(
-        "button", name="Sort", exact=True
-    ).click()  # selects change nothing by themselves
+    # Selects change nothing by themselves: on the all-campaigns queue the button is "Apply"
+    # (it applies the campaign filter and the sort together).
+    desk.get_by_role("button", name="Apply", exact=True).click()
     expect(desk).to_have_url(re.compile(r"sort=oldest"))
     expect(queue.locator("tr").nth(0)).to_contain_text("Ben")
     expect(queue.locator("tr").nth(0)).to_contain_text("31k")

@@ -281,3 +281,18 @@ def test_brand_notifications_list_and_mark_read(tenant_a, tenant_b, client_for):
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert Notification.objects.filter(read_at__isnull=True).count() == 1
+
+
+def test_the_campaign_filter_acts_only_on_an_explicit_button(tenant_a, client_for):
+    """Changing a select must not submit the page (WCAG 3.2.2 On Input): the filter waits for
+    the button next to it."""
+    import re
+
+    ApplicationFactory(campaign=CampaignFactory(organization=tenant_a.org, brand=tenant_a.brand))
+    url = reverse("recruitment:applications", kwargs={"org_slug": tenant_a.org.slug})
+    html = client_for(tenant_a.owner).get(url).content.decode()
+    form = re.search(r'<form method="get" class="rc-sort">.*?</form>', html, re.S).group(0)
+    assert 'id="campaign-filter"' in form
+    assert "onchange" not in form
+    assert "requestSubmit" not in form
+    assert re.search(r'<button type="submit"[^>]*>\s*Apply\s*</button>', form)
