@@ -230,6 +230,17 @@ ACTIONS = ("publish", "start", "complete", "archive", "duplicate")
 @org_view(Scope.CAMPAIGNS_READ)
 def campaign_detail(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get_for_org(access, campaign_id)
+    return _render_detail(request, access, campaign)
+
+
+def _render_detail(
+    request: HttpRequest,
+    access: OrgAccess,
+    campaign: Campaign,
+    *,
+    asset_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_write = access.has(Scope.CAMPAIGNS_WRITE)
     allowed = [a for a in ACTIONS if can_write and rules.campaign_can(campaign, a)]
     budget = campaign.budget_cents
@@ -250,8 +261,9 @@ def campaign_detail(request: HttpRequest, access: OrgAccess, campaign_id: str) -
         "asset_limit": services.MAX_ASSETS_PER_CAMPAIGN,
         "asset_max_mb": services.MAX_ASSET_BYTES // (1024 * 1024),
         "asset_kinds": services.ASSET_KINDS,
+        "asset_errors": asset_errors or [],
     }
-    return render(request, "campaigns/detail.html", context)
+    return render(request, "campaigns/detail.html", context, status=status)
 
 
 def _flash_error(request: HttpRequest, exc: ChorusError) -> None:
@@ -277,9 +289,12 @@ def campaign_asset_add(request: HttpRequest, access: OrgAccess, campaign_id: str
     except ChorusError as exc:
         if exc.status_code == 404:
             raise
-        _flash_error(request, exc)
-    else:
-        messages.success(request, f"Added {asset.name} to the brief.")
+        # Re-render with the problem beside the file input (not only a flash at the top).
+        problems = [m for msgs in exc.fields.values() for m in msgs] or [exc.message]
+        return _render_detail(
+            request, access, campaign, asset_errors=list(dict.fromkeys(problems)), status=400
+        )
+    messages.success(request, f"Added {asset.name} to the brief.")
     return _to_detail(access, campaign)
 
 

@@ -98,10 +98,16 @@ def test_text_file_renamed_pdf_is_refused_with_a_message_saying_what_to_fix(
     client = client_for(tenant_a.owner)
     response = client.post(
         add_url(tenant_a, campaign), {"file": upload("guidelines.pdf", b"just some text\n")},
-        follow=True,
     )  # fmt: skip
-    assert response.status_code == 200
-    assert "is not a JPEG, PNG, WebP, GIF, PDF, MP4 or MOV file" in response.content.decode()
+    # The page comes back with the problem beside the file input, tied to it for screen readers.
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = re.search(r'<small id="asset-error" class="field-error">(.*?)</small>', html, re.S)
+    assert error
+    assert "is not a JPEG, PNG, WebP, GIF, PDF, MP4 or MOV file" in error.group(1)
+    file_input = re.search(r'<input type="file" id="asset-file"[^>]*>', html).group(0)
+    assert 'aria-describedby="asset-error asset-help"' in file_input
+    assert 'aria-invalid="true"' in file_input
     assert not campaign.assets.exists()
     assert stored(media_root) == []
 
@@ -109,7 +115,9 @@ def test_text_file_renamed_pdf_is_refused_with_a_message_saying_what_to_fix(
 def test_upload_without_a_file_says_to_choose_one(
     tenant_a: Tenant, campaign: Campaign, client_for: Callable[[User], Client]
 ) -> None:
-    response = client_for(tenant_a.owner).post(add_url(tenant_a, campaign), {}, follow=True)
+    response = client_for(tenant_a.owner).post(add_url(tenant_a, campaign), {})
+    assert response.status_code == 400
+    assert 'id="asset-error"' in response.content.decode()
     assert "Choose a file to upload" in response.content.decode()
     assert not campaign.assets.exists()
 

@@ -185,7 +185,13 @@ def test_uploading_a_fake_image_shows_the_error_on_the_page(
     fake = SimpleUploadedFile("me.jpg", b"plain text pretending", content_type="image/jpeg")
     response = creator_client.post(reverse("creators:photo_upload"), {"photo": fake})
     assert response.status_code == 400
-    assert "not a JPEG, PNG or WebP file" in response.content.decode()
+    html = response.content.decode()
+    # Beside the file input and tied to it, not only a message at the top of the page.
+    error = re.search(r'<small class="field-error" id="photo-error">(.*?)</small>', html, re.S)
+    assert error
+    assert "not a JPEG, PNG or WebP file" in error.group(1)
+    file_input = re.search(r'<input type="file" name="photo"[^>]*>', html).group(0)
+    assert 'aria-describedby="photo-error"' in file_input
 
 
 def test_uploading_a_real_image_sets_the_photo(
