@@ -35,6 +35,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
         source="public_id",
         required=False,
         allow_null=True,
+        max_length=32,
         help_text="Send it back on update to keep the row; leave it out for a new deliverable.",
     )
     platform = serializers.ChoiceField(choices=Platform.choices)

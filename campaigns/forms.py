@@ -88,6 +88,7 @@ class CampaignForm(forms.Form):
     )
     reference_links = forms.CharField(
         required=False,
+        max_length=16_000,  # 30 links of up to 500 characters, one per line
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One URL per line: mood boards, example posts, product photos.",
     )
@@ -353,7 +354,7 @@ FORMAT_HELP = "; ".join(
 
 
 class DeliverableForm(forms.Form):
-    id = forms.CharField(required=False, widget=forms.HiddenInput)
+    id = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     platform = forms.ChoiceField(choices=Platform.choices, initial=Platform.TIKTOK)
     format = forms.ChoiceField(choices=Deliverable.Format.choices, initial="video")
     quantity = forms.IntegerField(min_value=1, max_value=50, initial=1, label="Posts per creator")

@@ -7,6 +7,7 @@ The database holds every invariant it can (check constraints); the rest lives in
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -14,6 +15,11 @@ from core import files
 from core.models import PublicIdModel
 from organizations.models import Brand, Organization, OrgScopedQuerySet
 from platforms.types import Platform
+
+# Text limits (TextField max_length is not a database constraint: it bounds forms and the API,
+# and the validator bounds full_clean). campaigns.services.validation checks the same numbers.
+BRIEF_MAX_CHARS = 20_000
+DOS_MAX_CHARS = 5_000
 
 
 class CampaignQuerySet(OrgScopedQuerySet):
@@ -46,10 +52,16 @@ class Campaign(PublicIdModel):
     objective = models.CharField(max_length=200, blank=True)
 
     # The brief. ``brief`` is markdown, rendered by campaigns.rendering.render_brief (sanitised).
-    brief = models.TextField(blank=True)
+    brief = models.TextField(
+        blank=True, max_length=BRIEF_MAX_CHARS, validators=[MaxLengthValidator(BRIEF_MAX_CHARS)]
+    )
     reference_links = models.JSONField(default=list, blank=True)  # list of URLs
-    dos = models.TextField(blank=True)
-    donts = models.TextField(blank=True)
+    dos = models.TextField(
+        blank=True, max_length=DOS_MAX_CHARS, validators=[MaxLengthValidator(DOS_MAX_CHARS)]
+    )
+    donts = models.TextField(
+        blank=True, max_length=DOS_MAX_CHARS, validators=[MaxLengthValidator(DOS_MAX_CHARS)]
+    )
     product_name = models.CharField(max_length=120, blank=True)
     landing_url = models.URLField(max_length=500, blank=True)
     required_hashtags = models.JSONField(default=list, blank=True)  # ["glowserum"], no "#"

@@ -179,9 +179,9 @@ class SelectionForm(forms.Form):
 
     creators = forms.MultipleChoiceField(choices=(), required=True)
     action = forms.ChoiceField(choices=[("shortlist", "shortlist"), ("invite", "invite")])
-    shortlist = forms.CharField(required=False)
+    shortlist = forms.CharField(required=False, max_length=32)  # a public id
     new_shortlist = forms.CharField(required=False, max_length=SHORTLIST_NAME_MAX)
-    campaign = forms.CharField(required=False)
+    campaign = forms.CharField(required=False, max_length=32)  # a public id
     note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -223,6 +223,7 @@ class InviteHandlesForm(forms.Form):
     platform = forms.ChoiceField(choices=Platform.choices, label="Platform")
     handles = forms.CharField(
         label="Handles or profile links",
+        max_length=100_000,  # up to 1,000 handles or profile links
         help_text="One per line, or separated by commas. Up to 1,000.",
         widget=forms.Textarea(
             attrs={"rows": 8, "placeholder": "@maya.makes\nhttps://www.tiktok.com/@leo.cooks"}

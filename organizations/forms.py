@@ -30,9 +30,10 @@ class RoleForm(forms.Form):
 
 class BrandForm(forms.Form):
     name = forms.CharField(max_length=120)
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
     landing_domains = forms.CharField(
         required=False,
+        max_length=5000,
         label="Other landing domains",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=(
@@ -85,8 +86,13 @@ def _limit_brand_field(form: forms.Form, brands: object, limited: bool) -> None:
 
 class InvitationSignupForm(forms.Form):
     full_name = forms.CharField(max_length=150, label="Your name")
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password (again)", widget=forms.PasswordInput, strip=False)
+    # Bounded so a megabyte "password" cannot make the hasher burn CPU.
+    password1 = forms.CharField(
+        label="Password", max_length=1024, widget=forms.PasswordInput, strip=False
+    )
+    password2 = forms.CharField(
+        label="Password (again)", max_length=1024, widget=forms.PasswordInput, strip=False
+    )
 
     def __init__(self, *args: object, email: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -15,7 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from campaigns.models import PLATFORM_FORMATS, Campaign, Deliverable
+from campaigns.models import (
+    BRIEF_MAX_CHARS,
+    DOS_MAX_CHARS,
+    PLATFORM_FORMATS,
+    Campaign,
+    Deliverable,
+)
 from core.errors import ChorusError
 from core.money import MAX_AMOUNT_CENTS, format_money, is_currency
 from core.taxonomy import COUNTRIES, Niche
@@ -30,7 +36,7 @@ MAX_DELIVERABLES = 12
 MAX_LIST_ITEMS = 30
 MAX_PAID_USAGE_MONTHS = 60
 MAX_PAY_BY_DAYS = 120
-MAX_BRIEF_CHARS = 20_000
+MAX_BRIEF_CHARS = BRIEF_MAX_CHARS
 
 _HASHTAG = re.compile(r"^\w{1,100}$")
 _MENTION = re.compile(r"^[A-Za-z0-9._]{1,100}$")
@@ -286,8 +292,8 @@ def _validate_fields(values: dict[str, Any], errors: _Errors) -> None:
             errors.add("too_long", "name", "Keep the name under 120 characters.")
     _text(errors, values, "objective", "the objective", 200)
     _text(errors, values, "brief", "the brief", MAX_BRIEF_CHARS)
-    _text(errors, values, "dos", "the do's", 5_000)
-    _text(errors, values, "donts", "the don'ts", 5_000)
+    _text(errors, values, "dos", "the do's", DOS_MAX_CHARS)
+    _text(errors, values, "donts", "the don'ts", DOS_MAX_CHARS)
     _text(errors, values, "product_name", "the product name", 120)
     _text(errors, values, "landing_url", "the landing URL", 500)
     if values.get("landing_url") and not _url(values["landing_url"]):
