@@ -27,7 +27,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class BrandSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     landing_domains = serializers.ListField(
-        child=serializers.CharField(max_length=253),
+        # The schema states what the service accepts: a hostname (no scheme, no path).
+        child=serializers.RegexField(
+            r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$", max_length=253
+        ),
         required=False,
         max_length=20,
         help_text=(

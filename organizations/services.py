@@ -103,7 +103,8 @@ def clean_landing_domains(domains: object) -> list[str]:
     for raw in domains:
         text = str(raw).strip().lower()
         host = (urlsplit(text).hostname or "") if "//" in text else text.split("/", 1)[0]
-        host = host.removeprefix("www.")
+        if host.startswith("www.") and "." in host[4:]:
+            host = host.removeprefix("www.")
         if not _DOMAIN.match(host):
             message = f"{raw!s:.60} is not a domain name (e.g. shop.example.com)."
             raise ChorusError("invalid", message, fields={"landing_domains": [message]})

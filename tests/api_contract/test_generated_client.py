@@ -126,6 +126,8 @@ def test_an_agency_runs_a_campaign_with_the_generated_client(
             name="Glow launch",
             objective="Launch the serum",
             brief="Show your routine.",
+            # Publishing needs a landing page on the brand's own website domain.
+            landing_url="https://example.com/glow",
             budget_cents=500_000,
             currency=m.CurrencyEnum.USD,
             application_deadline=_days(10),

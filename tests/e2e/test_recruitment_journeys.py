@@ -145,7 +145,7 @@ def test_invited_creator_joins_on_a_phone_and_bulk_accepting_stops_at_the_maximu
     expect(participants.filter(has_text="Ben")).to_contain_text("via application")
     expect(participants.filter(has_text="Ivy")).to_contain_text(participation.promo_code)
     expect(desk.locator("#fill-creators")).to_contain_text("2 of 2")
-    expect(desk.locator("#recruit-fill")).to_contain_text("full")
+    expect(desk.locator("#recruit-fill")).to_contain_text("maximum reached")
     expect(desk.locator("#fill-committed")).to_have_text("USD 300.00")
     screenshot(desk, "participants")
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.RECRUITING
