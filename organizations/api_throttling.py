@@ -6,6 +6,7 @@ file cache where there is no Redis), so every web process shares them. Rates are
 with ``Retry-After`` and the usual ``{code, message, fields}`` body (core.api.errors).
 """
 
+import logging
 import time
 from typing import Any
 
@@ -13,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework import exceptions, throttling
 from rest_framework.request import Request
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {
     "s": 1,
@@ -47,6 +50,17 @@ def _count(scope: str, ident: str, *, add: bool) -> tuple[int, int, float]:
     limit, period = _rate(scope)
     now = time.time()
     key = _key(scope, ident, period, now)
+    try:
+        count = _hit(key, period, add=add)
+    except Exception:  # the cache is down: let the request through rather than answer 500
+        # An outage of Redis must delay nothing and break nothing (DESIGN.md, Background work);
+        # for the minutes it lasts, the API runs unthrottled.
+        logger.warning("api throttle counters unavailable; not throttling", exc_info=True)
+        count = 0
+    return count, limit, period - (now % period)
+
+
+def _hit(key: str, period: int, *, add: bool) -> int:
     if add:
         cache.add(key, 0, timeout=period + 1)
         try:
@@ -56,7 +70,7 @@ def _count(scope: str, ident: str, *, add: bool) -> tuple[int, int, float]:
             count = 1
     else:
         count = int(cache.get(key, 0))
-    return count, limit, period - (now % period)
+    return count
 
 
 class TooManyRequests(exceptions.Throttled):

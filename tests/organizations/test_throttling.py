@@ -12,6 +12,17 @@ from tests.conftest import Tenant
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counters are per fixed window; a burst that crossed a minute boundary would start afresh
+    half-way. Hold the throttle's clock 30 s into one window so each burst counts in one."""
+    from types import SimpleNamespace
+
+    from organizations import api_throttling
+
+    monkeypatch.setattr(api_throttling, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
+
+
 def assert_throttled(response: Any) -> None:
     assert response.status_code == 429
     body = response.json()
@@ -71,3 +82,24 @@ def test_the_schema_documents_the_429_answer_and_the_limits(tenant_a: Tenant) ->
     if "$ref" in answer:
         answer = schema["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
     assert "Retry-After" in answer["headers"]
+
+
+def test_a_cache_outage_lets_api_requests_through_instead_of_answering_500(
+    tenant_a, client, settings
+):
+    """Redis down: throttle counters cannot be read, and the API still answers (issue 8: a
+    broker or cache outage never turns a request into an error)."""
+    from organizations.services import api_key_create
+
+    _, raw = api_key_create(access=tenant_a.access(), name="outage")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: refused at once
+            "KEY_PREFIX": "outage",
+        }
+    }
+    response = client.get("/api/v1/brands/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200, response.content
+    bad = client.get("/api/v1/brands/", HTTP_AUTHORIZATION="Bearer chorus_not_a_real_key")
+    assert bad.status_code == 401
