@@ -87,6 +87,9 @@ class Campaign(PublicIdModel):
     posting_starts = models.DateField(null=True, blank=True)
     posting_ends = models.DateField(null=True, blank=True)
     pay_by_days = models.PositiveIntegerField(default=14)  # creators paid within N days of approval
+    # Review: a draft or post left undecided this many days is approved automatically, so
+    # creators are never left waiting (None: never).
+    auto_approve_days = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # Targeting (empty lists = any).
     min_followers = models.PositiveIntegerField(default=1000)
@@ -144,6 +147,11 @@ class Campaign(PublicIdModel):
             models.CheckConstraint(
                 condition=Q(usage_rights="paid") | Q(paid_usage_months=0),
                 name="campaign_organic_no_paid_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(auto_approve_days__isnull=True)
+                | Q(auto_approve_days__gte=1, auto_approve_days__lte=60),
+                name="campaign_auto_approve_days_range",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "recruiting", "active", "completed", "archived"]),

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SubmissionsConfig(AppConfig):
     name = "submissions"
     verbose_name = "Submissions"
+
+    def ready(self) -> None:
+        from submissions import notifications
+
+        notifications.register_kinds()
