@@ -37,8 +37,8 @@ IN_REVIEW = "in_review"
 
 _ERRORS = {
     400: error_response(
-        "Invalid input (`invalid`, with `fields`): e.g. feedback missing to request changes "
-        "or to reject."
+        "Invalid input (`invalid`, with `fields`), or `feedback_required`: requesting changes "
+        "and rejecting need feedback."
     ),
     403: error_response("Your role (or the API key's) cannot review submissions."),
     404: error_response("No such submission in your organization (or your brand)."),

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Campaign
+from core.errors import ChorusError
 from core.files import file_url
 from core.links import absolute_url
 from creators.models import CreatorProfile
@@ -161,6 +162,9 @@ class LivePostSerializer(serializers.ModelSerializer):
         many=True, read_only=True, help_text="Item by item, in order; they inform, people decide."
     )
     fee_cents = serializers.IntegerField(read_only=True, help_text="The slot's agreed fee.")
+    permalink = serializers.CharField(
+        read_only=True, help_text="The platform's own link to the post; empty until checked."
+    )
 
     class Meta:
         model = LivePost
@@ -328,7 +332,21 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         read_only_fields = fields
 
 
-class SubmissionDecisionSerializer(serializers.Serializer):
+class _FeedbackRule(serializers.Serializer):
+    """Changes and rejections need feedback: a rule across two fields, so it has a code of its
+    own (``feedback_required``, 400, on ``feedback``) as other cross-field rules do."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            services.check_decision(attrs["decision"], attrs.get("feedback", ""))
+        except ChorusError as exc:
+            if "feedback" in exc.fields and not attrs.get("feedback", "").strip():
+                raise ChorusError("feedback_required", exc.message, fields=exc.fields) from None
+            raise
+        return attrs
+
+
+class SubmissionDecisionSerializer(_FeedbackRule):
     decision = serializers.ChoiceField(choices=ReviewDecision.Decision.choices)
     feedback = serializers.CharField(
         required=False,
@@ -348,7 +366,7 @@ class SubmissionDecisionSerializer(serializers.Serializer):
     )
 
 
-class SubmissionBulkDecisionSerializer(serializers.Serializer):
+class SubmissionBulkDecisionSerializer(_FeedbackRule):
     ids = serializers.ListField(
         child=serializers.CharField(max_length=40),
         allow_empty=False,
