@@ -6,7 +6,7 @@
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from organizations.access import OrgAccess
 from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
 from organizations.services import api_key_create
+from tests import s3server
 from tests.factories.organizations import (
     BrandFactory,
     MembershipFactory,
@@ -104,3 +105,17 @@ def api_client_for() -> Callable[[Tenant, str], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A local S3-compatible server (moto's server mode) for the whole run; its endpoint URL."""
+    yield from s3server.run_s3_server()
+
+
+@pytest.fixture
+def s3_bucket(settings: Any, s3_server: str) -> s3server.S3Bucket:
+    """A fresh bucket on the local S3 server, made the default storage for this test."""
+    bucket = s3server.new_bucket(s3_server)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage_settings()}
+    return bucket

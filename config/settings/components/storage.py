@@ -13,6 +13,8 @@ AWS_DEFAULT_ACL = None  # objects take the bucket's default: private
 FILE_URL_EXPIRY_SECONDS = env.int("FILE_URL_EXPIRY_SECONDS", default=300)
 AWS_QUERYSTRING_EXPIRE = FILE_URL_EXPIRY_SECONDS
 AWS_QUERYSTRING_AUTH = True
+# How long a direct-upload form (S3 presigned POST or the local endpoint's token) may be started.
+DIRECT_UPLOAD_EXPIRY_SECONDS = env.int("DIRECT_UPLOAD_EXPIRY_SECONDS", default=900)
 AWS_S3_FILE_OVERWRITE = False
 
 _default_storage = (
