@@ -1,5 +1,7 @@
 """File storage: files on disk by default, any S3-compatible service when a bucket is configured."""
 
+import shutil
+
 from config.env import env
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
@@ -26,3 +28,9 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Media previews (core.media): ffmpeg/ffprobe make video posters and durations when installed
+# (Debian's ``ffmpeg``); an empty value means "not available" and videos get a placeholder.
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default=shutil.which("ffmpeg") or "")
+FFPROBE_BINARY = env.str("FFPROBE_BINARY", default=shutil.which("ffprobe") or "")
+MEDIA_PREVIEW_TIMEOUT_SECONDS = env.int("MEDIA_PREVIEW_TIMEOUT_SECONDS", default=60)
