@@ -9,6 +9,9 @@ AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
 AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+# SigV4 for presigned URLs and POSTs: what every S3 region accepts (SigV2 is refused by newer
+# regions and by the test server's POST policy check).
+AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")
 AWS_DEFAULT_ACL = None  # objects take the bucket's default: private
 # Files are served only through core.files' authorizing view, which redirects to a presigned
 # URL valid this long (seconds).
