@@ -57,6 +57,7 @@ from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core.errors import ChorusError
 
@@ -437,15 +438,20 @@ def direct_upload_request(
     content_type: str,
     size: int,
     name: str,
-    uploader_id: str,
+    user_id: int | str,
     storage: Storage | None = None,
     expires_in: int | None = None,
 ) -> DirectUpload:
     """Where and how to upload one file of ``kind`` straight to storage, without the app holding
     it in a request: a presigned POST on S3, the app's ``/files/direct-upload/`` endpoint on
-    local storage (a signed token names the key, type, size limit and ``uploader_id``, the
-    requester's public id: only they can use it). ``size`` is what the client says; it is checked
-    here for a clear early error, and the limit is enforced again on the bytes themselves."""
+    local storage (a signed token names the key, type, size limit and ``user_id``, the
+    requester's ``User`` pk: only they, signed in, can use it). ``size`` is what the client says;
+    it is checked here for a clear early error, and the limit is enforced again on the bytes
+    themselves (by S3's policy or the endpoint while streaming, then by ``confirm_upload``).
+
+    ``url`` is absolute on S3 and a same-origin path locally: the API should hand it out through
+    ``request.build_absolute_uri(url)``, which leaves an absolute URL as it is. The caller checks
+    the requester may upload for ``owner`` before asking: the key is under ``owner``'s folder."""
     if content_type not in kind.allowed:
         raise UploadRejected(
             "file_type_not_allowed", f"Pick a {kind.label} file.", field=kind.field
@@ -478,7 +484,7 @@ def direct_upload_request(
                 "n": kind.name,
                 "t": content_type,
                 "m": limit,
-                "u": uploader_id,
+                "u": _user_tag(user_id),
                 "e": int(expires_at.timestamp()),
             },
             salt=DIRECT_UPLOAD_SALT,
@@ -511,7 +517,12 @@ def _refused(code: str, message: str, status: int) -> ChorusError:
     return ChorusError(code, message, fields={"file": [message]}, status_code=status)
 
 
-def direct_upload_grant(token: str, *, uploader_id: str) -> DirectUploadGrant:
+def _user_tag(user_id: int | str) -> str:
+    """The user a token is for, keyed so the token (readable base64) shows no database id."""
+    return salted_hmac(DIRECT_UPLOAD_SALT, str(user_id), algorithm="sha256").hexdigest()[:32]
+
+
+def direct_upload_grant(token: str, *, user_id: int | str) -> DirectUploadGrant:
     """The upload a token allows this requester, or a ChorusError (403 for a forged, expired
     or someone else's token, as S3 answers a bad policy)."""
     try:
@@ -527,7 +538,7 @@ def direct_upload_grant(token: str, *, uploader_id: str) -> DirectUploadGrant:
         raise _refused(
             "upload_token_invalid", "This upload form is not valid. Try again.", 403
         ) from None
-    if user != uploader_id:
+    if not constant_time_compare(user, _user_tag(user_id)):
         raise _refused("upload_token_invalid", "This upload form is not valid. Try again.", 403)
     if expires < time.time():
         raise _refused("upload_token_expired", "This upload form has expired. Try again.", 403)
@@ -591,7 +602,7 @@ def direct_upload_receive(request: HttpRequest, *, storage: Storage | None = Non
     """Store the file of a local direct-upload form (the same multipart form as an S3 POST:
     fields, then ``file``) under exactly the key its token names. Raises ChorusError on any
     refusal; nothing stays stored then. The caller has checked the user is signed in."""
-    uploader_id = str(getattr(request.user, "public_id", ""))
+    user_id = request.user.pk or ""  # the view refused the anonymous already
     if not request.content_type or request.content_type != "multipart/form-data":
         raise _refused("upload_malformed", "Send the form as multipart/form-data.", 400)
     parser: MultiPartParser | None = None
@@ -602,7 +613,7 @@ def direct_upload_receive(request: HttpRequest, *, storage: Storage | None = Non
         token = fields.get("token") if fields is not None else None
         if not token:
             raise _refused("upload_token_invalid", "Send the form's fields before the file.", 403)
-        return direct_upload_grant(str(token), uploader_id=uploader_id)
+        return direct_upload_grant(str(token), user_id=user_id)
 
     handler = _DirectUploadHandler(request, grant_for)
     try:

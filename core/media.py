@@ -1,6 +1,7 @@
 """Previews of uploaded media: a thumbnail for images, duration and a poster frame for videos.
 
-``make_preview(storage, key, content_type)`` never raises for bad media: it answers a
+``make_preview(storage, key, content_type)`` (keywords work too; ``storage`` defaults to the
+default storage) never raises for bad media: it answers a
 :class:`Preview` whose ``status`` says what happened —
 
 - ``ready``: ``thumbnail_key`` (images) or ``poster_key`` (videos) is stored next to ``key``;
@@ -33,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
+from django.core.files.storage import Storage, default_storage
 from PIL import Image, ImageOps
 
 from core import files
@@ -61,6 +62,10 @@ class Preview:
     width: int | None = None
     height: int | None = None
 
+    @property
+    def duration_ms(self) -> int | None:
+        return round(self.duration_seconds * 1000) if self.duration_seconds is not None else None
+
 
 def derived_key(key: str, suffix: str) -> str:
     """``<owner>/<kind>/<id>.<ext>`` → ``<owner>/<kind>/<id>.<suffix>.jpg``, beside the file."""
@@ -68,7 +73,12 @@ def derived_key(key: str, suffix: str) -> str:
     return f"{stem}.{suffix}.jpg"
 
 
-def make_preview(storage: Storage, key: str, content_type: str) -> Preview:
+def make_preview(storage: Storage | None = None, key: str = "", content_type: str = "") -> Preview:
+    """The preview of the stored file ``key`` (of the sniffed ``content_type``), made and stored
+    beside it in ``storage`` (default: the default storage). Never raises for bad media."""
+    storage = storage or default_storage
+    if not key:
+        raise ValueError("make_preview needs the key of a stored file")
     if content_type in IMAGE_TYPES:
         return _image_preview(storage, key)
     if content_type in VIDEO_TYPES:

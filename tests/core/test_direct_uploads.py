@@ -92,7 +92,7 @@ class Backend:
             content_type=content_type,
             size=size,
             name="../My clip.mp4",
-            uploader_id=self.user.public_id,
+            user_id=self.user.pk,
         )
 
     def post(self, form: files.DirectUpload, content: bytes, **overrides: str) -> int:
@@ -179,7 +179,7 @@ def test_an_expired_form_is_refused(backend: Backend) -> None:
         content_type="video/mp4",
         size=10,
         name="a",
-        uploader_id=backend.user.public_id,
+        user_id=backend.user.pk,
         expires_in=-5,
     )
     assert backend.post(form, MP4) == 403
@@ -271,7 +271,7 @@ def test_on_s3_the_signed_policy_pins_key_type_size_and_a_short_expiry(
             content_type=content_type,
             size=10,
             name="a",
-            uploader_id=user.public_id,
+            user_id=user.pk,
         )
 
     video, image = form_for("video/mp4"), form_for("image/jpeg")
@@ -332,7 +332,7 @@ def test_local_form_refuses_forged_and_tampered_tokens(local: Backend) -> None:
             "n": "test-clip",
             "t": "video/mp4",
             "m": 10**9,
-            "u": local.user.public_id,
+            "u": files._user_tag(local.user.pk),
             "e": int(time.time()) + 60,
         },
         salt="some other salt",

@@ -119,6 +119,7 @@ def test_a_video_gets_its_duration_size_and_a_poster_frame(tiny_mp4: bytes) -> N
     preview = media.make_preview(default_storage, f"{KEY}.mp4", "video/mp4")
     assert preview.status == media.READY
     assert preview.duration_seconds == pytest.approx(2.0, abs=0.2)
+    assert preview.duration_ms == pytest.approx(2000, abs=200)
     assert (preview.width, preview.height) == (320, 240)
     assert preview.poster_key == f"{KEY}.poster.jpg"
     with Image.open(default_storage.open(preview.poster_key)) as poster:
@@ -130,7 +131,7 @@ def test_on_s3_the_video_is_read_from_a_temporary_copy(
     s3_bucket: S3Bucket, tiny_mp4: bytes
 ) -> None:
     put(f"{KEY}.mov", tiny_mp4)
-    preview = media.make_preview(default_storage, f"{KEY}.mov", "video/quicktime")
+    preview = media.make_preview(key=f"{KEY}.mov", content_type="video/quicktime")
     assert preview.status == media.READY
     assert preview.duration_seconds == pytest.approx(2.0, abs=0.2)
     assert sorted(s3_bucket.keys()) == [f"{KEY}.mov", f"{KEY}.poster.jpg"]
