@@ -8,7 +8,7 @@
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -18,7 +18,6 @@ from organizations.access import OrgAccess
 from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
 from organizations.services import api_key_create
-from tests import s3server
 from tests.factories.organizations import (
     BrandFactory,
     MembershipFactory,
@@ -26,6 +25,9 @@ from tests.factories.organizations import (
     UserFactory,
 )
 from users.models import User
+
+if TYPE_CHECKING:
+    from tests.s3server import S3Bucket
 
 
 @dataclass
@@ -110,12 +112,16 @@ def api_client_for() -> Callable[[Tenant, str], APIClient]:
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[str]:
     """A local S3-compatible server (moto's server mode) for the whole run; its endpoint URL."""
+    from tests import s3server  # moto takes seconds to import: only for tests that use it
+
     yield from s3server.run_s3_server()
 
 
 @pytest.fixture
-def s3_bucket(settings: Any, s3_server: str) -> s3server.S3Bucket:
+def s3_bucket(settings: Any, s3_server: str) -> "S3Bucket":
     """A fresh bucket on the local S3 server, made the default storage for this test."""
+    from tests import s3server
+
     bucket = s3server.new_bucket(s3_server)
     settings.STORAGES = {**settings.STORAGES, "default": bucket.storage_settings()}
     return bucket

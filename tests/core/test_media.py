@@ -192,3 +192,11 @@ def test_other_types_have_no_preview() -> None:
     assert media.make_preview(default_storage, f"{KEY}.pdf", "application/pdf") == media.Preview(
         status=media.NO_PREVIEW
     )
+
+
+def test_making_a_preview_again_replaces_it_under_the_same_key() -> None:
+    put(f"{KEY}.png", image_bytes("PNG", (100, 50)))
+    first = media.make_preview(default_storage, f"{KEY}.png", "image/png")
+    second = media.make_preview(default_storage, f"{KEY}.png", "image/png")
+    assert first == second
+    assert stored_keys(default_storage) == [f"{KEY}.png", f"{KEY}.thumb.jpg"]
