@@ -608,7 +608,9 @@ def direct_upload_receive(request: HttpRequest, *, storage: Storage | None = Non
     parser: MultiPartParser | None = None
 
     def grant_for() -> DirectUploadGrant:
-        # The fields parsed so far (the token comes before the file, as S3 requires).
+        # The fields parsed so far (the token comes before the file, as S3 requires). Django's
+        # parser keeps them in ``_post``; if that ever changes every upload is refused, loudly
+        # (tests/core/test_direct_uploads.py), never accepted unchecked.
         fields = getattr(parser, "_post", None)
         token = fields.get("token") if fields is not None else None
         if not token:
