@@ -370,17 +370,68 @@ def presigned_post(
     return {"key": key, "url": post["url"], "fields": post["fields"]}
 
 
-def confirm_upload(
+def _copy_stored(storage: Storage, source: str, target: str) -> None:
+    """Copy one stored object to another key (server-side on S3, typed by the target's
+    extension; a stream copy on local storage)."""
+    if getattr(storage, "bucket_name", None) is None:
+        with storage.open(source, "rb") as fh:
+            saved = storage.save(target, _TypedFile(fh, content_type_for_key(target)))
+        if saved != target:  # never: new_key is unique; refuse rather than record a wrong key
+            raise RuntimeError(f"storage saved {target!r} as {saved!r}")
+        return
+    client, bucket = _s3_client_and_bucket(storage)
+    location = getattr(storage, "location", "") or ""
+    prefix = f"{location.strip('/')}/" if location else ""
+    client.copy_object(
+        Bucket=bucket,
+        Key=prefix + target,
+        CopySource={"Bucket": bucket, "Key": prefix + source},
+        ContentType=content_type_for_key(target),
+        MetadataDirective="REPLACE",
+    )
+
+
+def promote_upload(
     key: str, *, kind: UploadKind, owner: str, storage: Storage | None = None
-) -> StoredUpload:
-    """Check a file a browser uploaded directly: under this owner's folder for the kind, and
-    its bytes really the type its key says. A mismatch deletes the object and refuses."""
+) -> str:
+    """Move a directly uploaded object to a new key nobody holds a form for, and return it.
+
+    A presigned POST can be posted again until it expires, so the object under its key may be
+    replaced after it was checked. Copying it first to a key only the server knows, then checking
+    *that* copy, means what is recorded is exactly what was checked."""
     storage = storage or default_storage
+    _require_upload_key(key, kind=kind, owner=owner, storage=storage)
+    final = new_key(kind=kind, owner=owner, content_type=content_type_for_key(key))
+    _copy_stored(storage, key, final)
+    delete_stored(key, storage=storage)
+    return final
+
+
+def _require_upload_key(key: str, *, kind: UploadKind, owner: str, storage: Storage) -> None:
     prefix = f"{owner}/{kind.name}/"
     if not key.startswith(prefix) or "/" in key[len(prefix) :] or not storage.exists(key):
         raise UploadRejected(
             "upload_missing", "That upload was not found. Try again.", field=kind.field
         )
+
+
+def confirm_upload(
+    key: str,
+    *,
+    kind: UploadKind,
+    owner: str,
+    storage: Storage | None = None,
+    promote: bool = False,
+) -> StoredUpload:
+    """Check a file a browser uploaded directly: under this owner's folder for the kind, and
+    its bytes really the type its key says. A mismatch deletes the object and refuses.
+
+    With ``promote``, the object is first moved to a server-only key (``promote_upload``) and
+    the returned ``key`` is that one: use it for anything that stays (drafts)."""
+    storage = storage or default_storage
+    _require_upload_key(key, kind=kind, owner=owner, storage=storage)
+    if promote:
+        key = promote_upload(key, kind=kind, owner=owner, storage=storage)
     with storage.open(key, "rb") as fh:
         try:
             content_type = check_upload(fh, kind=kind)
