@@ -123,7 +123,7 @@ class CreatorSlotViewSet(CreatorScopedViewSet, mixins.ListModelMixin, mixins.Ret
         body = {
             "key": upload.key,
             "url": upload.url,
-            "method": getattr(upload, "method", "POST"),
+            "method": upload.method,
             "fields": dict(upload.fields),
             "expires_at": upload.expires_at,
             "max_bytes": upload.max_bytes,
