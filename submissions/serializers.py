@@ -593,7 +593,7 @@ class CreatorSlotSerializer(serializers.ModelSerializer):
     def get_overdue(self, slot: ParticipationSlot) -> str:
         return services.overdue(slot, selectors.submission_of(slot), _today(self.context))
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_auto_approve_at(self, slot: ParticipationSlot) -> datetime.datetime | None:
         submission = selectors.submission_of(slot)
         return submission.auto_approve_at if submission else None
