@@ -13,7 +13,9 @@ from rest_framework.test import APIClient
 
 from campaigns.models import Campaign
 from organizations.roles import Role
+from organizations.services import api_key_create
 from submissions.models import ReviewDecision, ReviewState, Submission
+from submissions.services import submission_decide
 from tests.conftest import Tenant
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.organizations import BrandFactory, MembershipFactory, UserFactory
@@ -348,6 +350,26 @@ def test_a_brand_limited_member_sees_and_decides_only_their_brand(tenant_a, camp
     ]
     other.refresh_from_db()
     assert other.stage == Submission.Stage.DRAFT_REVIEW
+
+
+def test_a_brand_limited_key_sees_only_its_brands_assets(tenant_a, campaign):
+    zero = BrandFactory(organization=tenant_a.org, name="Acme Zero")
+    owner_access = tenant_a.access()
+    for brand_campaign in (
+        campaign,
+        CampaignFactory(organization=tenant_a.org, brand=zero, name="Zero Launch"),
+    ):
+        done = in_review(brand_campaign)
+        submission_decide(access=owner_access, submission=done, decision="approve")
+    _key, raw = api_key_create(
+        access=owner_access, name="limited", role=Role.VIEWER, brand=tenant_a.brand
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assets = client.get(LIBRARY).json()["results"]
+    assert [a["campaign"]["id"] for a in assets] == [campaign.public_id]
+    assert client.get(LIBRARY, {"brand": zero.public_id}).json()["results"] == []
+    assert [r["campaign"]["id"] for r in client.get(SUBS).json()["results"]] == [campaign.public_id]
 
 
 def test_another_tenants_submission_answers_404_like_a_missing_one(api, foreign):
