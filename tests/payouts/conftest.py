@@ -51,9 +51,7 @@ Deliver = Callable[..., Any]
 
 
 @pytest.fixture
-def deliver(
-    stripe_standin: StandinControl, django_capture_on_commit_callbacks: Any
-) -> Deliver:
+def deliver(stripe_standin: StandinControl, django_capture_on_commit_callbacks: Any) -> Deliver:
     """``deliver(event_id, timestamp=None, secrets=None, client=None)``: POST the stand-in's
     signed delivery of the event to our endpoint, running what it queues on commit (the
     processing task, eagerly). Returns the response."""
@@ -68,8 +66,53 @@ def deliver(
         body, signature = stripe_standin.signed(event_id, timestamp=timestamp, secrets=secrets)
         with django_capture_on_commit_callbacks(execute=True):
             return (client or Client()).post(
-                WEBHOOK_URL, data=body, content_type="application/json",
+                WEBHOOK_URL,
+                data=body,
+                content_type="application/json",
                 HTTP_STRIPE_SIGNATURE=signature,
             )
 
     return post
+
+
+@pytest.fixture
+def creator(db: None) -> Any:
+    from tests.factories.creators import CreatorProfileFactory
+
+    return CreatorProfileFactory(display_name="Maya Lopez")
+
+
+@pytest.fixture
+def creator_client(creator: Any) -> Client:
+    client = Client()
+    client.force_login(creator.user)
+    return client
+
+
+@pytest.fixture
+def funding_campaign(tenant_a: Any) -> Any:
+    """A draft campaign of tenant A with a USD 1,000 budget, nothing funded."""
+    from campaigns.models import Campaign
+    from tests.factories.campaigns import CampaignFactory
+
+    return CampaignFactory(
+        organization=tenant_a.org,
+        brand=tenant_a.brand,
+        name="Glow Launch",
+        budget_cents=100_000,
+        status=Campaign.Status.DRAFT,
+    )
+
+
+@pytest.fixture
+def funded_session(
+    stripe_standin: StandinControl, tenant_a: Any, funding_campaign: Any
+) -> tuple[Any, str]:
+    """(Funding, checkout.session.completed event id): the brand paid on the hosted page;
+    the webhook has not been delivered yet."""
+    from payouts.funding import funding_start
+
+    row = funding_start(access=tenant_a.access(), campaign=funding_campaign)
+    stripe_standin.visit(row.checkout_url)
+    [event] = stripe_standin.events("checkout.session.completed")
+    return row, event["id"]

@@ -76,7 +76,9 @@ def test_errors_after_execution_began_are_saved_but_validation_errors_are_not(
     assert _transfer(destination, "payout-4").amount == 1000
 
 
-def test_transfer_to_an_account_without_transfers_is_refused(stripe_standin: StandinControl) -> None:
+def test_transfer_to_an_account_without_transfers_is_refused(
+    stripe_standin: StandinControl,
+) -> None:
     account = stripe_client().v1.accounts.create(
         params={"capabilities": {"transfers": {"requested": True}}}
     )
