@@ -35,7 +35,8 @@ def test_onboarding_through_the_hosted_page_turns_payouts_on(
 ) -> None:
     page = creator_client.get(PAGE)
     assert page.status_code == 200
-    assert b'data-state="none"' in page.content and b"Set up payouts" in page.content
+    assert b'data-state="none"' in page.content
+    assert b"Set up payouts" in page.content
 
     hosted = _start(creator_client)
     assert hosted.startswith(stripe_standin.base_url + "/hosted/onboarding/")
@@ -49,8 +50,10 @@ def test_onboarding_through_the_hosted_page_turns_payouts_on(
     assert back == "http://testserver/creator/payouts/return/"
     returned = creator_client.get(_path(back), follow=True)
     account.refresh_from_db()
-    assert account.details_submitted and account.payouts_enabled
-    assert account.transfers_capability == "active" and account.can_receive_transfers
+    assert account.details_submitted
+    assert account.payouts_enabled
+    assert account.transfers_capability == "active"
+    assert account.can_receive_transfers
     assert b'data-state="enabled"' in returned.content
     assert b"Payouts are on" in returned.content
 

@@ -39,14 +39,16 @@ def test_brand_funds_a_campaign_end_to_end_through_checkout(
 ) -> None:
     owner = client_for(tenant_a.owner)
     page = owner.get(_url(funding_campaign))
-    assert page.status_code == 200 and b"Fund this campaign (USD 1,000.00)" in page.content
+    assert page.status_code == 200
+    assert b"Fund this campaign (USD 1,000.00)" in page.content
 
     response = owner.post(_url(funding_campaign), {"action": "fund"})
     assert response.status_code == 302
     row = Funding.objects.get(campaign=funding_campaign)
     assert response["Location"] == row.checkout_url
     session = stripe_client_session(row.checkout_session_id or "")
-    assert session["amount_total"] == 100_000 and session["currency"] == "usd"
+    assert session["amount_total"] == 100_000
+    assert session["currency"] == "usd"
     assert session["metadata"]["chorus_funding"] == row.public_id
 
     success = stripe_standin.visit(row.checkout_url)  # the brand pays on Stripe's page
@@ -61,9 +63,11 @@ def test_brand_funds_a_campaign_end_to_end_through_checkout(
 
     row.refresh_from_db()
     funding_campaign.refresh_from_db()
-    assert row.status == Funding.Status.PAID and row.paid_cents == 100_000
+    assert row.status == Funding.Status.PAID
+    assert row.paid_cents == 100_000
     assert row.payment_intent_id.startswith("pi_")
-    assert funding_campaign.funded_cents == 100_000 and funding_campaign.is_fully_funded
+    assert funding_campaign.funded_cents == 100_000
+    assert funding_campaign.is_fully_funded
     assert b"Funded" in owner.get(_url(funding_campaign)).content
 
     funding_campaign.status = Campaign.Status.RECRUITING
@@ -173,7 +177,8 @@ def test_required_funding_blocks_publishing_until_funded(
     campaign.refresh_from_db()
     assert campaign.requires_funding
     items = {i.code: i for i in publish_checklist(campaign)}
-    assert items["funding"].blocking and not items["funding"].ok
+    assert items["funding"].blocking
+    assert not items["funding"].ok
     with pytest.raises(ChorusError) as refused:
         campaign_publish(access=tenant_a.access(), campaign=campaign)
     assert refused.value.fields.get("budget_cents")

@@ -51,7 +51,8 @@ def test_same_key_with_other_parameters_is_an_idempotency_error(
     with pytest.raises(stripe.IdempotencyError) as caught:
         _transfer(destination, "payout-2", amount=1200)
     assert caught.value.http_status == 400
-    assert caught.value.error is not None and caught.value.error.type == "idempotency_error"
+    assert caught.value.error is not None
+    assert caught.value.error.type == "idempotency_error"
     assert stripe_standin.calls(TRANSFERS) == 1
 
 
@@ -72,7 +73,8 @@ def test_errors_after_execution_began_are_saved_but_validation_errors_are_not(
         stripe_client().v1.transfers.create(
             params={"amount": 1000, "currency": "usd"}, options={"idempotency_key": "payout-4"}
         )
-    assert invalid.value.code == "parameter_missing" and invalid.value.param == "destination"
+    assert invalid.value.code == "parameter_missing"
+    assert invalid.value.param == "destination"
     assert _transfer(destination, "payout-4").amount == 1000
 
 
@@ -131,7 +133,8 @@ def test_webhooks_are_signed_like_stripe_with_every_active_secret(
     assert header.count("v1=") == 2
     for secret in ("whsec_old", "whsec_new"):
         event = stripe.Webhook.construct_event(body.decode(), header, secret)
-        assert event.id == event_id and event.account == destination
+        assert event.id == event_id
+        assert event.account == destination
     with pytest.raises(stripe.SignatureVerificationError):
         stripe.Webhook.construct_event(body.decode(), header, STANDIN_WEBHOOK_SECRET)
 

@@ -39,9 +39,11 @@ def test_signed_event_is_stored_and_processed(
     response = deliver(event_id)
     assert response.status_code == 200
     row = StripeEvent.objects.get(event_id=event_id)
-    assert row.type == "account.updated" and row.processed_at is not None
+    assert row.type == "account.updated"
+    assert row.processed_at is not None
     account.refresh_from_db()
-    assert account.payouts_enabled and account.transfers_capability == "active"
+    assert account.payouts_enabled
+    assert account.transfers_capability == "active"
 
 
 @pytest.mark.parametrize(
@@ -171,10 +173,12 @@ def test_a_crash_mid_processing_rolls_back_and_the_retry_applies_once(
         with pytest.raises(RuntimeError):
             deliver(event_id)
         stored = StripeEvent.objects.get(event_id=event_id)
-        assert stored.processed_at is None and stored.attempts == 1
+        assert stored.processed_at is None
+        assert stored.attempts == 1
         row.refresh_from_db()
         row.campaign.refresh_from_db()
-        assert row.status == Funding.Status.OPEN and row.campaign.funded_cents == 0
+        assert row.status == Funding.Status.OPEN
+        assert row.campaign.funded_cents == 0
         # The outbox publishes the task again: this time it goes through, once.
         assert events.stripe_event_process(event_row_id=stored.pk) is True
         assert deliver(event_id).status_code == 200  # and Stripe's own retry is a no-op
