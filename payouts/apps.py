@@ -7,4 +7,6 @@ class PayoutsConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing these registers their Stripe webhook handlers (payouts.events.handles).
-        from payouts import connect, funding, transfer_events  # noqa: F401
+        from payouts import activity, connect, funding, transfer_events  # noqa: F401
+
+        activity.register()

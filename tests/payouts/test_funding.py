@@ -197,3 +197,20 @@ def test_without_the_setting_an_unfunded_campaign_publishes(
     assert campaign_publish(access=tenant_a.access(), campaign=funding_campaign).status == (
         Campaign.Status.RECRUITING
     )
+
+
+def test_funding_reads_as_sentences_in_recent_activity(
+    stripe_standin: StandinControl,
+    tenant_a: Tenant,
+    funded_session: tuple[Funding, str],
+    deliver: Deliver,
+) -> None:
+    from organizations.audit import audit_sentences
+    from organizations.models import AuditEvent
+
+    deliver(funded_session[1])
+    events = list(AuditEvent.objects.filter(action__startswith="funding.").order_by("id"))
+    lines = [str(line.sentence) for line in audit_sentences(events, tenant_a.access())]
+    assert "started funding" in lines[0]
+    assert "Glow Launch" in lines[0]
+    assert "Stripe received USD 1,000.00 for" in lines[1]
