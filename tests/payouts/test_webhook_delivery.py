@@ -1,0 +1,35 @@
+"""The stand-in POSTs its signed webhooks over HTTP to our running endpoint (a live server):
+duplicates and replays are stored once, and the outbox runs the processing after commit."""
+
+from typing import Any
+
+import pytest
+
+from payouts.connect import connected_account_start
+from payouts.models import ConnectedAccount, StripeEvent
+from payouts.stripe_standin.client import StandinControl
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_posted_by_the_standin_are_processed_once(
+    stripe_standin: StandinControl, live_server: Any, creator: Any
+) -> None:
+    stripe_standin.configure_webhooks(url=f"{live_server.url}/webhooks/stripe/", mode="hold")
+    account, _ = connected_account_start(creator=creator)
+    first = stripe_standin.complete_onboarding(account.stripe_account_id or "", outcome="pending")
+    second = stripe_standin.update_account(
+        account.stripe_account_id or "",
+        payouts_enabled=True,
+        transfers="active",
+        pending_verification=[],
+    )
+    assert first
+    assert second
+    # Newest first, each three times, then a delivery signed with a secret we do not know.
+    assert stripe_standin.deliver([second, first], times=3) == [200] * 6
+    assert stripe_standin.deliver([first], secrets=["whsec_unknown"]) == [400]
+    assert StripeEvent.objects.count() == 2
+    assert StripeEvent.objects.filter(processed_at__isnull=True).count() == 0
+    account = ConnectedAccount.objects.get(pk=account.pk)
+    assert account.payouts_enabled is True
+    assert account.transfers_capability == "active"
