@@ -15,6 +15,7 @@ from typing import Any
 
 import stripe
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -57,10 +58,22 @@ def connected_account_start(
     client = stripe_client()
     try:
         if account.stripe_account_id is None:
-            created = client.v1.accounts.create(
-                params=_create_params(creator),  # type: ignore[arg-type]
-                options={"idempotency_key": f"chorus-connect-account-{account.public_id}"},
-            )
+            key = f"chorus-connect-account-{account.public_id}-{account.creation_attempt}"
+            try:
+                created = client.v1.accounts.create(
+                    params=_create_params(creator),  # type: ignore[arg-type]
+                    options={"idempotency_key": key},
+                )
+            except stripe.StripeError as exc:
+                if isinstance(exc.json_body, dict) and "error" in exc.json_body:
+                    # Stripe answered with an error, which it keeps under the key and would
+                    # replay: the next try needs a new key. Without Stripe's answer (network
+                    # error, a proxy's 502) the key stays: the account may exist, and the
+                    # retry with the same key gets it back.
+                    ConnectedAccount.objects.filter(pk=account.pk).update(
+                        creation_attempt=F("creation_attempt") + 1
+                    )
+                raise
             with transaction.atomic(durable=True):
                 ConnectedAccount.objects.filter(
                     pk=account.pk, stripe_account_id__isnull=True

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.outbox import outbox_enqueue
@@ -86,8 +87,6 @@ def stripe_event_process(*, event_row_id: int) -> bool:
     except Exception as exc:
         # Rolled back: keep a trace for the admin, and let the outbox run it again.
         logger.exception("stripe event %s could not be processed", event_row_id)
-        from django.db.models import F
-
         StripeEvent.objects.filter(pk=event_row_id, processed_at__isnull=True).update(
             attempts=F("attempts") + 1, last_error=repr(exc)[:500]
         )

@@ -37,6 +37,9 @@ class ConnectedAccount(PublicIdModel):
     )
     # Null until Stripe answered the create call (made with an idempotency key of this row).
     stripe_account_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Part of that idempotency key: moved on after Stripe answered the create call with an error
+    # (which Stripe saves under the key and would replay for 24 h), so the next try is new.
+    creation_attempt = models.PositiveSmallIntegerField(default=0)
     details_submitted = models.BooleanField(default=False)
     charges_enabled = models.BooleanField(default=False)
     payouts_enabled = models.BooleanField(default=False)

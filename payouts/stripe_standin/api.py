@@ -25,6 +25,7 @@ from payouts.stripe_standin.state import SavedResponse, StripeState
 from platforms.simulator.http import Request, Response, html_error, json_response
 
 MAX_IDEMPOTENCY_KEY = 255
+KEY_LIFETIME = 24 * 3600  # Stripe may prune keys after 24 h: then the key is new again
 Params = dict[str, Any]
 # A route's handler: (state, params, path args, base url) → (object, events to emit)
 Result = tuple[dict[str, Any], list[tuple[str, dict[str, Any], dict[str, Any] | None]]]
@@ -252,8 +253,10 @@ class Api:
             )
         with self.state.lock:
             saved = self.state.idempotency.get(key)
+            if saved is not None and saved.created < self.state.now() - KEY_LIFETIME:
+                saved = None
             if saved is None:
-                self.state.idempotency[key] = SavedResponse(fingerprint, time.time())
+                self.state.idempotency[key] = SavedResponse(fingerprint, self.state.now())
                 return None
             if saved.fingerprint != fingerprint:
                 return _error(

@@ -44,7 +44,7 @@ class SavedResponse:
     """What an Idempotency-Key stands for: the request's fingerprint, then its response."""
 
     fingerprint: str
-    created: float
+    created: int  # the stand-in's clock
     status: int | None = None  # None while the first request is still executing
     body: bytes = b""
 

@@ -131,3 +131,21 @@ def test_stripe_down_shows_a_message_and_changes_nothing(
     assert page.status_code == 200
     assert b"Stripe could not be reached" in page.content
     assert b'data-state="none"' in page.content
+    # Stripe saved that 500 under the key it was sent with: the next try uses a new key, and works.
+    assert _start(creator_client).startswith(stripe_standin.base_url + "/hosted/onboarding/")
+    assert stripe_standin.calls("POST /v1/accounts") == 2
+
+
+def test_a_lost_response_keeps_the_key_so_no_second_account_is_made(
+    stripe_standin: StandinControl, creator: Any, creator_client: Client
+) -> None:
+    stripe_standin.fail("lost_response", path_prefix="/v1/accounts")
+    page = creator_client.post(PAGE, follow=True)
+    assert b"Stripe could not be reached" in page.content
+    assert stripe_standin.calls("POST /v1/accounts") == 1  # Stripe made it; we did not hear
+    _start(creator_client)
+    assert stripe_standin.calls("POST /v1/accounts") == 1  # the same key got it back
+    account = ConnectedAccount.objects.get(creator=creator)
+    assert stripe_standin.account(account.stripe_account_id or "")["metadata"] == {
+        "chorus_creator": creator.public_id
+    }
