@@ -33,3 +33,41 @@ def test_events_posted_by_the_standin_are_processed_once(
     account = ConnectedAccount.objects.get(pk=account.pk)
     assert account.payouts_enabled is True
     assert account.transfers_capability == "active"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_deliveries_of_one_event_store_it_once() -> None:
+    import threading
+
+    from django.db import connection
+
+    from core.models import OutboxTask
+    from payouts.events import stripe_event_record
+
+    event = {
+        "id": "evt_1Simultaneous",
+        "object": "event",
+        "type": "balance.available",
+        "created": 1_796_000_000,
+        "livemode": False,
+        "data": {"object": {"object": "balance"}},
+    }
+    barrier = threading.Barrier(6)
+    created: list[bool] = []
+
+    def deliver() -> None:
+        try:
+            barrier.wait()
+            created.append(stripe_event_record(event=event)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created) == [False] * 5 + [True]
+    assert StripeEvent.objects.filter(event_id=event["id"]).count() == 1
+    assert OutboxTask.objects.filter(dedupe_key=f"stripe-event:{event['id']}").count() == 1
+    assert StripeEvent.objects.get().processed_at is not None
