@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0005_campaign_auto_approve_days_and_more'),
-        ('organizations', '0004_brand_landing_domains'),
+        ("campaigns", "0005_campaign_auto_approve_days_and_more"),
+        ("organizations", "0004_brand_landing_domains"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='funded_cents',
+            model_name="campaign",
+            name="funded_cents",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='requires_funding',
+            model_name="campaign",
+            name="requires_funding",
             field=models.BooleanField(default=False),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('funded_cents__gte', 0)), name='campaign_funded_nonneg'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("funded_cents__gte", 0)), name="campaign_funded_nonneg"
+            ),
         ),
     ]

@@ -6,84 +6,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0006_campaign_funding'),
-        ('creators', '0005_photos_server_chosen_keys'),
-        ('organizations', '0004_brand_landing_domains'),
+        ("campaigns", "0006_campaign_funding"),
+        ("creators", "0005_photos_server_chosen_keys"),
+        ("organizations", "0004_brand_landing_domains"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StripeEvent',
+            name="StripeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=255, unique=True)),
-                ('type', models.CharField(max_length=100)),
-                ('account', models.CharField(blank=True, max_length=64)),
-                ('livemode', models.BooleanField(default=False)),
-                ('stripe_created', models.DateTimeField()),
-                ('payload', models.JSONField()),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=255, unique=True)),
+                ("type", models.CharField(max_length=100)),
+                ("account", models.CharField(blank=True, max_length=64)),
+                ("livemode", models.BooleanField(default=False)),
+                ("stripe_created", models.DateTimeField()),
+                ("payload", models.JSONField()),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('processed_at__isnull', True)), fields=['received_at'], name='stripe_event_unprocessed'), models.Index(fields=['type', '-stripe_created'], name='stripe_event_type_created')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("processed_at__isnull", True)),
+                        fields=["received_at"],
+                        name="stripe_event_unprocessed",
+                    ),
+                    models.Index(
+                        fields=["type", "-stripe_created"], name="stripe_event_type_created"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ConnectedAccount',
+            name="ConnectedAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, editable=False, max_length=32, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('stripe_account_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('creation_attempt', models.PositiveSmallIntegerField(default=0)),
-                ('details_submitted', models.BooleanField(default=False)),
-                ('charges_enabled', models.BooleanField(default=False)),
-                ('payouts_enabled', models.BooleanField(default=False)),
-                ('transfers_capability', models.CharField(blank=True, choices=[('', 'Not requested'), ('inactive', 'Inactive'), ('pending', 'Pending'), ('active', 'Active')], default='', max_length=10)),
-                ('requirements_due', models.JSONField(blank=True, default=list)),
-                ('requirements_pending', models.JSONField(blank=True, default=list)),
-                ('disabled_reason', models.CharField(blank=True, max_length=100)),
-                ('requirements_deadline', models.DateTimeField(blank=True, null=True)),
-                ('synced_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('creator', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='connected_account', to='creators.creatorprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(db_index=True, editable=False, max_length=32, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "stripe_account_id",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("creation_attempt", models.PositiveSmallIntegerField(default=0)),
+                ("details_submitted", models.BooleanField(default=False)),
+                ("charges_enabled", models.BooleanField(default=False)),
+                ("payouts_enabled", models.BooleanField(default=False)),
+                (
+                    "transfers_capability",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not requested"),
+                            ("inactive", "Inactive"),
+                            ("pending", "Pending"),
+                            ("active", "Active"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("requirements_due", models.JSONField(blank=True, default=list)),
+                ("requirements_pending", models.JSONField(blank=True, default=list)),
+                ("disabled_reason", models.CharField(blank=True, max_length=100)),
+                ("requirements_deadline", models.DateTimeField(blank=True, null=True)),
+                ("synced_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "creator",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="connected_account",
+                        to="creators.creatorprofile",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('transfers_capability__in', ['', 'inactive', 'pending', 'active'])), name='connected_account_transfers_valid')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("transfers_capability__in", ["", "inactive", "pending", "active"])
+                        ),
+                        name="connected_account_transfers_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Funding',
+            name="Funding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, editable=False, max_length=32, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('amount_cents', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('status', models.CharField(choices=[('creating', 'Creating'), ('open', 'Waiting for payment'), ('paid', 'Paid'), ('expired', 'Expired'), ('failed', 'Could not start')], default='creating', max_length=10)),
-                ('checkout_session_id', models.CharField(blank=True, max_length=255, null=True, unique=True)),
-                ('checkout_url', models.URLField(blank=True, max_length=2000)),
-                ('payment_intent_id', models.CharField(blank=True, max_length=255)),
-                ('paid_cents', models.BigIntegerField(default=0)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('failure_reason', models.CharField(blank=True, max_length=500)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fundings', to='campaigns.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(db_index=True, editable=False, max_length=32, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("amount_cents", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("creating", "Creating"),
+                            ("open", "Waiting for payment"),
+                            ("paid", "Paid"),
+                            ("expired", "Expired"),
+                            ("failed", "Could not start"),
+                        ],
+                        default="creating",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "checkout_session_id",
+                    models.CharField(blank=True, max_length=255, null=True, unique=True),
+                ),
+                ("checkout_url", models.URLField(blank=True, max_length=2000)),
+                ("payment_intent_id", models.CharField(blank=True, max_length=255)),
+                ("paid_cents", models.BigIntegerField(default=0)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                ("failure_reason", models.CharField(blank=True, max_length=500)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fundings",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
-                'indexes': [models.Index(fields=['organization', 'campaign', '-created_at'], name='funding_campaign')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='funding_amount_pos'), models.CheckConstraint(condition=models.Q(('paid_cents__gte', 0)), name='funding_paid_nonneg'), models.CheckConstraint(condition=models.Q(('status__in', ['creating', 'open', 'paid', 'expired', 'failed'])), name='funding_status_valid')],
+                "ordering": ("-created_at", "-id"),
+                "indexes": [
+                    models.Index(
+                        fields=["organization", "campaign", "-created_at"], name="funding_campaign"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_cents__gt", 0)), name="funding_amount_pos"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("paid_cents__gte", 0)), name="funding_paid_nonneg"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["creating", "open", "paid", "expired", "failed"])
+                        ),
+                        name="funding_status_valid",
+                    ),
+                ],
             },
         ),
     ]
