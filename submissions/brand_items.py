@@ -11,6 +11,7 @@ from submissions import checks
 from submissions.compliance import check_caption
 from submissions.file_access import draft_file_url, draft_poster_url, draft_preview_url
 from submissions.models import DraftVersion, LivePost, Submission
+from submissions.selectors import UsageRights, usage_rights
 from submissions.services import overdue
 
 STATUS_LABELS = {"passed": "Passed", "failed": "Failed", "pending": "Pending"}
@@ -158,4 +159,26 @@ def review_item(submission: Submission, *, today: datetime.date, may_review: boo
         checks=found,
         overdue=overdue(submission.slot, submission, today),
         can_decide=may_review and submission.in_review and bool(target),
+    )
+
+
+@dataclass(frozen=True)
+class LibraryAsset:
+    """One approved asset of the content library."""
+
+    draft: DraftVersion
+    media: Media
+    rights: UsageRights
+    download_url: str
+    post: LivePost | None
+
+
+def library_asset(draft: DraftVersion, *, today: datetime.date) -> LibraryAsset:
+    """From a draft loaded by ``selectors.content_library`` (campaign, submission, its post)."""
+    return LibraryAsset(
+        draft=draft,
+        media=media_of(draft),
+        rights=usage_rights(draft, today),
+        download_url=draft_file_url(draft, download=True),
+        post=draft.submission.current_post,
     )

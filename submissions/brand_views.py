@@ -30,8 +30,7 @@ from submissions.brand_forms import (
     library_filters,
     queue_filters,
 )
-from submissions.brand_items import ReviewItem, media_of, review_item
-from submissions.file_access import draft_file_url
+from submissions.brand_items import ReviewItem, library_asset, media_of, review_item
 from submissions.models import Submission
 
 QUEUE_PAGE_SIZE = 20
@@ -229,19 +228,10 @@ def library(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         request.GET.get("page")
     )
     today = timezone.localdate()
-    assets = [
-        {
-            "draft": d,
-            "media": media_of(d),
-            "rights": selectors.usage_rights(d, today),
-            "download_url": draft_file_url(d, download=True),
-            "post": d.submission.current_post,
-        }
-        for d in page.object_list
-    ]
+    assets = [library_asset(d, today=today) for d in page.object_list]
     creator_name = ""
     if filters["creator"]:
-        creator_name = next((a["draft"].creator.display_name for a in assets), filters["creator"])
+        creator_name = next((a.draft.creator.display_name for a in assets), filters["creator"])
     context = {
         "page": page,
         "assets": assets,

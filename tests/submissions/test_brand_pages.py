@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _in_review(tenant: Tenant, *, target: str = "draft", brand: Any = None, **kw: Any) -> Submission:
+def _in_review(
+    tenant: Tenant, *, target: str = "draft", brand: Any = None, **kw: Any
+) -> Submission:
     campaign = kw.pop("campaign", None) or CampaignFactory(
         organization=tenant.org, brand=brand or tenant.brand
     )
@@ -99,7 +101,8 @@ def test_the_queue_shows_what_waits_oldest_first_with_media_caption_requirements
     assert "The post is public." in html
     assert '<span class="badge muted">Pending</span> TikTok did not answer; retrying.' in html
     assert "Checks on the live post" in html
-    assert "2 </strong>" not in html and "<strong>2</strong> waiting" in html
+    assert "2 </strong>" not in html
+    assert "<strong>2</strong> waiting" in html
     assert "Approve selected" in html
     assert 'data-shortcut="a"' in html
 
@@ -359,11 +362,13 @@ def test_the_detail_page_shows_every_version_post_decision_fee_and_dates(tenant_
         draft_due=datetime.date(2026, 3, 1), post_due=datetime.date(2026, 3, 15)
     )
     html = client_for(tenant_a.owner).get(_detail(sub)).content.decode()
-    assert "Version 1" in html and "Version 0" in html
+    assert "Version 1" in html
+    assert "Version 0" in html
     assert "Brighter please" in html
     assert sub.current_post.url in html
     assert "USD 150.00" in html
-    assert "Mar 1, 2026" in html and "Mar 15, 2026" in html
+    assert "Mar 1, 2026" in html
+    assert "Mar 15, 2026" in html
     history = html[html.index('id="history-title"') :]
     assert "Ada Owner" in history
     assert '<span class="badge muted">Automatic</span>' in history
