@@ -195,8 +195,9 @@ def test_the_queue_runs_a_fixed_number_of_queries(tenant_a, client_for):
         _in_review(tenant_a, target="post", brand=BrandFactory(organization=tenant_a.org))
     more = _queue_queries(client, _queue())
     assert len(more) == len(few), "\n\n".join(more)
-    # user, membership, count, page, campaigns and brands for the filters, unread notifications
-    assert len(few) == 7, "\n\n".join(few)
+    # user, membership, count, the page's ids, its rows, campaigns and brands for the filters,
+    # unread notifications
+    assert len(few) == 8, "\n\n".join(few)
 
 
 # -- deciding ---------------------------------------------------------------------------------
