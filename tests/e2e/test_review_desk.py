@@ -28,6 +28,8 @@ from tests.factories.submissions import submission_in_review
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
 
 def _jpeg(color: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
@@ -51,10 +53,13 @@ def _work(tenant: Tenant, names: list[str]) -> list[Submission]:
         slot = ParticipationFactory(campaign=campaign, creator=creator).slots.first()
         sub = submission_in_review(slot=slot, target="post" if n == 2 else "draft")
         draft = sub.current_draft
+        draft.file_key = default_storage.save(
+            f"{tenant.org.public_id}/draft/v{n}.mp4", ContentFile(MP4)
+        )
         key = f"{tenant.org.public_id}/draft-poster/p{n}.jpg"
         draft.poster_key = default_storage.save(key, ContentFile(_jpeg((60 * n, 120, 200))))
         draft.preview_status = "ready"
-        draft.save(update_fields=["poster_key", "preview_status"])
+        draft.save(update_fields=["file_key", "poster_key", "preview_status"])
         Submission.objects.filter(pk=sub.pk).update(
             review_since=timezone.now() - datetime.timedelta(hours=10 - n)
         )
@@ -97,7 +102,7 @@ def test_review_desk_with_the_keyboard_then_detail_and_library(
     page.keyboard.type("Please show the label; a j k r")
     page.keyboard.press("Control+Enter")
     notice = page.locator(f"#sub-{first.public_id} .rv-ok")
-    expect(notice).to_contain_text("sent back for changes")
+    expect(notice).to_contain_text("sent back for changes", timeout=15_000)  # a busy machine
     expect(notice).to_be_focused()  # focus stays on the decided item
     decision = ReviewDecision.objects.get(submission=first)
     assert decision.decision == "request_changes"
@@ -107,7 +112,9 @@ def test_review_desk_with_the_keyboard_then_detail_and_library(
     page.keyboard.press("j")
     expect(page.locator(f"#sub-{second.public_id}")).to_be_focused()
     page.keyboard.press("a")
-    expect(page.locator(f"#sub-{second.public_id} .rv-ok")).to_contain_text("draft approved")
+    expect(page.locator(f"#sub-{second.public_id} .rv-ok")).to_contain_text(
+        "draft approved", timeout=15_000
+    )
     expect(page.locator(f"#sub-{second.public_id} .rv-ok")).to_be_focused()
     assert Submission.objects.get(pk=second.pk).stage == "post_due"
     screenshot(page, "queue-after-decisions")
@@ -120,7 +127,7 @@ def test_review_desk_with_the_keyboard_then_detail_and_library(
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Approve 2 item(s)?")
     dialog.get_by_role("button", name="Approve them").click()
-    expect(page.locator(".messages")).to_contain_text("2 submissions approved.")
+    expect(page.locator(".messages")).to_contain_text("2 submissions approved.", timeout=15_000)
     assert Submission.objects.get(pk=third.pk).stage == "done"
 
     # The detail page: every version, the post, the history.
