@@ -94,7 +94,6 @@ def _queue_page(
     return page, [rows[pk] for pk in pks if pk in rows]
 
 
-
 @org_view(Scope.SUBMISSIONS_READ)
 def queue(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """What waits for a decision across every campaign, oldest first."""
