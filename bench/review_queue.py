@@ -319,7 +319,7 @@ def time_queue(client: Any, runs: int) -> list[dict[str, Any]]:
 
     from campaigns.models import Campaign
 
-    campaign = Campaign.objects.order_by("name").first()
+    campaign = Campaign.objects.order_by("name")[0]
     cases = [
         ("Baseline: the organization's overview page (no queue)", "/o/bench-review/"),
         ("First page, no filter (the default)", "/o/bench-review/review/"),
