@@ -335,25 +335,48 @@ def time_queue(client: Any, runs: int) -> list[dict[str, Any]]:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         queries = len(captured.captured_queries)  # now: the next request empties the log
-        timings = []
+        sql_ms = _explained_ms(captured.captured_queries)
+        timings, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - cpu_started) * 1000)
         row = {
             "case": label,
             "median_ms": statistics.median(timings),
             "p95_ms": _percentile(timings, 95),
+            "cpu_ms": statistics.median(cpu),
+            "sql_ms": sql_ms,
             "queries": queries,
             "items": response.content.count(b"data-review-item "),
         }
         rows.append(row)
         print(
-            f"  {row['median_ms']:7.1f} {row['p95_ms']:7.1f} {row['queries']:>4} {row['items']:>5}  "
-            f"{label}",
+            f"  {row['median_ms']:7.1f} {row['p95_ms']:7.1f} {row['cpu_ms']:7.1f} {row['sql_ms']:7.1f} "
+            f"{row['queries']:>4} {row['items']:>5}  {label}",
             flush=True,
         )
     return rows
+
+
+def _explained_ms(queries: list[dict[str, str]]) -> float:
+    """The database's own execution time of a request's SELECTs (EXPLAIN ANALYZE, median of 3):
+    what the server spends, apart from the round trips and the app's CPU."""
+    from django.db import connection
+
+    total = 0.0
+    with connection.cursor() as cursor:
+        for q in queries:
+            if not q["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            runs = []
+            for _ in range(3):
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+                plan = cursor.fetchone()[0][0]
+                runs.append(plan["Planning Time"] + plan["Execution Time"])
+            total += statistics.median(runs)
+    return total
 
 
 def time_bulk(client: Any, rounds: int) -> list[dict[str, Any]]:
@@ -372,15 +395,16 @@ def time_bulk(client: Any, rounds: int) -> list[dict[str, Any]]:
         before = Submission.objects.filter(stage__in=Submission.IN_REVIEW).count()
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             response = client.post("/o/bench-review/review/bulk-approve/", {"ids": ids})
             elapsed = (time.perf_counter() - started) * 1000
+            cpu_ms = (time.thread_time() - cpu_started) * 1000
         assert response.status_code == 302, response.status_code
         decided = before - Submission.objects.filter(stage__in=Submission.IN_REVIEW).count()
-        rows.append({"ms": elapsed, "queries": len(captured.captured_queries), "decided": decided})
+        rows.append({"ms": elapsed, "cpu_ms": cpu_ms, "queries": len(captured.captured_queries)})
         print(
-            f"  round {n + 1}: {elapsed:7.1f} ms, {len(captured.captured_queries):,} queries, "
-            f"{decided} approved",
+            f"  round {n + 1}: {elapsed:7.1f} ms ({cpu_ms:.0f} ms app CPU), "
+            f"{len(captured.captured_queries):,} queries, {decided} approved",
             flush=True,
         )
     return rows
@@ -419,7 +443,9 @@ def main(argv: list[str] | None = None) -> int:
         client = _client(email)
         print(f"Load average before timing: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
         print(f"\nThe queue (GET, whole request), {args.runs} warm runs each:")
-        print(f"  {'median':>7} {'p95':>7} {'SQL':>4} {'items':>5}  case (ms)")
+        print(
+            f"  {'median':>7} {'p95':>7} {'app CPU':>7} {'DB exec':>7} {'SQL':>4} {'items':>5}  case (ms)"
+        )
         queue = time_queue(client, args.runs)
         print(f"\nBulk approval of {BULK_SIZE} in one request (POST, whole request):")
         bulk = time_bulk(client, args.bulk_rounds)
