@@ -454,3 +454,25 @@ def test_the_sidebar_links_to_review_and_the_library(tenant_a, client_for):
     nav = html[html.index('aria-label="Workspace sections"') :]
     assert re.search(r'<a href="/o/acme/review/" aria-current="page">', nav)
     assert '<a href="/o/acme/library/" >' in nav or 'href="/o/acme/library/"' in nav
+
+
+def test_a_second_decision_on_the_same_item_says_it_was_already_decided(tenant_a, client_for):
+    sub = _in_review(tenant_a)
+    client = client_for(tenant_a.owner)
+    item = sub.current_draft.public_id
+    client.post(_decide(sub), {"decision": "approve", "item": item}, **HTMX)
+    html = client.post(_decide(sub), {"decision": "reject", "feedback": "No", "item": item}, **HTMX)
+    html = html.content.decode()
+    assert 'class="rv-error" role="alert" data-focus-after-swap>Nothing of this submission' in html
+    assert ReviewDecision.objects.filter(submission=sub).count() == 1
+
+
+def test_a_brand_limited_member_sees_only_their_brands_assets(tenant_a, client_for):
+    socks = BrandFactory(organization=tenant_a.org, name="Acme Socks")
+    mine = _approved(tenant_a, brand=socks)
+    theirs = _approved(tenant_a)
+    client = _member(tenant_a, Role.VIEWER, client_for, brand=socks)
+    html = client.get(reverse("submissions:library", args=["acme"])).content.decode()
+    assert f'id="asset-{mine.public_id}"' in html
+    assert theirs.public_id not in html
+    assert theirs.campaign.name not in html
