@@ -38,10 +38,13 @@
 
   function say(text) { if (window.chorusAnnounce) { window.chorusAnnounce(text); } }
 
+  // Text fields only: a focused checkbox (bulk selection) or button still lets j/k/a/c/r work.
+  var NOT_TEXT = {checkbox: 1, radio: 1, button: 1, submit: 1, reset: 1, file: 1, range: 1, color: 1};
   function typing(event) {
     var t = event.target;
     if (!t || !t.closest) { return false; }
-    return Boolean(t.closest("input, textarea, select, [contenteditable=''], [contenteditable=true]"));
+    if (t.closest("textarea, select, [contenteditable=''], [contenteditable=true]")) { return true; }
+    return t.tagName === "INPUT" && !NOT_TEXT[(t.type || "text").toLowerCase()];
   }
 
   function move(step) {

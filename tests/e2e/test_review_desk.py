@@ -122,6 +122,8 @@ def test_review_desk_with_the_keyboard_then_detail_and_library(
     # Bulk approval of the other two, after a confirmation.
     page.locator(f"#sub-{third.public_id} .rv-pick").check()
     page.locator(f"#sub-{fourth.public_id} .rv-pick").check()
+    page.keyboard.press("k")  # a checkbox is not a text field: the shortcuts still work there
+    expect(page.locator(f"#sub-{third.public_id}")).to_be_focused()
     expect(page.locator("#selected-count")).to_have_text("2 selected")
     page.get_by_role("button", name="Approve selected…").click()
     dialog = page.get_by_role("dialog")
