@@ -115,7 +115,14 @@ def decide_locked(
 ) -> Submission:
     """Decide what is in review; runs inside the caller's transaction. ``expected_item`` (the
     draft or post id the reviewer looked at) refuses a decision on something newer."""
-    submission = Submission.objects.select_for_update().get(pk=submission_pk)
+    # Everything the audit row and the creator's notice read comes with the locked row (one
+    # query, not six per decision: bulk approval of 200 is ~1,200 round trips fewer). Only the
+    # submission is locked.
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("campaign__organization", "campaign__brand", "creator__user", "slot")
+        .get(pk=submission_pk)
+    )
     now = timezone.now()
     item: DraftVersion | LivePost
     if submission.stage == Submission.Stage.DRAFT_REVIEW and submission.current_draft_id:
