@@ -80,7 +80,7 @@ _OVERFLOWS = """() => {
     if (!visible(button)) continue;
     const r = button.getBoundingClientRect();
     if (r.right > vw + 1 || r.left < -1) {
-      problems.push(`${describe(button)} is cut off by the viewport (${Math.round(r.left)}–${Math.round(r.right)} px of ${vw})`);
+      problems.push(`${describe(button)} is cut off by the viewport (${Math.round(r.left)} to ${Math.round(r.right)} px of ${vw})`);
       continue;
     }
     if (button.scrollWidth > button.clientWidth + 1 && !ellipsis(button)) {
@@ -90,7 +90,7 @@ _OVERFLOWS = """() => {
       if (!clips(box)) continue;
       const b = box.getBoundingClientRect();
       if (r.right > b.right + 1 || r.left < b.left - 1) {
-        problems.push(`${describe(button)} is cut off by ${describe(box)} (${Math.round(r.left)}–${Math.round(r.right)} px in ${Math.round(b.left)}–${Math.round(b.right)})`);
+        problems.push(`${describe(button)} is cut off by ${describe(box)} (${Math.round(r.left)} to ${Math.round(r.right)} px in ${Math.round(b.left)} to ${Math.round(b.right)})`);
         break;
       }
     }
