@@ -21,6 +21,8 @@ A pattern whose kwarg has no builder fails ``test_every_object_route_has_builder
 exact registration to add. Patterns without kwargs name no object (lists, /healthz, /accounts/…,
 the API schema and docs) and are skipped by rule; a pattern whose only kwarg is ``org_slug``
 names the organization itself and is tried with B's slug. The few exemptions are in ``EXEMPT``.
+Objects that are no tenant's (a creator: ``GLOBAL_OBJECTS``) are attacked too: 404 under B's
+slug, and under A's slug (or A's key) a GET is served and must show none of B's data.
 
 List pages and list endpoints (patterns without object kwargs) are requested by A and must not
 contain B's ids or names; creator-facing ones are requested by the attacking creator and must not
