@@ -41,10 +41,12 @@ def _raw_entry(txn: Transaction, account: LedgerAccount, amount: int, currency: 
 def test_an_unbalanced_transaction_is_refused_when_checked():
     txn = _posted()
     budget = LedgerAccount.objects.get(kind=AccountKind.BUDGET)
-    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+    with transaction.atomic():
         _raw_entry(txn, budget, -1)
-        with connection.cursor() as cursor:  # what COMMIT does with the deferred trigger
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # What COMMIT does with the deferred trigger.
+        with pytest.raises(IntegrityError, match="does not balance"), connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        transaction.set_rollback(True)
 
 
 def test_lines_may_be_inserted_one_by_one_as_long_as_they_balance_at_commit():
@@ -79,9 +81,12 @@ def test_an_unbalanced_transaction_cannot_commit():
 )
 def test_posted_rows_cannot_be_changed_or_deleted(sql):
     txn = _posted()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert Transaction.objects.get().key == txn.key
     assert sorted(Entry.objects.values_list("amount_cents", flat=True)) == [-500, 500]
 

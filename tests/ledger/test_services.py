@@ -81,7 +81,8 @@ def test_posting_the_same_key_again_returns_the_first_transaction():
         key="funding:cs_1",
         lines=_lines(c, None),
     )
-    assert first.created_now and not again.created_now
+    assert first.created_now
+    assert not again.created_now
     assert again.pk == first.pk
     assert Entry.objects.count() == 2
     assert balances(c)["funded"] == 100
@@ -246,7 +247,8 @@ def test_approving_a_live_post_accrues_its_slot_fee_once():
         slot_id=submission.slot_id,
         amount_cents=15_000,
     )
-    assert again.pk == txn.pk and not again.created_now
+    assert again.pk == txn.pk
+    assert not again.created_now
     assert balances(c, submission.creator)["payable"] == 15_000
 
 
@@ -327,7 +329,8 @@ def test_a_bonus_with_nothing_left_is_recorded_as_capped_and_never_accrues_later
         key="bonus:post:1:1",
         amount_cents=500,
     )
-    assert first.capped_cents == 500 and not first.entries.exists()
+    assert first.capped_cents == 500
+    assert not first.entries.exists()
     recruitment.participation_cancel(access=tenant_a.access(), participation=participation)
     again = _atomic(
         bonus_accrue,
