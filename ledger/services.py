@@ -314,16 +314,28 @@ def accrual_post(
     data: dict[str, Any] | None = None,
 ) -> Transaction:
     """An approved live post earns its slot's fee: committed → payable, exactly once per slot
-    (the key's unique constraint). ``insufficient_balance`` if the fee was never committed."""
+    (the key's unique constraint). ``fee_not_committed`` when the fee is not (or no longer:
+    the participation was cancelled) committed to the creator."""
     _require_atomic("accrual_post")
     _check_amount(amount_cents)
     committed = account_for(campaign=campaign, kind=AccountKind.COMMITTED, creator=creator)
     payable = account_for(campaign=campaign, kind=AccountKind.PAYABLE, creator=creator)
+    key = f"accrue:slot:{slot_id}"
+    if _posted(campaign, key) is None:
+        committed = LedgerAccount.objects.select_for_update().get(pk=committed.pk)
+        if committed.balance_cents < amount_cents:
+            raise ChorusError(
+                "fee_not_committed",
+                f"This post's fee of {format_money(amount_cents, campaign.currency)} is not "
+                "committed to the creator any more (the participation was cancelled), so it "
+                "cannot be earned.",
+                status_code=409,
+            )
     return ledger_post(
         organization=campaign.organization_id,
         campaign=campaign,
         kind=TransactionKind.ACCRUE,
-        key=f"accrue:slot:{slot_id}",
+        key=key,
         lines=[(committed, -amount_cents), (payable, amount_cents)],
         data={"slot_id": slot_id, **(data or {})},
     )

@@ -122,7 +122,7 @@ class LedgerPropertyTest(TestCase):
                     acc["committed"] -= fee
                     acc["payable"] += fee
                 else:
-                    expected = "insufficient_balance"
+                    expected = "fee_not_committed"
 
             def call() -> Any:
                 return accrual_post(

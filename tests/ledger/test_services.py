@@ -281,6 +281,21 @@ def test_an_automatic_approval_accrues_too():
     assert balances(submission.campaign, submission.creator)["payable"] == 15_000
 
 
+def test_a_post_of_a_cancelled_participation_cannot_be_approved_for_pay(tenant_a):
+    c = campaign(organization=tenant_a.org, brand=tenant_a.brand)
+    participation = joined(c)
+    submission = submission_in_review(target="post", slot=participation.slots.first())
+    recruitment.participation_cancel(access=tenant_a.access(), participation=participation)
+    with pytest.raises(ChorusError) as info:
+        submission_decide(
+            access=access_for(c.organization), submission=submission, decision="approve"
+        )
+    assert info.value.code == "fee_not_committed"
+    submission.refresh_from_db()
+    assert submission.stage == "post_review"
+    assert balances(c, participation.creator)["payable"] == 0
+
+
 def test_a_fee_never_committed_cannot_accrue():
     c = campaign()
     participation = ParticipationFactory(campaign=c, commitment=False)
@@ -292,7 +307,7 @@ def test_a_fee_never_committed_cannot_accrue():
             slot_id=1,
             amount_cents=10_000,
         )
-    assert info.value.code == "insufficient_balance"
+    assert info.value.code == "fee_not_committed"
     assert not Transaction.objects.filter(kind="accrue").exists()
 
 
