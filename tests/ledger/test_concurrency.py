@@ -112,3 +112,27 @@ def test_bonuses_racing_to_the_budgets_edge_never_pass_it():
     assert figures.capped == 30_000 - 10_000
     assert Campaign.objects.get(pk=c.pk).committed_cents == c.budget_cents
     assert ledger_check_campaign(c).ok
+
+
+def test_concurrent_acceptances_keep_the_ledger_and_the_cached_figure_equal(tenant_a):
+    from recruitment import services as recruitment
+    from tests.factories.recruitment import ApplicationFactory
+
+    c = campaign(organization=tenant_a.org, brand=tenant_a.brand, budget_cents=3 * TOTAL)
+    applications = [ApplicationFactory(campaign=c) for _ in range(6)]
+    access = tenant_a.access()
+
+    def accept(application: object) -> Callable[[], object]:
+        return lambda: recruitment.application_decide(
+            access=access,
+            application=application,  # type: ignore[arg-type]
+            decision="accept",
+        )
+
+    accepted, failures = _race([accept(a) for a in applications])
+
+    assert len(accepted) == 3
+    assert failures == ["budget_exceeded"] * 3
+    assert Transaction.objects.filter(kind="commit").count() == 3
+    assert Campaign.objects.get(pk=c.pk).committed_cents == 3 * TOTAL == -balances(c)["budget"]
+    assert ledger_check_campaign(c).ok
