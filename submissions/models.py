@@ -391,6 +391,9 @@ class SlotReminder(models.Model):
     due = models.DateField()
     sent_at = models.DateTimeField(auto_now_add=True)
 
+    brand_path: ClassVar[str | None] = "slot__campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.errors import ChorusError
 from core.ids import new_public_id
 from core.ownership import require_owns
+from ledger.services import accrual_post
 from notifications.services import notification_send_many
 from organizations.access import OrgAccess
 from organizations.audit import audit_record_many
@@ -187,6 +188,40 @@ _POST_FIELDS = [*_DRAFT_FIELDS, "approved_at", "updated_at"]
 _SUBMISSION_FIELDS = ["stage", "review_since", "auto_approve_at", "done_at", "updated_at"]
 
 
+def _accrue(planned: list[_Planned], decision: Decision) -> list[tuple[_Planned, ChorusError]]:
+    """[ledger, issue 10] Each approved live post earns its slot's fee in the decision's own
+    transaction, once per slot (the ledger key's unique constraint): committed → payable.
+
+    Runs before anything is written, each in a savepoint, so a post whose fee is no longer
+    committed (its participation was cancelled) fails alone. Participations are locked first,
+    in id order, then campaigns (inside the ledger): the order cancellation takes them in, so
+    the two cannot deadlock. Returns the refused ones."""
+    approvals = [
+        p
+        for p in planned
+        if decision == Decision.APPROVE and isinstance(p.item, LivePost) and p.item.fee_cents > 0
+    ]
+    if not approvals:
+        return []
+    participation_ids = sorted({p.submission.participation_id for p in approvals})
+    list(Participation.objects.select_for_update().filter(pk__in=participation_ids).order_by("pk"))
+    refused: list[tuple[_Planned, ChorusError]] = []
+    for p in sorted(approvals, key=lambda p: (p.submission.campaign_id, p.submission.pk)):
+        assert isinstance(p.item, LivePost)
+        try:
+            with transaction.atomic():
+                accrual_post(
+                    campaign=p.submission.campaign,
+                    creator=p.submission.creator_id,
+                    slot_id=p.submission.slot_id,
+                    amount_cents=p.item.fee_cents,
+                    data={"live_post": p.item.public_id},
+                )
+        except ChorusError as exc:
+            refused.append((p, exc))
+    return refused
+
+
 def _write(
     planned: list[_Planned],
     *,
@@ -291,6 +326,8 @@ def decide_locked(
         now=now,
         expected_item=expected_item,
     )
+    for _, error in _accrue([planned], decision):
+        raise error
     _write(
         [planned], access=access, decision=decision, feedback=feedback, automatic=automatic, now=now
     )
@@ -371,6 +408,11 @@ def submissions_decide_bulk(
                 )
             except ChorusError as exc:
                 result.failed.append(BulkFailure(public_id, exc.message, exc.code))
+        refused = _accrue(planned, verdict)
+        for p, error in refused:
+            result.failed.append(BulkFailure(p.submission.public_id, error.message, error.code))
+        refused_ids = {id(p) for p, _ in refused}
+        planned = [p for p in planned if id(p) not in refused_ids]
         _write(
             planned, access=access, decision=verdict, feedback=feedback, automatic=False, now=now
         )
