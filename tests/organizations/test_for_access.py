@@ -33,7 +33,16 @@ from organizations.models import (
     brand_path_of,
 )
 from organizations.roles import Role
+from payouts.models import Funding
 from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
+from submissions.models import (
+    DraftVersion,
+    LivePost,
+    ReviewDecision,
+    SlotReminder,
+    Submission,
+    UploadTicket,
+)
 from tests.conftest import Tenant
 from tests.factories.campaigns import CampaignFactory, DeliverableFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
@@ -49,6 +58,7 @@ from tests.factories.recruitment import (
     CampaignInvitationFactory,
     ParticipationFactory,
 )
+from tests.factories.submissions import submission_in_review
 
 OUR_APPS = {
     "core",
@@ -121,6 +131,54 @@ def _api_key(brand: Brand) -> ApiKey:
     )
 
 
+def _submission(brand: Brand) -> Submission:
+    slot = ParticipationFactory(campaign=_campaign(brand)).slots.first()
+    return submission_in_review(target="post", slot=slot)
+
+
+def _upload_ticket(brand: Brand) -> UploadTicket:
+    slot = ParticipationFactory(campaign=_campaign(brand)).slots.first()
+    return UploadTicket.objects.create(
+        organization=slot.organization,
+        slot=slot,
+        campaign=slot.campaign,
+        creator=slot.creator,
+        key=f"x/draft/{uuid.uuid4().hex}.mp4",
+        content_type="video/mp4",
+        size_bytes=10,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+
+
+def _slot_reminder(brand: Brand) -> SlotReminder:
+    slot = ParticipationFactory(campaign=_campaign(brand)).slots.first()
+    return SlotReminder.objects.create(
+        organization=slot.organization, slot=slot, kind="draft", due=timezone.localdate()
+    )
+
+
+def _review_decision(brand: Brand) -> ReviewDecision:
+    submission = _submission(brand)
+    return ReviewDecision.objects.create(
+        organization=submission.organization,
+        submission=submission,
+        campaign=submission.campaign,
+        target="post",
+        live_post=submission.current_post,
+        decision="approve",
+    )
+
+
+def _funding(brand: Brand) -> Funding:
+    campaign = _campaign(brand)
+    return Funding.objects.create(
+        organization=campaign.organization,
+        campaign=campaign,
+        amount_cents=1000,
+        currency=campaign.currency,
+    )
+
+
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     Invitation: _invitation,
     ApiKey: _api_key,
@@ -144,6 +202,13 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     LedgerAccount: lambda brand: account_for(campaign=_campaign(brand), kind=AccountKind.BUDGET),
     Transaction: _ledger_transaction,
     Entry: lambda brand: _ledger_transaction(brand).entries.first(),
+    Submission: _submission,
+    DraftVersion: lambda brand: _submission(brand).current_draft,
+    LivePost: lambda brand: _submission(brand).current_post,
+    ReviewDecision: _review_decision,
+    UploadTicket: _upload_ticket,
+    SlotReminder: _slot_reminder,
+    Funding: _funding,
 }
 
 
