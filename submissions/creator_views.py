@@ -90,7 +90,9 @@ def _render(
         "takes_draft": takes_draft,
         "takes_post": takes_post,
         "pending_upload": pending,
-        "draft_form": draft_form or DraftForm(),
+        # A new version starts from the last caption: usually only a part of it changes.
+        "draft_form": draft_form
+        or DraftForm(initial={"caption": drafts[-1].caption} if drafts else None),
         "confirm_form": confirm_form,
         "post_form": post_form or PostForm(),
         "accept": ACCEPT,

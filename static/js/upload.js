@@ -136,8 +136,9 @@
 
   if (caption) {
     try {
+      // What was typed before a refresh wins over the last version's caption the page offers.
       var saved = window.sessionStorage.getItem(storageKey);
-      if (saved && !caption.value) { caption.value = saved; }
+      if (saved !== null && saved !== "") { caption.value = saved; }
     } catch (e) { /* storage blocked: nothing to restore */ }
     caption.addEventListener("input", function () {
       try { window.sessionStorage.setItem(storageKey, caption.value); } catch (e) { /* ignore */ }

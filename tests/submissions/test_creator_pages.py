@@ -166,6 +166,7 @@ def test_changes_requested_show_the_feedback_beside_the_requirements_and_every_v
     assert "Too dark." in html
     assert f"/files/draft-thumb/{v2.public_id}" in html  # the thumbnail, through the file view
     assert "Upload a new version" in html
+    assert "#ad Loving this #glowserum @glowskincare</textarea>" in html  # the last caption
 
 
 def test_a_draft_in_review_shows_the_auto_approval_date_and_takes_no_upload(
@@ -465,3 +466,117 @@ def test_my_work_runs_a_fixed_number_of_queries(
     for _ in range(4):
         join()
     assert load() == few
+
+
+# -- uploading (core.files direct uploads: S3 presigned POST, or the app's own endpoint) ---------
+
+
+def test_the_page_hands_out_a_direct_upload_form_then_records_the_draft(
+    creator_client: Client, slot: ParticipationSlot, media: Path
+) -> None:
+    png = _png()
+    grant = creator_client.post(
+        _url(slot, "upload-request"),
+        {"content_type": "image/png", "size": len(png), "name": "../../morning.png"},
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert grant.status_code == 200, grant.content
+    form = grant.json()
+    assert form["key"].startswith(f"{slot.campaign.organization.public_id}/draft/")
+    ticket = UploadTicket.objects.get(key=form["key"])
+    assert ticket.original_name == "morning.png"  # the name is data only, never a path
+    # The browser posts the fields, then the file, to where it was told.
+    upload = creator_client.post(
+        form["url"], {**form["fields"], "file": io.BytesIO(png)}, format="multipart"
+    )
+    assert upload.status_code in (200, 201, 204), upload.content
+    assert not DraftVersion.objects.exists()  # nothing recorded before the confirmation
+
+    done = creator_client.post(
+        _url(slot, "confirm"),
+        {"key": form["key"], "caption": "#ad morning #glowserum"},
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["redirect"] == _url(slot)
+    draft = DraftVersion.objects.get()
+    assert (draft.file_key, draft.content_type, draft.size_bytes) == (
+        form["key"],
+        "image/png",
+        len(png),
+    )
+    assert Submission.objects.get().stage == Submission.Stage.DRAFT_REVIEW
+
+
+def test_an_upload_request_for_a_wrong_type_or_size_is_refused_with_the_field(
+    creator_client: Client, slot: ParticipationSlot, media: Path
+) -> None:
+    def ask(**body: Any) -> Any:
+        return creator_client.post(
+            _url(slot, "upload-request"),
+            {"name": "x", **body},
+            content_type="application/json",
+            HTTP_ACCEPT="application/json",
+        )
+
+    wrong = ask(content_type="application/x-msdownload", size=100)
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "file_type_not_allowed"
+    big = ask(content_type="image/png", size=31 * 1024 * 1024)
+    assert big.status_code == 400
+    assert "too large" in big.json()["message"]
+    garbled = creator_client.post(
+        _url(slot, "upload-request"),
+        "{not json",
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert garbled.status_code == 400
+    assert not UploadTicket.objects.exists()
+
+
+def test_without_javascript_the_form_uploads_the_file_through_the_app(
+    creator_client: Client, slot: ParticipationSlot, media: Path
+) -> None:
+    file = io.BytesIO(_png())
+    file.name = "morning.png"
+    response = creator_client.post(
+        _url(slot, "draft"), {"file": file, "caption": "#ad my #glowserum morning"}
+    )
+    assert response.status_code == 302
+    draft = DraftVersion.objects.get()
+    assert (draft.number, draft.content_type, draft.original_name) == (
+        1,
+        "image/png",
+        "morning.png",
+    )
+    assert default_storage.exists(draft.file_key)
+    assert UploadTicket.objects.get().confirmed_at is not None
+
+
+def test_the_plain_form_refuses_a_file_that_is_not_what_it_claims(
+    creator_client: Client, slot: ParticipationSlot, media: Path
+) -> None:
+    fake = io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200)  # an executable named .mp4
+    fake.name = "video.mp4"
+    response = creator_client.post(_url(slot, "draft"), {"file": fake, "caption": "#ad"})
+    assert response.status_code == 400
+    html = _html(response)
+    assert 'id="draft-file_error"' in html
+    assert not DraftVersion.objects.exists()
+    assert not UploadTicket.objects.exists()
+
+
+def test_the_plain_form_refuses_a_caption_too_long_before_storing_anything(
+    creator_client: Client, slot: ParticipationSlot, media: Path
+) -> None:
+    file = io.BytesIO(_png())
+    file.name = "morning.png"
+    response = creator_client.post(
+        _url(slot, "draft"), {"file": file, "caption": "x" * (CAPTION_MAX_CHARS + 1)}
+    )
+    assert response.status_code == 400
+    assert 'id="draft-caption_error"' in _html(response)
+    assert not UploadTicket.objects.exists()
