@@ -127,10 +127,14 @@ def _dress_draft(draft: DraftVersion) -> None:
     """What the page shows of a version: its files through the authorizing view."""
     draft.tone = _STATE_TONES.get(draft.state, "muted")  # type: ignore[attr-defined]
     draft.file_url = files.file_url("draft", draft.public_id)  # type: ignore[attr-defined]
-    draft.thumb_url = (  # type: ignore[attr-defined]
-        files.file_url("draft-thumb", draft.public_id, version=draft.thumbnail_key[-12:])
+    # An image's thumbnail, else a video's poster frame; neither (no ffmpeg): a placeholder.
+    thumb = (
+        ("draft-thumb", draft.thumbnail_key)
         if draft.thumbnail_key
-        else ""
+        else ("draft-poster", draft.poster_key)
+    )
+    draft.thumb_url = (  # type: ignore[attr-defined]
+        files.file_url(thumb[0], draft.public_id, version=thumb[1][-12:]) if thumb[1] else ""
     )
     draft.duration_s = round(draft.duration_ms / 1000) if draft.duration_ms else None  # type: ignore[attr-defined]
 
