@@ -22,7 +22,7 @@ from platforms.simulator.client import SimulatorControl
 from platforms.simulator.server import platform_base_urls, running_simulator
 from recruitment.models import Participation
 from submissions.models import DraftVersion, LivePost, Submission
-from submissions.services import live_posts_check, submission_decide
+from submissions.services import draft_preview_make, live_posts_check, submission_decide
 from tests.conftest import Tenant
 from tests.e2e.conftest import BrowserGuard, fits_the_phone, log_in
 from tests.factories.campaigns import CampaignFactory
@@ -111,6 +111,7 @@ def test_a_creator_takes_one_post_from_draft_to_done_on_a_phone(
         posting_starts=today - datetime.timedelta(days=1),
         posting_ends=today + datetime.timedelta(days=14),
         deliverables=[("tiktok", "video", 1, 15_000)],
+        auto_approve_days=5,
     )
     ava = CreatorProfileFactory(
         user=UserFactory(email="ava@creators.example"), display_name="Ava Bloom"
@@ -146,6 +147,8 @@ def test_a_creator_takes_one_post_from_draft_to_done_on_a_phone(
     expect(phone.locator("#versions")).to_contain_text("Version 1")
     expect(phone.locator("#versions")).to_contain_text("My morning glow #glowserum")
     expect(phone.locator("#draft-form")).to_have_count(0)
+    auto = (timezone.localtime() + datetime.timedelta(days=5)).strftime("%b %-d")
+    expect(phone.get_by_test_id("auto-approve")).to_contain_text(auto)  # the creator is told
     fits_the_phone(phone)
     screenshot(phone, "draft-review")
     submission = Submission.objects.get(slot=slot)
@@ -156,6 +159,13 @@ def test_a_creator_takes_one_post_from_draft_to_done_on_a_phone(
         "morning.png",
     )
     assert first.size_bytes == (tmp_path / "morning.png").stat().st_size
+
+    # The worker makes its thumbnail (run here); the page shows it through the file view.
+    draft_preview_make(draft_id=first.pk)
+    phone.reload()
+    thumb = phone.locator(f"#draft-{first.public_id} img")
+    expect(thumb).to_have_attribute("alt", "Preview of version 1")
+    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0"), "thumbnail not shown"
 
     # --- The brand asks for changes: the feedback shows beside the requirements. ---
     submission_decide(
@@ -185,6 +195,9 @@ def test_a_creator_takes_one_post_from_draft_to_done_on_a_phone(
     expect(phone.locator("#versions li")).to_have_count(2)
     expect(phone.locator("#versions")).to_contain_text("Version 1")
     expect(phone.locator("#versions")).to_contain_text("Open the caption with #ad")
+    # Version 2 has no preview yet: a clear placeholder, version 1 keeps its thumbnail.
+    expect(phone.locator(f"#draft-{first.public_id} img")).to_have_count(1)
+    expect(phone.locator("#versions .sw-placeholder")).to_have_count(1)
     screenshot(phone, "revision-review")
     second = DraftVersion.objects.get(submission=submission, number=2)
 
