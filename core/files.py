@@ -34,21 +34,30 @@ A signature is a tuple of ``(offset, bytes)`` checks that must all match, e.g. W
 """
 
 import contextlib
+import dataclasses
 import os
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from datetime import datetime, timedelta
+from typing import IO, Any, NoReturn
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core import signing
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core.errors import ChorusError
 
@@ -204,6 +213,8 @@ class UploadKind:
     label: str
     field: str = "file"
     default_name: str = "file"
+    # A lower limit for some types (drafts: video up to ``max_bytes``, images 30 MB).
+    max_bytes_by_type: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not _KIND_NAME.match(self.name):
@@ -211,6 +222,14 @@ class UploadKind:
         unknown = set(self.allowed) - set(EXTENSIONS)
         if unknown:
             raise ValueError(f"Upload kind {self.name!r}: no extension for {sorted(unknown)}.")
+        if set(self.max_bytes_by_type) - set(self.allowed):
+            raise ValueError(f"Upload kind {self.name!r}: a size limit for a type it refuses.")
+        if any(limit > self.max_bytes for limit in self.max_bytes_by_type.values()):
+            raise ValueError(f"Upload kind {self.name!r}: max_bytes is the largest limit.")
+
+    def limit_for(self, content_type: str) -> int:
+        """The most bytes a file of ``content_type`` may have."""
+        return self.max_bytes_by_type.get(content_type, self.max_bytes)
 
 
 @dataclass(frozen=True)
@@ -242,11 +261,24 @@ class _TypedFile(File):
         self.content_type = content_type
 
 
+def _too_large(size: int, limit: int, *, field: str) -> UploadRejected:
+    return UploadRejected(
+        "file_too_large",
+        f"This file is {_human_size(size)}; the limit is {_human_size(limit)}. Pick a smaller one.",
+        field=field,
+    )
+
+
 def check_upload(upload: Any, *, kind: UploadKind) -> str:
-    """The sniffed content type of ``upload`` for ``kind``, or :class:`UploadRejected`."""
-    return sniff_content_type(
+    """The sniffed content type of ``upload`` for ``kind``, or :class:`UploadRejected`
+    (including a size above the limit for the sniffed type)."""
+    content_type = sniff_content_type(
         upload, kind.allowed, max_bytes=kind.max_bytes, field=kind.field, kinds=kind.label
     )
+    size = upload_size(upload)
+    if size is not None and size > kind.limit_for(content_type):
+        raise _too_large(size, kind.limit_for(content_type), field=kind.field)
+    return content_type
 
 
 def store_upload(
@@ -331,31 +363,84 @@ def presigned_post(
         Fields={"Content-Type": content_type},
         Conditions=[
             {"Content-Type": content_type},
-            ["content-length-range", 1, kind.max_bytes],
+            ["content-length-range", 1, kind.limit_for(content_type)],
         ],
         ExpiresIn=expires_in,
     )
     return {"key": key, "url": post["url"], "fields": post["fields"]}
 
 
-def confirm_upload(
+def _copy_stored(storage: Storage, source: str, target: str) -> None:
+    """Copy one stored object to another key (server-side on S3, typed by the target's
+    extension; a stream copy on local storage)."""
+    if getattr(storage, "bucket_name", None) is None:
+        with storage.open(source, "rb") as fh:
+            saved = storage.save(target, _TypedFile(fh, content_type_for_key(target)))
+        if saved != target:  # never: new_key is unique; refuse rather than record a wrong key
+            raise RuntimeError(f"storage saved {target!r} as {saved!r}")
+        return
+    client, bucket = _s3_client_and_bucket(storage)
+    location = getattr(storage, "location", "") or ""
+    prefix = f"{location.strip('/')}/" if location else ""
+    client.copy_object(
+        Bucket=bucket,
+        Key=prefix + target,
+        CopySource={"Bucket": bucket, "Key": prefix + source},
+        ContentType=content_type_for_key(target),
+        MetadataDirective="REPLACE",
+    )
+
+
+def promote_upload(
     key: str, *, kind: UploadKind, owner: str, storage: Storage | None = None
-) -> StoredUpload:
-    """Check a file a browser uploaded directly: under this owner's folder for the kind, and
-    its bytes really the type its key says. A mismatch deletes the object and refuses."""
+) -> str:
+    """Move a directly uploaded object to a new key nobody holds a form for, and return it.
+
+    A presigned POST can be posted again until it expires, so the object under its key may be
+    replaced after it was checked. Copying it first to a key only the server knows, then checking
+    *that* copy, means what is recorded is exactly what was checked."""
     storage = storage or default_storage
+    _require_upload_key(key, kind=kind, owner=owner, storage=storage)
+    final = new_key(kind=kind, owner=owner, content_type=content_type_for_key(key))
+    _copy_stored(storage, key, final)
+    delete_stored(key, storage=storage)
+    return final
+
+
+def _require_upload_key(key: str, *, kind: UploadKind, owner: str, storage: Storage) -> None:
     prefix = f"{owner}/{kind.name}/"
     if not key.startswith(prefix) or "/" in key[len(prefix) :] or not storage.exists(key):
         raise UploadRejected(
             "upload_missing", "That upload was not found. Try again.", field=kind.field
         )
+
+
+def confirm_upload(
+    key: str,
+    *,
+    kind: UploadKind,
+    owner: str,
+    storage: Storage | None = None,
+    promote: bool = False,
+) -> StoredUpload:
+    """Check a file a browser uploaded directly: under this owner's folder for the kind, and
+    its bytes really the type its key says. A mismatch deletes the object and refuses.
+
+    With ``promote``, the object is first moved to a server-only key (``promote_upload``) and
+    the returned ``key`` is that one: use it for anything that stays (drafts)."""
+    storage = storage or default_storage
+    _require_upload_key(key, kind=kind, owner=owner, storage=storage)
+    if promote:
+        key = promote_upload(key, kind=kind, owner=owner, storage=storage)
     with storage.open(key, "rb") as fh:
         try:
             content_type = check_upload(fh, kind=kind)
+            size = upload_size(fh) or storage.size(key)
+            if size > kind.limit_for(content_type):  # a storage without a ``size`` on its files
+                raise _too_large(size, kind.limit_for(content_type), field=kind.field)
         except UploadRejected:
             delete_stored(key, storage=storage)
             raise
-        size = upload_size(fh) or storage.size(key)
     if content_type != content_type_for_key(key):
         delete_stored(key, storage=storage)
         raise UploadRejected(
@@ -364,6 +449,259 @@ def confirm_upload(
             field=kind.field,
         )
     return StoredUpload(key=key, content_type=content_type, size=size, name="")
+
+
+# -- direct uploads: one flow for S3 and local storage ----------------------------------------------
+
+DIRECT_UPLOAD_SALT = "core.files.direct-upload"
+
+
+@dataclass(frozen=True)
+class DirectUpload:
+    """A form the browser (or an API client) posts the file to: ``fields`` first, then the file
+    as ``file``, ``method`` to ``url``. A 2xx answer means stored; then the app calls
+    ``confirm_upload(key, ...)`` before recording ``key``. Same shape on S3 and local storage."""
+
+    key: str
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+    max_bytes: int
+    content_type: str
+    name: str  # the uploader's file name, sanitised: data only
+    method: str = "POST"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "url": self.url,
+            "method": self.method,
+            "fields": dict(self.fields),
+            "expires_at": self.expires_at.isoformat(),
+            "max_bytes": self.max_bytes,
+        }
+
+
+def direct_upload_request(
+    *,
+    kind: UploadKind,
+    owner: str,
+    content_type: str,
+    size: int,
+    name: str,
+    user_id: int | str,
+    storage: Storage | None = None,
+    expires_in: int | None = None,
+) -> DirectUpload:
+    """Where and how to upload one file of ``kind`` straight to storage, without the app holding
+    it in a request: a presigned POST on S3, the app's ``/files/direct-upload/`` endpoint on
+    local storage (a signed token names the key, type, size limit and ``user_id``, the
+    requester's ``User`` pk: only they, signed in, can use it). ``size`` is what the client says;
+    it is checked here for a clear early error, and the limit is enforced again on the bytes
+    themselves (by S3's policy or the endpoint while streaming, then by ``confirm_upload``).
+
+    ``url`` is absolute on S3 and a same-origin path locally: the API should hand it out through
+    ``request.build_absolute_uri(url)``, which leaves an absolute URL as it is. The caller checks
+    the requester may upload for ``owner`` before asking: the key is under ``owner``'s folder."""
+    if content_type not in kind.allowed:
+        raise UploadRejected(
+            "file_type_not_allowed", f"Pick a {kind.label} file.", field=kind.field
+        )
+    limit = kind.limit_for(content_type)
+    if size < 1:
+        raise UploadRejected(
+            "file_empty", f"This file is empty. Pick a {kind.label} file.", field=kind.field
+        )
+    if size > limit:
+        raise _too_large(size, limit, field=kind.field)
+    storage = storage or default_storage
+    expires_in = expires_in or settings.DIRECT_UPLOAD_EXPIRY_SECONDS
+    expires_at = timezone.now() + timedelta(seconds=expires_in)
+    safe_name = safe_file_name(name, default=kind.default_name)
+    if not _is_local(storage):
+        post = presigned_post(
+            kind=kind,
+            owner=owner,
+            content_type=content_type,
+            storage=storage,
+            expires_in=expires_in,
+        )
+        key, url, fields = post["key"], post["url"], post["fields"]
+    else:
+        key = new_key(kind=kind, owner=owner, content_type=content_type)
+        token = signing.dumps(
+            {
+                "k": key,
+                "n": kind.name,
+                "t": content_type,
+                "m": limit,
+                "u": _user_tag(user_id),
+                "e": int(expires_at.timestamp()),
+            },
+            salt=DIRECT_UPLOAD_SALT,
+            compress=True,
+        )
+        url = reverse("files:direct-upload")
+        fields = {"key": key, "Content-Type": content_type, "token": token}
+    return DirectUpload(
+        key=key,
+        url=url,
+        fields=fields,
+        expires_at=expires_at,
+        max_bytes=limit,
+        content_type=content_type,
+        name=safe_name,
+    )
+
+
+@dataclass(frozen=True)
+class DirectUploadGrant:
+    """What a verified local direct-upload token allows."""
+
+    key: str
+    kind: str
+    content_type: str
+    max_bytes: int
+
+
+def _refused(code: str, message: str, status: int) -> ChorusError:
+    return ChorusError(code, message, fields={"file": [message]}, status_code=status)
+
+
+def _user_tag(user_id: int | str) -> str:
+    """The user a token is for, keyed so the token (readable base64) shows no database id."""
+    return salted_hmac(DIRECT_UPLOAD_SALT, str(user_id), algorithm="sha256").hexdigest()[:32]
+
+
+def direct_upload_grant(token: str, *, user_id: int | str) -> DirectUploadGrant:
+    """The upload a token allows this requester, or a ChorusError (403 for a forged, expired
+    or someone else's token, as S3 answers a bad policy)."""
+    try:
+        data = signing.loads(token, salt=DIRECT_UPLOAD_SALT)
+        grant = DirectUploadGrant(
+            key=str(data["k"]),
+            kind=str(data["n"]),
+            content_type=str(data["t"]),
+            max_bytes=int(data["m"]),
+        )
+        expires, user = int(data["e"]), str(data["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise _refused(
+            "upload_token_invalid", "This upload form is not valid. Try again.", 403
+        ) from None
+    if not constant_time_compare(user, _user_tag(user_id)):
+        raise _refused("upload_token_invalid", "This upload form is not valid. Try again.", 403)
+    if expires < time.time():
+        raise _refused("upload_token_expired", "This upload form has expired. Try again.", 403)
+    return grant
+
+
+class _DirectUploadHandler(FileUploadHandler):
+    """Streams the ``file`` part of a local direct upload into a temporary file, counting bytes:
+    past the token's limit it stops reading (whatever Content-Length said) and the partial file
+    is deleted. The token is verified when the file part starts, from the fields before it."""
+
+    chunk_size = 64 * 1024
+
+    def __init__(self, request: HttpRequest, grant_for: Callable[[], DirectUploadGrant]) -> None:
+        super().__init__(request)
+        self.grant_for = grant_for
+        self.grant: DirectUploadGrant | None = None
+        self.error: ChorusError | None = None
+        self.received = 0
+        # Not ``self.file``: the parser closes a handler's ``file`` attribute, None or not.
+        self.temp: TemporaryUploadedFile | None = None
+
+    def _stop(self, error: ChorusError) -> NoReturn:
+        self.error = error
+        raise StopUpload(connection_reset=True)  # don't read the rest of the body
+
+    def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
+        super().new_file(field_name, file_name, *args, **kwargs)
+        if field_name != "file" or self.grant is not None:
+            self._stop(_refused("upload_malformed", "Send one file, as the field `file`.", 400))
+        try:
+            self.grant = self.grant_for()
+        except ChorusError as error:
+            self._stop(error)
+        self.temp = TemporaryUploadedFile(file_name, self.grant.content_type, 0, None)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if self.temp is None or self.grant is None:  # not our file: new_file stopped the upload
+            return
+        self.received += len(raw_data)
+        if self.received > self.grant.max_bytes:
+            self.temp.close()  # deletes the partial temporary file
+            error = _too_large(self.received, self.grant.max_bytes, field="file")
+            error.status_code = 413  # the size S3 answers 400 EntityTooLarge to
+            self._stop(error)
+        self.temp.write(raw_data)
+
+    def file_complete(self, file_size: int) -> TemporaryUploadedFile | None:
+        if self.temp is None:
+            return None
+        self.temp.seek(0)
+        self.temp.size = file_size
+        return self.temp
+
+    def upload_interrupted(self) -> None:
+        if self.temp is not None:
+            self.temp.close()
+
+
+def direct_upload_receive(request: HttpRequest, *, storage: Storage | None = None) -> None:
+    """Store the file of a local direct-upload form (the same multipart form as an S3 POST:
+    fields, then ``file``) under exactly the key its token names. Raises ChorusError on any
+    refusal; nothing stays stored then. The caller has checked the user is signed in."""
+    user_id = request.user.pk or ""  # the view refused the anonymous already
+    if not request.content_type or request.content_type != "multipart/form-data":
+        raise _refused("upload_malformed", "Send the form as multipart/form-data.", 400)
+    parser: MultiPartParser | None = None
+
+    def grant_for() -> DirectUploadGrant:
+        # The fields parsed so far (the token comes before the file, as S3 requires). Django's
+        # parser keeps them in ``_post``; if that ever changes every upload is refused, loudly
+        # (tests/core/test_direct_uploads.py), never accepted unchecked.
+        fields = getattr(parser, "_post", None)
+        token = fields.get("token") if fields is not None else None
+        if not token:
+            raise _refused("upload_token_invalid", "Send the form's fields before the file.", 403)
+        return direct_upload_grant(str(token), user_id=user_id)
+
+    handler = _DirectUploadHandler(request, grant_for)
+    try:
+        parser = MultiPartParser(request.META, request, [handler], request.encoding)
+        post, uploaded = parser.parse()
+    except MultiPartParserError:
+        handler.upload_interrupted()
+        raise _refused(
+            "upload_malformed", "The upload was not a valid form. Try again.", 400
+        ) from None
+    if handler.error is not None:
+        handler.upload_interrupted()
+        raise handler.error
+    upload = uploaded.get("file")
+    if upload is None or handler.grant is None:
+        raise _refused("file_required", "Choose a file to upload.", 400)
+    grant = handler.grant
+    try:
+        # The same policy an S3 POST checks: the form's own fields may not differ from the token.
+        if (
+            post.get("Content-Type") != grant.content_type
+            or post.get("key", grant.key) != grant.key
+        ):
+            raise _refused("upload_policy_failed", "This upload form was altered. Try again.", 403)
+        if upload.size < 1:
+            raise _refused("file_empty", "This file is empty.", 400)
+        storage = storage or default_storage
+        if storage.exists(grant.key):
+            raise _refused("upload_exists", "This file was already uploaded.", 409)
+        saved = storage.save(grant.key, _TypedFile(upload, grant.content_type))
+        if saved != grant.key:  # another request wrote the key meanwhile: keep theirs only
+            delete_stored(saved, storage=storage)
+            raise _refused("upload_exists", "This file was already uploaded.", 409)
+    finally:
+        upload.close()
 
 
 # -- serving: one authorizing view ----------------------------------------------------------------

@@ -43,7 +43,8 @@ def platform_access_token(account: SocialAccount) -> str:
     if token:
         return str(token)
     if _uses_simulator(account.platform):
-        from platforms.simulator.control import user_token
+        from platforms.simulator.control import USER_TOKEN_PREFIXES, user_token
 
-        return user_token(account.platform, account.handle)
+        if account.platform in USER_TOKEN_PREFIXES:  # YouTube reads public videos by API key
+            return user_token(account.platform, account.handle)
     return ""

@@ -63,7 +63,7 @@ def _decided(c: Mapping[str, Any]) -> Rendered:
 
 
 def _due_reminder(c: Mapping[str, Any]) -> Rendered:
-    what = "draft" if c["kind"] == "draft" else "live post"
+    what = "draft" if c["what"] == "draft" else "live post"
     return Rendered(
         f"Your {what} for {c['campaign']} is due on {c['due']}",
         f"{c['brand']} expects your {what} ({c['deliverable']}) by {c['due']}.",

@@ -15,9 +15,10 @@ DRAFT = files.UploadKind(
     max_bytes=MAX_VIDEO_BYTES,
     label="MP4, MOV, JPEG, PNG or WebP",
     default_name="draft",
+    max_bytes_by_type=dict.fromkeys(IMAGE_TYPES, MAX_IMAGE_BYTES),
 )
 
 
 def max_bytes_for(content_type: str) -> int:
     """The size limit of one type of draft."""
-    return MAX_IMAGE_BYTES if content_type in IMAGE_TYPES else MAX_VIDEO_BYTES
+    return DRAFT.limit_for(content_type)

@@ -6,9 +6,9 @@
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -25,6 +25,9 @@ from tests.factories.organizations import (
     UserFactory,
 )
 from users.models import User
+
+if TYPE_CHECKING:
+    from tests.s3server import S3Bucket
 
 
 @dataclass
@@ -104,3 +107,21 @@ def api_client_for() -> Callable[[Tenant, str], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A local S3-compatible server (moto's server mode) for the whole run; its endpoint URL."""
+    from tests import s3server  # moto takes seconds to import: only for tests that use it
+
+    yield from s3server.run_s3_server()
+
+
+@pytest.fixture
+def s3_bucket(settings: Any, s3_server: str) -> "S3Bucket":
+    """A fresh bucket on the local S3 server, made the default storage for this test."""
+    from tests import s3server
+
+    bucket = s3server.new_bucket(s3_server)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage_settings()}
+    return bucket

@@ -30,7 +30,7 @@ DRAFT_STAGES = (Submission.Stage.DRAFT_DUE, Submission.Stage.DRAFT_CHANGES)
 @dataclass(frozen=True)
 class DraftUploadRequest:
     ticket: UploadTicket
-    upload: "files.DirectUpload"
+    upload: files.DirectUpload
 
 
 def _require_draft_expected(submission: Submission | None) -> None:
@@ -100,7 +100,8 @@ def _clean_caption(caption: str) -> str:
         message = f"Keep the caption under {CAPTION_MAX_CHARS} characters (it has {len(caption)})."
         raise ChorusError("invalid", message, fields={"caption": [message]})
     if "\x00" in caption:
-        raise ChorusError("invalid", "The caption has a NUL character.", fields={"caption": ["…"]})
+        message = "Remove the NUL character from the caption."
+        raise ChorusError("invalid", message, fields={"caption": [message]})
     return caption
 
 
@@ -121,19 +122,31 @@ def draft_submit(
             fields={"key": ["No such upload."]},
         )
     owner = slot.campaign.organization.public_id
-    stored = files.confirm_upload(key, kind=DRAFT, owner=owner)  # refuses and deletes bad bytes
-    if stored.size > max_bytes_for(stored.content_type):
-        files.delete_stored(key)
-        raise ChorusError(
-            "file_too_large",
-            f"This file is too large: the limit is {max_bytes_for(stored.content_type) // files.MB}"
-            " MB for this type.",
-            fields={"file": ["Too large."]},
+    # Refuses (and deletes) bad bytes or sizes; the draft is recorded under a key no upload
+    # form can write to, so what was checked is what stays.
+    stored = files.confirm_upload(key, kind=DRAFT, owner=owner, promote=True)
+    try:
+        draft = _draft_record(
+            creator=creator, slot=slot, ticket_pk=ticket.pk, stored=stored, caption=caption
         )
+    except BaseException:
+        files.delete_stored(stored.key)  # nothing refers to it: leave no orphan behind
+        raise
+    return draft
+
+
+def _draft_record(
+    *,
+    creator: CreatorProfile,
+    slot: ParticipationSlot,
+    ticket_pk: int,
+    stored: files.StoredUpload,
+    caption: str,
+) -> DraftVersion:
     with transaction.atomic(durable=True):
         submission = submission_for_slot_locked(slot)
         _require_draft_expected(submission)
-        ticket = UploadTicket.objects.select_for_update().get(pk=ticket.pk)
+        ticket = UploadTicket.objects.select_for_update().get(pk=ticket_pk)
         if ticket.confirmed_at is not None:  # a double click confirmed it meanwhile
             raise ChorusError(
                 "upload_already_confirmed", "This upload is already submitted.", status_code=409

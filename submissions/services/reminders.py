@@ -54,7 +54,7 @@ def slot_reminders_send(*, today: datetime.date | None = None) -> int:
                         recipients=[slot.creator.user],
                         campaign=slot.campaign,
                         slot_id=slot.public_id,
-                        kind=str(kind),
+                        what=str(kind),
                         due=due.isoformat(),
                         deliverable=f"{slot.get_platform_display()} {slot.get_format_display()}",
                     )

@@ -5,17 +5,15 @@ The polyglot ``GIF89a<script>…`` named ``x.html`` is the attack: before, it wa
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from moto.server import ThreadedMotoServer
 
 from campaigns import services as campaign_services
 from campaigns.models import BRIEF_ASSET, Campaign, CampaignAsset
@@ -27,6 +25,7 @@ from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory
 from tests.factories.organizations import BrandFactory, MembershipFactory, UserFactory
 from tests.factories.recruitment import CampaignInvitationFactory
+from tests.s3server import S3Bucket
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -258,62 +257,31 @@ def test_rekey_moves_an_uploader_named_file_to_a_server_chosen_key(
     assert files.rekey(junk, kind=BRIEF_ASSET, owner=tenant_a.org.public_id) is None
 
 
-# -- S3 (moto in server mode, over real HTTP) ------------------------------------------------------
-
-BUCKET = "chorus-files-test"
-
-
-@pytest.fixture(scope="module")
-def moto_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+# -- S3 (moto in server mode, over real HTTP: tests/s3server.py) -------------------------------------
 
 
 @pytest.fixture
-def s3(settings: Any, moto_server: str) -> Any:
-    client = boto3.client(
-        "s3",
-        endpoint_url=moto_server,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": moto_server,
-                "region_name": "us-east-1",
-                "access_key": "test",
-                "secret_key": "test",
-                "addressing_style": "path",
-                "file_overwrite": False,
-                "default_acl": None,
-                "querystring_expire": 300,
-            },
-        },
-    }
-    return client
+def s3(s3_bucket: S3Bucket) -> Any:
+    """A boto3 client of the local S3 server, whose fresh bucket is the default storage."""
+    return s3_bucket.client
 
 
 def test_on_s3_objects_are_private_with_the_sniffed_type_and_served_by_presigned_redirect(
-    s3: Any, tenant_a: Tenant, campaign: Campaign, client_for: Callable[[User], Client]
+    s3: Any,
+    s3_bucket: S3Bucket,
+    tenant_a: Tenant,
+    campaign: Campaign,
+    client_for: Callable[[User], Client],
 ) -> None:
     asset = upload(tenant_a, campaign, "x.html", POLYGLOT, content_type="text/html")
-    head = s3.head_object(Bucket=BUCKET, Key=asset.file.name)
+    head = s3.head_object(Bucket=s3_bucket.name, Key=asset.file.name)
     assert head["ContentType"] == "image/gif"  # the sniffed type, never the client's
-    grants = s3.get_object_acl(Bucket=BUCKET, Key=asset.file.name)["Grants"]
+    grants = s3.get_object_acl(Bucket=s3_bucket.name, Key=asset.file.name)["Grants"]
     assert [g["Permission"] for g in grants] == ["FULL_CONTROL"]  # owner only: private
     assert all(g["Grantee"].get("Type") == "CanonicalUser" for g in grants)
 
     # Not readable without a signature.
-    plain = httpx.get(f"{s3.meta.endpoint_url}/{BUCKET}/{asset.file.name}")
+    plain = httpx.get(f"{s3.meta.endpoint_url}/{s3_bucket.name}/{asset.file.name}")
     assert plain.status_code == 403
 
     response = client_for(tenant_a.owner).get(asset.url)
@@ -332,7 +300,7 @@ def test_on_s3_objects_are_private_with_the_sniffed_type_and_served_by_presigned
 
 
 def test_presigned_post_uploads_straight_to_s3_then_confirm_checks_the_bytes(
-    s3: Any, tenant_a: Tenant
+    s3: Any, s3_bucket: S3Bucket, tenant_a: Tenant
 ) -> None:
     owner = tenant_a.org.public_id
     form = files.presigned_post(kind=BRIEF_ASSET, owner=owner, content_type="image/png")
@@ -347,7 +315,7 @@ def test_presigned_post_uploads_straight_to_s3_then_confirm_checks_the_bytes(
     httpx.post(lying["url"], data=lying["fields"], files={"file": ("a.png", POLYGLOT)})
     with pytest.raises(files.UploadRejected):
         files.confirm_upload(lying["key"], kind=BRIEF_ASSET, owner=owner)
-    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix=lying["key"])
+    assert "Contents" not in s3.list_objects_v2(Bucket=s3_bucket.name, Prefix=lying["key"])
     # Another owner's folder is not confirmable.
     with pytest.raises(files.UploadRejected):
         files.confirm_upload(form["key"], kind=BRIEF_ASSET, owner="org_someone_else")
