@@ -268,7 +268,9 @@ def slot_confirm(request: HttpRequest, creator: CreatorProfile, slot_id: str) ->
         except ChorusError as exc:
             if as_json:
                 return _json_error(exc)
-            if not exc.fields:  # the work moved on (another tab, a decision): say so on top
+            if "caption" not in exc.fields:
+                # The work moved on (another tab, a decision) or the upload is gone: nothing
+                # in the form can fix it, so say so on top of the page.
                 messages.error(request, exc.message)
                 return redirect(_slot_url(slot_id))
             add_service_error(form, exc, aliases=_DRAFT_ALIASES)

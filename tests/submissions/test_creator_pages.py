@@ -198,29 +198,45 @@ def test_a_link_before_the_draft_is_approved_gets_a_clear_message(
 def test_a_draft_when_none_is_expected_gets_a_clear_message(
     creator_client: Client, slot: ParticipationSlot, creator: CreatorProfile, media: Path
 ) -> None:
-    ticket = _uploaded_ticket(slot, creator)  # uploaded, then the draft was approved elsewhere
+    # Two uploads finished after the draft was approved elsewhere (another tab, another phone).
+    first = _uploaded_ticket(slot, creator, "tab1")
+    second = _uploaded_ticket(slot, creator, "tab2")
     SubmissionFactory(slot=slot, stage=Submission.Stage.POST_DUE)
     as_json = creator_client.post(
         _url(slot, "confirm"),
-        {"key": ticket.key, "caption": "#ad hi"},
+        {"key": first.key, "caption": "#ad hi"},
         content_type="application/json",
         HTTP_ACCEPT="application/json",
     )
     assert as_json.status_code == 409
     assert as_json.json()["code"] == "draft_not_expected"
     page = creator_client.post(
-        _url(slot, "confirm"), {"key": ticket.key, "caption": "#ad hi"}, follow=True
+        _url(slot, "confirm"), {"key": second.key, "caption": "#ad hi"}, follow=True
     )
     assert "No draft is expected now: this post is “Draft approved: post it”." in _html(page)
+    assert not DraftVersion.objects.exists()
+
+
+def test_confirming_an_upload_that_is_gone_says_so_on_the_page(
+    creator_client: Client, slot: ParticipationSlot, creator: CreatorProfile, media: Path
+) -> None:
+    ticket = _uploaded_ticket(slot, creator)
+    default_storage.delete(ticket.key)  # expired from storage, or confirmed in another tab
+    page = creator_client.post(
+        _url(slot, "confirm"), {"key": ticket.key, "caption": "#ad hi"}, follow=True
+    )
+    assert "That upload was not found." in _html(page)
     assert not DraftVersion.objects.exists()
 
 
 # -- finishing an upload after a refresh (the confirmation path) ----------------------------------
 
 
-def _uploaded_ticket(slot: ParticipationSlot, creator: CreatorProfile) -> UploadTicket:
+def _uploaded_ticket(
+    slot: ParticipationSlot, creator: CreatorProfile, name: str = "refreshme"
+) -> UploadTicket:
     """A direct upload that reached storage, never confirmed (the page was refreshed)."""
-    key = f"{slot.campaign.organization.public_id}/draft/refreshme.png"
+    key = f"{slot.campaign.organization.public_id}/draft/{name}.png"
     default_storage.save(key, io.BytesIO(_png()))
     return UploadTicket.objects.create(
         organization_id=slot.organization_id,
@@ -502,11 +518,11 @@ def test_the_page_hands_out_a_direct_upload_form_then_records_the_draft(
     assert done.status_code == 200, done.content
     assert done.json()["redirect"] == _url(slot)
     draft = DraftVersion.objects.get()
-    assert (draft.file_key, draft.content_type, draft.size_bytes) == (
-        form["key"],
-        "image/png",
-        len(png),
-    )
+    assert (draft.content_type, draft.size_bytes) == ("image/png", len(png))
+    # Recorded under a key of its own (no upload form can overwrite what was checked).
+    assert draft.file_key != form["key"]
+    assert draft.file_key.startswith(f"{slot.campaign.organization.public_id}/draft")
+    assert default_storage.exists(draft.file_key)
     assert Submission.objects.get().stage == Submission.Stage.DRAFT_REVIEW
 
 
