@@ -138,7 +138,12 @@
     try {
       // What was typed before a refresh wins over the last version's caption the page offers.
       var saved = window.sessionStorage.getItem(storageKey);
-      if (saved !== null && saved !== "") { caption.value = saved; }
+      if (saved !== null && saved !== "") {
+        caption.value = saved;
+        // The upload the server offers to finish is the one this caption was written for.
+        var finish = document.getElementById("finish-caption");
+        if (finish && !finish.value) { finish.value = saved; }
+      }
     } catch (e) { /* storage blocked: nothing to restore */ }
     caption.addEventListener("input", function () {
       try { window.sessionStorage.setItem(storageKey, caption.value); } catch (e) { /* ignore */ }

@@ -267,3 +267,50 @@ def test_a_creator_takes_one_post_from_draft_to_done_on_a_phone(
     expect(phone.locator(f"#slot-{slot.public_id}")).to_contain_text("Done")
     fits_the_phone(phone)
     screenshot(phone, "my-work-done", full_page=False)
+
+
+def test_an_upload_cut_off_before_its_confirmation_is_finished_after_a_refresh(
+    new_page: Callable[..., Page],
+    tenant_a: Tenant,
+    settings: Any,
+    tmp_path: Path,
+    screenshot: Callable[..., Any],
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    campaign = CampaignFactory(organization=tenant_a.org, brand=tenant_a.brand, name="Glow Launch")
+    ben = CreatorProfileFactory(
+        user=UserFactory(email="ben@creators.example"), display_name="Ben Stone"
+    )
+    participation = ParticipationFactory(campaign=campaign, creator=ben)
+    slot = participation.slots.get()
+    caption = "#ad Ben's morning #glowserum @glowskincare"
+
+    phone = new_page(phone=True)
+    log_in(phone, "ben@creators.example")
+    phone.goto(f"/creator/work/{slot.public_id}/")
+    # The file reaches storage, then the connection drops before the confirmation arrives.
+    phone.route("**/confirm", lambda route: route.abort("aborted"))
+    phone.get_by_label("Your draft (video or image)").set_input_files(
+        str(_photo(tmp_path / "ben.png", 3))
+    )
+    phone.get_by_label("Caption").fill(caption)
+    phone.get_by_role("button", name="Upload draft").click()
+    expect(phone.locator("#upload-status")).to_contain_text("Try again")
+    phone.unroute("**/confirm")
+    assert not DraftVersion.objects.exists()
+
+    # After a refresh the page offers to finish that upload; the caption typed is still there.
+    phone.reload()
+    finish = phone.locator("#finish-upload")
+    expect(finish).to_contain_text("Finish this upload.")
+    expect(finish).to_contain_text("ben.png")
+    expect(finish.get_by_label("Caption")).to_have_value(caption)
+    expect(phone.locator("#draft-caption")).to_have_value(caption)
+    fits_the_phone(phone)
+    screenshot(phone, "finish-upload")
+    finish.get_by_role("button", name="Send this draft for review").click()
+    expect(phone.locator(".flash-success")).to_contain_text("Draft version 1 sent.")
+    expect(phone.get_by_test_id("slot-state")).to_have_text("Draft in review")
+    expect(phone.locator("#finish-upload")).to_have_count(0)
+    draft = DraftVersion.objects.get()
+    assert (draft.caption, draft.original_name) == (caption, "ben.png")
