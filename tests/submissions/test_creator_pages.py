@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -596,3 +597,41 @@ def test_the_plain_form_refuses_a_caption_too_long_before_storing_anything(
     assert response.status_code == 400
     assert 'id="draft-caption_error"' in _html(response)
     assert not UploadTicket.objects.exists()
+
+
+def test_on_s3_the_page_hands_out_a_presigned_post_and_the_plain_form_works_too(
+    creator_client: Client, slot: ParticipationSlot, s3_bucket: Any
+) -> None:
+    png = _png()
+    form = creator_client.post(
+        _url(slot, "upload-request"),
+        {"content_type": "image/png", "size": len(png), "name": "morning.png"},
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    ).json()
+    assert form["url"].startswith("http")  # straight to the bucket, not through the app
+    assert "policy" in {name.lower() for name in form["fields"]}
+    sent = httpx.post(form["url"], data=form["fields"], files={"file": ("morning.png", png)})
+    assert sent.status_code == 204
+    html = _html(creator_client.get(_url(slot)))
+    assert "Finish this upload." in html  # it is in the bucket, not yet confirmed
+    done = creator_client.post(
+        _url(slot, "confirm"),
+        {"key": form["key"], "caption": "#ad on S3"},
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert done.status_code == 200, done.content
+    draft = DraftVersion.objects.get()
+    assert draft.file_key in list(s3_bucket.keys())
+
+    # A revision through the plain form (no JavaScript): the app writes it to the bucket.
+    Submission.objects.filter(slot=slot).update(stage=Submission.Stage.DRAFT_CHANGES)
+    file = io.BytesIO(png)
+    file.name = "v2.png"
+    assert (
+        creator_client.post(_url(slot, "draft"), {"file": file, "caption": "#ad v2"}).status_code
+        == 302
+    )
+    second = DraftVersion.objects.get(number=2)
+    assert second.file_key in list(s3_bucket.keys())
