@@ -635,3 +635,21 @@ def test_on_s3_the_page_hands_out_a_presigned_post_and_the_plain_form_works_too(
     )
     second = DraftVersion.objects.get(number=2)
     assert second.file_key in list(s3_bucket.keys())
+
+
+def test_a_rejected_draft_shows_the_reason_and_takes_nothing_more(
+    creator_client: Client, slot: ParticipationSlot
+) -> None:
+    submission = SubmissionFactory(slot=slot, stage=Submission.Stage.REJECTED)
+    DraftVersionFactory(
+        submission=submission,
+        number=1,
+        state=ReviewState.REJECTED,
+        feedback="The product is not in the video.",
+    )
+    html = _html(creator_client.get(_url(slot)))
+    assert 'data-testid="slot-state">Rejected<' in html
+    assert "Why Acme Shoes rejected it" in html
+    assert "The product is not in the video." in html
+    assert 'id="draft-form"' not in html
+    assert 'id="post-link"' not in html
