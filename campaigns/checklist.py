@@ -88,4 +88,18 @@ def publish_checklist(campaign: Campaign) -> list[CheckItem]:
             f"{campaign.max_creators:,}: raise the budget or lower the maximum.",
         ),
     ]
+    if campaign.requires_funding:  # set on the campaign's Funding page (payouts)
+        funded = format_money(campaign.funded_cents, campaign.currency)
+        items.insert(
+            4,
+            CheckItem(
+                "funding",
+                campaign.is_fully_funded,
+                True,
+                "The budget is funded."
+                if campaign.is_fully_funded
+                else f"Fund the budget before publishing: {funded} of "
+                f"{format_money(campaign.budget_cents, campaign.currency)} paid in.",
+            ),
+        )
     return items

@@ -80,6 +80,11 @@ class Campaign(PublicIdModel):
     bonus_per_1k_views_cents = models.BigIntegerField(default=0)
     bonus_cap_per_post_cents = models.BigIntegerField(default=0)
     commission_per_conversion_cents = models.BigIntegerField(default=0)
+    # Funding (payouts app): what the brand has paid in through Checkout, a figure kept by
+    # payouts.funding as payments are recorded; with requires_funding the campaign cannot be
+    # published before funded_cents covers the budget.
+    funded_cents = models.BigIntegerField(default=0)
+    requires_funding = models.BooleanField(default=False)
 
     # Dates.
     application_deadline = models.DateField(null=True, blank=True)
@@ -128,6 +133,7 @@ class Campaign(PublicIdModel):
             models.CheckConstraint(
                 condition=Q(committed_cents__gte=0), name="campaign_committed_nonneg"
             ),
+            models.CheckConstraint(condition=Q(funded_cents__gte=0), name="campaign_funded_nonneg"),
             models.CheckConstraint(
                 condition=Q(committed_cents__lte=F("budget_cents")),
                 name="campaign_committed_within_budget",
@@ -185,6 +191,15 @@ class Campaign(PublicIdModel):
     @property
     def remaining_cents(self) -> int:
         return self.budget_cents - self.committed_cents
+
+    @property
+    def is_fully_funded(self) -> bool:
+        """The brand has paid the whole budget in: creators see "funded"."""
+        return self.budget_cents > 0 and self.funded_cents >= self.budget_cents
+
+    @property
+    def funding_blocks_publishing(self) -> bool:
+        return self.requires_funding and not self.is_fully_funded
 
     @property
     def is_editable(self) -> bool:

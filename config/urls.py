@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("discovery.urls")),
     path("", include("submissions.urls")),
     path("", include("analytics.urls")),
+    path("", include("payouts.urls")),
     path("", include("core.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ port=${SMOKE_PORT:-8019}
 log=$(mktemp)
 # Its own data folder, so a developer's var/ is left alone; no service from the environment.
 export CHORUS_VAR_DIR=$(mktemp -d)
-env -u DATABASE_URL -u REDIS_URL PORT=$port SIM_PORT=$((port + 1)) setsid make run >"$log" 2>&1 &
+env -u DATABASE_URL -u REDIS_URL PORT=$port SIM_PORT=$((port + 1)) STRIPE_PORT=$((port + 2)) setsid make run >"$log" 2>&1 &
 pid=$!
 stop() { kill -TERM -- -"$pid" 2>/dev/null || true; sleep 2; kill -KILL -- -"$pid" 2>/dev/null || true; }
 trap stop EXIT
@@ -31,6 +31,7 @@ if ! kill -0 "$pid" 2>/dev/null || grep -qE "CRITICAL|Traceback" "$log"; then
   echo "a process of the platform died after start-up; its output:"; cat "$log"; exit 1
 fi
 grep -q "celery@.* ready" "$log" || { echo "the Celery worker did not start"; cat "$log"; exit 1; }
+grep -q "Stripe stand-in on" "$log" || { echo "the Stripe stand-in did not start"; cat "$log"; exit 1; }
 grep -q "beat: Starting" "$log" || { echo "Celery beat did not start"; cat "$log"; exit 1; }
 # A newcomer who kills the worker sees it come back: run.sh supervises every process.
 worker=$(pgrep -g "$pid" -f "celery -A config worker" | head -n1 || true)

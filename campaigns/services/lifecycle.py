@@ -47,6 +47,12 @@ def _transition(access: OrgAccess, campaign: Campaign, action: str) -> Campaign:
             )
             _check_date_order(values, errors)
             _check_deadline_not_past(values, errors)
+            if locked.funding_blocks_publishing:  # set on the campaign's Funding page (payouts)
+                errors.add(
+                    "funding_required",
+                    "budget_cents",
+                    "This campaign requires funding: fund the whole budget before publishing.",
+                )
             errors.raise_if_any()
             locked.published_at = timezone.now()
             update_fields.append("published_at")

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chorus")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("PLATFORM_SIMULATOR_URL", "http://127.0.0.1:1")  # tests start their own
+os.environ.setdefault("STRIPE_STANDIN_URL", "http://127.0.0.1:1")  # tests start their own (payouts)
 
 from config.settings.base import *  # noqa: F403
 

@@ -15,6 +15,7 @@ from organizations.models import Invitation, Membership
 from organizations.roles import Role
 from organizations.services import api_key_create
 from recruitment.models import Application
+from submissions.services import submission_decide
 from tests.conftest import Tenant
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.creators import CreatorProfileFactory, SocialAccountFactory
@@ -35,6 +36,7 @@ from tests.factories.recruitment import (
     CampaignInvitationFactory,
     ParticipationFactory,
 )
+from tests.factories.submissions import submission_in_review
 
 
 @dataclass
@@ -77,6 +79,16 @@ def seed_agency() -> Seeded:
         outcome=InviteBatchRow.Outcome.FAILED,
         reason="Say which platform this handle is on.",
     )
+    # Submissions: a draft and a live post in review (decisions reach them), and one done, whose
+    # approved draft is in the content library.
+    submissions = []
+    for n, target in enumerate(("draft", "post", "post")):
+        profile = CreatorProfileFactory(display_name=f"contract.maker{n}")
+        made = ParticipationFactory(campaign=recruiting, creator=profile)
+        submissions.append(
+            submission_in_review(target=target, slot=made.slots.order_by("id").first())
+        )
+    submission_decide(access=tenant.access(), submission=submissions[2], decision="approve")
     Invitation.objects.create(
         organization=org,
         email="invitee@example.com",
@@ -105,5 +117,6 @@ def seed_agency() -> Seeded:
         ),
         "participation": [participation.public_id],
         "campaign-invitation": list(recruiting.invitations.values_list("public_id", flat=True)),
+        "submission": [s.public_id for s in submissions],
     }
     return Seeded(tenant=tenant, api_key=raw, ids=ids)

@@ -45,6 +45,7 @@ RESOURCES = {
     "applications": "application",
     "participations": "participation",
     "campaign-invitations": "campaign-invitation",
+    "submissions": "submission",
 }
 
 

@@ -123,6 +123,13 @@ def test_the_schema_marks_the_references_we_know_of() -> None:
         "GET /api/v1/campaign-invitations/ query:campaign",
         "GET /api/v1/invite-batches/ query:campaign",
         "GET /api/v1/creator/applications/ query:campaign",
+        "POST /api/v1/submissions/bulk-decision/ body:ids",
+        "GET /api/v1/submissions/ query:campaign",
+        "GET /api/v1/submissions/ query:brand",
+        "GET /api/v1/content-library/ query:campaign",
+        "GET /api/v1/content-library/ query:brand",
+        "GET /api/v1/creator/slots/ query:campaign",
+        "GET /api/v1/creator/slots/ query:participation",
     ):
         assert expected in found, f"{expected} is not documented as an id (… id (<prefix>_…))"
 

@@ -140,6 +140,8 @@ def test_the_other_brand_has_objects_to_attack(limited: LimitedWorld, db: None) 
     assert len(attacked) >= 20, attacked
     assert any(r.startswith("api-v1:") for r in attacked)
     assert any(r.startswith("campaigns:") for r in attacked)
+    for name in ("api-v1:submission-detail", "api-v1:submission-decision"):
+        assert name in attacked, name
 
 
 @pytest.mark.parametrize("attacker", ATTACKERS)

@@ -52,6 +52,30 @@ def test_every_api_route_and_org_page_is_served_through_the_guards() -> None:
     assert not problems, "\n".join(problems)
 
 
+# Routes whose base is named here so a refactor cannot quietly move them off it.
+EXPECTED_BASES: dict[str, type] = {
+    "api-v1:submission-list": OrgScopedViewSet,
+    "api-v1:submission-detail": OrgScopedViewSet,
+    "api-v1:submission-decision": OrgScopedViewSet,
+    "api-v1:submission-bulk-decision": OrgScopedViewSet,
+    "api-v1:content-library-list": OrgScopedViewSet,
+    "api-v1:creator-slot-list": CreatorScopedViewSet,
+    "api-v1:creator-slot-detail": CreatorScopedViewSet,
+    "api-v1:creator-slot-upload-request": CreatorScopedViewSet,
+    "api-v1:creator-slot-upload-confirm": CreatorScopedViewSet,
+    "api-v1:creator-slot-live-post": CreatorScopedViewSet,
+}
+
+
+def test_the_submissions_api_is_served_by_its_sealed_base() -> None:
+    by_name = {r.name: r for r in all_routes()}
+    for name, base in EXPECTED_BASES.items():
+        assert name in by_name, f"{name} is not routed"
+        cls = getattr(by_name[name].callback, "cls", None)
+        assert isinstance(cls, type), f"{name} is not served by a viewset"
+        assert issubclass(cls, base), f"{name}: {cls} is not a {base}"
+
+
 def test_the_exemptions_name_existing_routes() -> None:
     names = {r.name for r in all_routes()}
     assert set(API_EXEMPT) <= names

@@ -54,6 +54,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set where two sets share a field name across several components
+    # (applications and submissions both take a ``decision``).
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionEnum": "recruitment.services.DECISIONS",
+        "ReviewDecisionEnum": "submissions.models.ReviewDecision.Decision",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every error status an operation can answer, with the {code, message, fields} shape, and
     # the input the API refuses (NUL characters): core.api.schema (429 with Retry-After included;

@@ -62,7 +62,3 @@ PLATFORM_CREDENTIALS = {
     "youtube": _credentials(api_key="YOUTUBE_API_KEY"),
 }
 PLATFORM_HTTP_TIMEOUT_SECONDS = env.int("PLATFORM_HTTP_TIMEOUT_SECONDS", default=10)
-
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")

@@ -1,0 +1,158 @@
+"""Stripe-side records of payouts: creators' connected accounts, webhook events, funding.
+
+The ledger (money owed, paid, funded) lives in the ``ledger`` app; these rows are what Stripe
+told us and what we asked Stripe for, each with the unique key that makes it happen once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from campaigns.models import Campaign
+from core.models import PublicIdModel
+from creators.models import CreatorProfile
+from organizations.models import Organization, OrgScopedQuerySet
+
+
+class ConnectedAccount(PublicIdModel):
+    """A creator's Stripe Connect account, as the Stripe API last described it.
+
+    Written only from what Stripe answers (``payouts.connect``): state converges to the API,
+    whatever order ``account.updated`` events arrive in."""
+
+    public_id_prefix = "cac"
+
+    class Transfers(models.TextChoices):
+        NONE = "", "Not requested"
+        INACTIVE = "inactive", "Inactive"
+        PENDING = "pending", "Pending"
+        ACTIVE = "active", "Active"
+
+    creator = models.OneToOneField(
+        CreatorProfile, on_delete=models.PROTECT, related_name="connected_account"
+    )
+    # Null until Stripe answered the create call (made with an idempotency key of this row).
+    stripe_account_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Part of that idempotency key: moved on after Stripe answered the create call with an error
+    # (which Stripe saves under the key and would replay for 24 h), so the next try is new.
+    creation_attempt = models.PositiveSmallIntegerField(default=0)
+    details_submitted = models.BooleanField(default=False)
+    charges_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    transfers_capability = models.CharField(
+        max_length=10, choices=Transfers.choices, default=Transfers.NONE, blank=True
+    )
+    requirements_due = models.JSONField(default=list, blank=True)  # currently + past due
+    requirements_pending = models.JSONField(default=list, blank=True)  # being verified
+    disabled_reason = models.CharField(max_length=100, blank=True)
+    requirements_deadline = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)  # when we last read the account
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transfers_capability__in=["", "inactive", "pending", "active"]),
+                name="connected_account_transfers_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.stripe_account_id or f"(creating) {self.public_id}"
+
+    @property
+    def can_receive_transfers(self) -> bool:
+        return self.transfers_capability == self.Transfers.ACTIVE and self.payouts_enabled
+
+
+class StripeEvent(models.Model):
+    """One webhook event, stored once (unique id) and processed once (``processed_at`` set in
+    the transaction that applies it). Replays and duplicates find the row and do nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    account = models.CharField(max_length=64, blank=True)  # a connected account's event
+    livemode = models.BooleanField(default=False)
+    stripe_created = models.DateTimeField()  # the event's ``created``
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)  # failed processing attempts
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=("received_at",),
+                condition=Q(processed_at__isnull=True),
+                name="stripe_event_unprocessed",
+            ),
+            models.Index(fields=("type", "-stripe_created"), name="stripe_event_type_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
+
+    @property
+    def data_object(self) -> dict[str, Any]:
+        data = self.payload.get("data") or {}
+        obj = data.get("object") if isinstance(data, dict) else None
+        return obj if isinstance(obj, dict) else {}
+
+
+class Funding(PublicIdModel):
+    """A brand paying money in for a campaign through Stripe Checkout.
+
+    One row per Checkout Session (unique session id): ``checkout.session.completed`` — however
+    often it is delivered — and the success page both record the payment on this row once."""
+
+    public_id_prefix = "fnd"
+
+    class Status(models.TextChoices):
+        CREATING = "creating", "Creating"  # the Checkout Session is being created
+        OPEN = "open", "Waiting for payment"
+        PAID = "paid", "Paid"
+        EXPIRED = "expired", "Expired"
+        FAILED = "failed", "Could not start"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="fundings")
+    amount_cents = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATING)
+    checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    payment_intent_id = models.CharField(max_length=255, blank=True)
+    paid_cents = models.BigIntegerField(default=0)  # what Stripe says was paid
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failure_reason = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    brand_path: ClassVar[str | None] = "campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(
+                fields=("organization", "campaign", "-created_at"), name="funding_campaign"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="funding_amount_pos"),
+            models.CheckConstraint(condition=Q(paid_cents__gte=0), name="funding_paid_nonneg"),
+            models.CheckConstraint(
+                condition=Q(status__in=["creating", "open", "paid", "expired", "failed"]),
+                name="funding_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.amount_cents} {self.currency} ({self.status})"
