@@ -715,6 +715,7 @@ class ServedFile:
     content_type: str
     download_name: str = ""
     storage: Storage = field(default_factory=lambda: default_storage)
+    attachment: bool = False  # download even an inline type (e.g. the content library's button)
 
 
 # An authorizer: (request, public id) → the file when this requester may see it, else None.
@@ -746,7 +747,7 @@ def authorize_file(request: HttpRequest, kind: str, public_id: str) -> ServedFil
 
 
 def _disposition(served: ServedFile) -> tuple[bool, str]:
-    inline = served.content_type in INLINE_TYPES
+    inline = served.content_type in INLINE_TYPES and not served.attachment
     ext = EXTENSIONS.get(served.content_type, "bin")
     stem = os.path.splitext(safe_file_name(served.download_name or "file"))[0] or "file"
     filename = f"{stem}.{ext}"  # the extension always matches the real type

@@ -25,7 +25,7 @@ from campaigns.selectors import campaign_get_for_org
 from core.api.refs import RefField, resolve_optional_ref, resolve_ref
 from core.errors import ChorusError
 from core.taxonomy import COUNTRIES
-from creators.models import CreatorProfile, SocialAccount
+from creators.models import CreatorProfile, PortfolioItem, SocialAccount
 from discovery import selectors, services
 from discovery.forms import CreatorSearchForm, FlagField
 from discovery.models import (
@@ -134,6 +134,90 @@ class CreatorSearchPageSerializer(serializers.Serializer):
     results = CreatorResultSerializer(many=True)
 
 
+class PortfolioItemResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PortfolioItem
+        fields = ("url", "title", "platform")
+        read_only_fields = fields
+
+
+class CampaignRefSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id")
+    name = serializers.CharField()
+    brand = serializers.CharField(source="brand.public_id", help_text="The brand's id (brd_…).")
+
+
+class PastParticipationSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id", help_text="The participation's id (par_…).")
+    campaign = CampaignRefSerializer()
+    status = serializers.CharField()
+    agreed_total_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class PastApplicationSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id", help_text="The application's id (app_…).")
+    campaign = CampaignRefSerializer()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class PendingInvitationSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id", help_text="The invitation's id (cin_…).")
+    campaign = CampaignRefSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class WorkWithUsSerializer(serializers.Serializer):
+    """Counts of this creator's work with the caller's organization (within its brand limit)."""
+
+    participations = serializers.IntegerField()
+    completed_participations = serializers.IntegerField()
+    applications = serializers.IntegerField(help_text="Applications not accepted (yet).")
+    pending_invitations = serializers.IntegerField()
+    agreed_total_cents = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="What their participations were agreed at, by currency (minor units).",
+    )
+
+
+class CreatorProfileSerializer(CreatorSummarySerializer):
+    """A creator as a brand sees them: the public profile, their accounts' figures, and their
+    past work with the caller's organization only (other organizations' never show)."""
+
+    bio = serializers.CharField(read_only=True)
+    portfolio = PortfolioItemResultSerializer(many=True, read_only=True)
+    stats = WorkWithUsSerializer(read_only=True)
+    participations = PastParticipationSerializer(many=True, read_only=True)
+    applications = PastApplicationSerializer(many=True, read_only=True)
+    invitations = PendingInvitationSerializer(many=True, read_only=True)
+
+    class Meta(CreatorSummarySerializer.Meta):
+        fields = (
+            *CreatorSummarySerializer.Meta.fields,
+            "bio",
+            "portfolio",
+            "stats",
+            "participations",
+            "applications",
+            "invitations",
+        )
+        read_only_fields = fields
+
+    def to_representation(self, profile: selectors.CreatorForBrand) -> dict[str, Any]:
+        creator = profile.creator
+        creator.accounts = profile.accounts  # type: ignore[attr-defined]
+        data = dict(super().to_representation(creator))
+        data["bio"] = creator.bio
+        data["portfolio"] = PortfolioItemResultSerializer(profile.portfolio, many=True).data
+        data["stats"] = WorkWithUsSerializer(profile.stats).data
+        data["participations"] = PastParticipationSerializer(profile.participations, many=True).data
+        data["applications"] = PastApplicationSerializer(profile.applications, many=True).data
+        data["invitations"] = PendingInvitationSerializer(profile.invitations, many=True).data
+        return data
+
+
 def _form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
     """OpenAPI query parameters from the form that validates them (one source of truth): the
     choices (blank included where the form takes it, meaning "any") and the integer bounds."""
@@ -193,7 +277,7 @@ class CreatorSearchViewSet(OrgScopedViewSet):
 
     schema = _OnePageSchema()
 
-    required_scopes = {"list": Scope.CREATORS_READ}
+    required_scopes = {"list": Scope.CREATORS_READ, "retrieve": Scope.CREATORS_READ}
     serializer_class = CreatorResultSerializer
     filter_backends: list[Any] = []
     pagination_class = None
@@ -236,6 +320,20 @@ class CreatorSearchViewSet(OrgScopedViewSet):
             ).data,
         }
         return Response(body)
+
+    @extend_schema(
+        operation_id="creators_retrieve",
+        responses=CreatorProfileSerializer,
+        description=(
+            "One creator as brands see them: bio, portfolio, accounts with their figures, and "
+            "their work with your organization (within your key's brand limit): counts, "
+            "participations, applications not accepted, pending invitations. Creators are "
+            "global, so any creator's id answers; another organization's work never shows."
+        ),
+    )
+    def retrieve(self, request: Request, public_id: str) -> Response:
+        profile = selectors.creator_profile_for_org(self.access, public_id)
+        return Response(CreatorProfileSerializer(profile, context={"request": request}).data)
 
 
 # -- shortlists ----------------------------------------------------------------------------------

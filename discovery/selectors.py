@@ -4,7 +4,7 @@ for a brand-limited member). Missing and someone else's raise the same ``NotFoun
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from campaigns.models import Campaign
 from campaigns.selectors import campaigns_for_org
@@ -170,6 +170,40 @@ class CreatorForBrand:
     participations: list[Participation]
     applications: list[Application]
     invitations: list[CampaignInvitation]
+    stats: "WorkWithUs"
+
+
+@dataclass
+class WorkWithUs:
+    """Counts of a creator's work with the viewing organization (within its brand limit)."""
+
+    participations: int
+    completed_participations: int
+    applications: int
+    pending_invitations: int
+    agreed_total_cents: dict[str, int]  # by currency
+
+
+def _work_with_us(access: OrgAccess, creator: CreatorProfile) -> WorkWithUs:
+    """One aggregate per table, over every row (the lists on the page stop at 50)."""
+    done = Participation.Status.COMPLETED
+    parts = participations_for_org(access).filter(creator=creator).prefetch_related(None).order_by()
+    totals = parts.values("currency").annotate(total=Sum("agreed_total_cents")).order_by()
+    counts = parts.aggregate(all=Count("id"), completed=Count("id", filter=Q(status=done)))
+    return WorkWithUs(
+        participations=counts["all"],
+        completed_participations=counts["completed"],
+        applications=applications_for_org(access)
+        .filter(creator=creator)
+        .exclude(status=Application.Status.ACCEPTED)
+        .count(),
+        pending_invitations=campaign_invitations_for_org(
+            access, status=CampaignInvitation.Status.PENDING
+        )
+        .filter(creator=creator)
+        .count(),
+        agreed_total_cents={row["currency"]: int(row["total"] or 0) for row in totals},
+    )
 
 
 def creator_profile_for_org(access: OrgAccess, public_id: str) -> CreatorForBrand:
@@ -201,4 +235,5 @@ def creator_profile_for_org(access: OrgAccess, public_id: str) -> CreatorForBran
                 creator=creator, status=CampaignInvitation.Status.PENDING
             )[:50]
         ),
+        stats=_work_with_us(access, creator),
     )

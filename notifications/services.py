@@ -5,7 +5,7 @@ change they describe, and each e-mail is enqueued on commit through ``notificati
 (the one place that hands e-mail to the broker: through the transactional outbox, core.outbox).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -75,6 +75,52 @@ def notification_send(
         )
         for user in people
     ]
+    created = Notification.objects.bulk_create(rows)
+    for row in created:
+        if row.email_wanted:
+            notification_email_enqueue(notification_id=row.pk)
+    return created
+
+
+def notification_send_many(
+    *,
+    kind: str,
+    organization: Organization | None,
+    messages: Sequence[tuple[User, Mapping[str, Any]]],
+    email: bool = True,
+) -> list[Notification]:
+    """One notification per ``(recipient, context)`` of one kind, in one insert and one audience
+    check (bulk decisions notify hundreds of creators at once). Same rules as
+    ``notification_send``."""
+    spec = kind_get(kind)
+    if organization is None and not spec.personal:
+        raise ValueError(f"Notification kind {kind!r} concerns a tenant: pass its organization.")
+    if not messages:
+        return []
+    user_ids = {user.pk for user, _ in messages}
+    allowed = audience_check(spec.audience)(user_ids, organization)
+    refused = sorted(user_ids - set(allowed))
+    if refused:
+        raise RecipientNotAllowed(
+            f"Users {refused} are not in the audience ({spec.audience}) of {kind!r}."
+        )
+    wants_email = bool(email and spec.email_template)
+    rows = []
+    for user, context in messages:
+        rendered = spec.render(context)
+        rows.append(
+            Notification(
+                public_id=new_public_id(Notification.public_id_prefix),
+                recipient=user,
+                organization=organization,
+                kind=spec.key,
+                title=rendered.title[:TITLE_MAX],
+                body=rendered.body,
+                url=rendered.url[:URL_MAX],
+                data=dict(context),
+                email_wanted=wants_email and bool(user.email),
+            )
+        )
     created = Notification.objects.bulk_create(rows)
     for row in created:
         if row.email_wanted:

@@ -49,6 +49,31 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *,
+    organization: Organization,
+    access: OrgAccess | None,
+    events: Sequence[tuple[str, models.Model, dict[str, Any]]],
+) -> list[AuditEvent]:
+    """Many events by one actor in one insert (bulk decisions): ``(action, target, data)``."""
+    user = access.user if access else None
+    actor = user if user is not None and user.is_authenticated else None
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                organization=organization,
+                actor=actor,
+                actor_api_key=access.api_key if access else None,
+                action=action,
+                target_type=target._meta.model_name or "",
+                target_id=str(getattr(target, "public_id", "")),
+                data=data,
+            )
+            for action, target, data in events
+        ]
+    )
+
+
 # -- sentences -----------------------------------------------------------------------------------
 
 

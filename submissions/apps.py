@@ -6,6 +6,7 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Submissions"
 
     def ready(self) -> None:
-        from submissions import notifications
+        from submissions import file_access, notifications
 
         notifications.register_kinds()
+        file_access.register()

@@ -4,17 +4,20 @@ one decision and one clear "already decided"."""
 
 import datetime
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ChorusError
+from core.ids import new_public_id
 from core.ownership import require_owns
+from notifications.services import notification_send_many
 from organizations.access import OrgAccess
-from organizations.audit import audit_record
+from organizations.audit import audit_record_many
 from organizations.roles import Scope
 from recruitment.models import Participation, ParticipationSlot
+from recruitment.notifications import campaign_context
 from submissions.models import (
     FEEDBACK_MAX_CHARS,
     DraftVersion,
@@ -23,7 +26,7 @@ from submissions.models import (
     ReviewState,
     Submission,
 )
-from submissions.notifications import Kind, notify
+from submissions.notifications import Kind
 
 Decision = ReviewDecision.Decision
 MAX_BULK_DECISIONS = 500
@@ -104,6 +107,166 @@ def _participation_complete_if_done(participation_id: int, now: datetime.datetim
     participation.save(update_fields=["status", "completed_at", "updated_at"])
 
 
+@dataclass
+class _Planned:
+    """One decision worked out in memory, to be written with the others of its batch."""
+
+    submission: Submission
+    item: DraftVersion | LivePost
+    target: str
+
+
+def _lock(pks: list[int]) -> list[Submission]:
+    """Lock these submissions, in id order (so two bulk decisions cannot deadlock), with what
+    the audit rows and the creators' notices read. Only the submission rows are locked."""
+    return list(
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("campaign__organization", "campaign__brand", "creator__user", "slot")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+
+
+def _items(submissions: list[Submission]) -> dict[tuple[str, int], DraftVersion | LivePost]:
+    """The draft or post each submission has in review (two queries for any number)."""
+    drafts = DraftVersion.objects.in_bulk(
+        [s.current_draft_id for s in submissions if s.current_draft_id]
+    )
+    posts = LivePost.objects.in_bulk([s.current_post_id for s in submissions if s.current_post_id])
+    found: dict[tuple[str, int], DraftVersion | LivePost] = {}
+    found.update({("draft", pk): d for pk, d in drafts.items()})
+    found.update({("post", pk): p for pk, p in posts.items()})
+    return found
+
+
+def _plan(
+    submission: Submission,
+    items: dict[tuple[str, int], DraftVersion | LivePost],
+    *,
+    decision: Decision,
+    feedback: str,
+    user: Any,
+    now: datetime.datetime,
+    expected_item: str = "",
+) -> _Planned:
+    """Apply the decision to the in-memory rows, or refuse it (ChorusError) changing nothing."""
+    item: DraftVersion | LivePost | None = None
+    if submission.stage == Submission.Stage.DRAFT_REVIEW and submission.current_draft_id:
+        target = ReviewDecision.Target.DRAFT
+        item = items.get(("draft", submission.current_draft_id))
+    elif submission.stage == Submission.Stage.POST_REVIEW and submission.current_post_id:
+        target = ReviewDecision.Target.POST
+        item = items.get(("post", submission.current_post_id))
+    if item is None:
+        raise _nothing_to_review(submission)
+    if expected_item and expected_item != item.public_id:
+        raise ChorusError(
+            "stale_item",
+            "A newer version arrived since you opened this; look at it before deciding.",
+            status_code=409,
+        )
+    item.state = _STATE_AFTER[decision]
+    item.feedback = feedback
+    item.decided_by = user
+    item.decided_at = now
+    if isinstance(item, LivePost):
+        item.updated_at = now
+        if decision == Decision.APPROVE:
+            item.approved_at = now
+    submission.stage = _STAGE_AFTER[(target, decision)]
+    submission.review_since = None
+    submission.auto_approve_at = None
+    submission.updated_at = now
+    if submission.stage == Submission.Stage.DONE:
+        submission.done_at = now
+    return _Planned(submission, item, target)
+
+
+_DRAFT_FIELDS = ["state", "feedback", "decided_by", "decided_at"]
+_POST_FIELDS = [*_DRAFT_FIELDS, "approved_at", "updated_at"]
+_SUBMISSION_FIELDS = ["stage", "review_since", "auto_approve_at", "done_at", "updated_at"]
+
+
+def _write(
+    planned: list[_Planned],
+    *,
+    access: OrgAccess | None,
+    decision: Decision,
+    feedback: str,
+    automatic: bool,
+    now: datetime.datetime,
+) -> None:
+    """Write a batch of planned decisions: a handful of statements whatever its size."""
+    if not planned:
+        return
+    user = access.user if access else None
+    drafts = [p.item for p in planned if isinstance(p.item, DraftVersion)]
+    posts = [p.item for p in planned if isinstance(p.item, LivePost)]
+    if drafts:
+        DraftVersion.objects.bulk_update(drafts, _DRAFT_FIELDS)
+    if posts:
+        LivePost.objects.bulk_update(posts, _POST_FIELDS)
+    Submission.objects.bulk_update([p.submission for p in planned], _SUBMISSION_FIELDS)
+    ReviewDecision.objects.bulk_create(
+        [
+            ReviewDecision(
+                public_id=new_public_id(ReviewDecision.public_id_prefix),
+                organization_id=p.submission.organization_id,
+                submission=p.submission,
+                campaign_id=p.submission.campaign_id,
+                target=p.target,
+                draft=p.item if isinstance(p.item, DraftVersion) else None,
+                live_post=p.item if isinstance(p.item, LivePost) else None,
+                decision=decision,
+                feedback=feedback,
+                decided_by=user,
+                decided_by_api_key=access.api_key if access else None,
+                automatic=automatic,
+            )
+            for p in planned
+        ]
+    )
+    organization = planned[0].submission.campaign.organization
+    audit_record_many(
+        organization=organization,
+        access=access,
+        events=[
+            (
+                f"submission.{p.target}_{decision}",
+                p.submission,
+                {
+                    "item": p.item.public_id,
+                    "automatic": automatic,
+                    **({"feedback": feedback} if feedback else {}),
+                },
+            )
+            for p in planned
+        ],
+    )
+    done = sorted({p.submission.participation_id for p in planned if p.submission.done_at == now})
+    for participation_id in done:
+        _participation_complete_if_done(participation_id, now)
+    notification_send_many(
+        kind=Kind.SUBMISSION_DECIDED,
+        organization=organization,
+        messages=[
+            (
+                p.submission.creator.user,
+                campaign_context(p.submission.campaign)
+                | {
+                    "submission_id": p.submission.public_id,
+                    "slot_id": p.submission.slot.public_id,
+                    "target": str(p.target),
+                    "decision": str(decision),
+                    "feedback": feedback,
+                    "automatic": automatic,
+                },
+            )
+            for p in planned
+        ],
+    )
+
+
 def decide_locked(
     *,
     submission_pk: int,
@@ -115,83 +278,23 @@ def decide_locked(
 ) -> Submission:
     """Decide what is in review; runs inside the caller's transaction. ``expected_item`` (the
     draft or post id the reviewer looked at) refuses a decision on something newer."""
-    submission = Submission.objects.select_for_update().get(pk=submission_pk)
+    locked = _lock([submission_pk])
+    if not locked:
+        raise ChorusError("not_found", "No such submission.", status_code=404)
     now = timezone.now()
-    item: DraftVersion | LivePost
-    if submission.stage == Submission.Stage.DRAFT_REVIEW and submission.current_draft_id:
-        target = ReviewDecision.Target.DRAFT
-        item = DraftVersion.objects.get(pk=submission.current_draft_id)
-    elif submission.stage == Submission.Stage.POST_REVIEW and submission.current_post_id:
-        target = ReviewDecision.Target.POST
-        item = LivePost.objects.get(pk=submission.current_post_id)
-    else:
-        raise _nothing_to_review(submission)
-    if expected_item and expected_item != item.public_id:
-        raise ChorusError(
-            "stale_item",
-            "A newer version arrived since you opened this; look at it before deciding.",
-            status_code=409,
-        )
-    user = access.user if access else None
-    item.state = _STATE_AFTER[decision]
-    item.feedback = feedback
-    item.decided_by = user
-    item.decided_at = now
-    update = ["state", "feedback", "decided_by", "decided_at"]
-    if isinstance(item, LivePost):
-        update.append("updated_at")
-        if decision == Decision.APPROVE:
-            item.approved_at = now
-            update.append("approved_at")
-    item.save(update_fields=update)
-    submission.stage = _STAGE_AFTER[(target, decision)]
-    submission.review_since = None
-    submission.auto_approve_at = None
-    update = ["stage", "review_since", "auto_approve_at", "updated_at"]
-    if submission.stage == Submission.Stage.DONE:
-        submission.done_at = now
-        update.append("done_at")
-    submission.save(update_fields=update)
-    ReviewDecision.objects.create(
-        organization_id=submission.organization_id,
-        submission=submission,
-        campaign_id=submission.campaign_id,
-        target=target,
-        draft=item if isinstance(item, DraftVersion) else None,
-        live_post=item if isinstance(item, LivePost) else None,
+    planned = _plan(
+        locked[0],
+        _items(locked),
         decision=decision,
         feedback=feedback,
-        decided_by=user,
-        decided_by_api_key=access.api_key if access else None,
-        automatic=automatic,
+        user=access.user if access else None,
+        now=now,
+        expected_item=expected_item,
     )
-    campaign = submission.campaign
-    audit_record(
-        organization=campaign.organization,
-        access=access,
-        action=f"submission.{target}_{decision}",
-        target=submission,
-        data={
-            "item": item.public_id,
-            "automatic": automatic,
-            **({"feedback": feedback} if feedback else {}),
-        },
+    _write(
+        [planned], access=access, decision=decision, feedback=feedback, automatic=automatic, now=now
     )
-    if submission.stage == Submission.Stage.DONE:
-        _participation_complete_if_done(submission.participation_id, now)
-    creator_user = submission.creator.user
-    notify(
-        Kind.SUBMISSION_DECIDED,
-        recipients=[creator_user],
-        campaign=campaign,
-        submission_id=submission.public_id,
-        slot_id=submission.slot.public_id,
-        target=str(target),
-        decision=str(decision),
-        feedback=feedback,
-        automatic=automatic,
-    )
-    return submission
+    return planned.submission
 
 
 def submission_decide(
@@ -242,19 +345,38 @@ def submissions_decide_bulk(
     )
     result = BulkDecisionResult()
     for public_id in ids:
-        pk = by_id.get(public_id)
-        if pk is None:
+        if public_id not in by_id:
             result.failed.append(BulkFailure(public_id, "No such submission.", "not_found"))
-            continue
-        try:
-            with transaction.atomic(durable=True):
-                result.succeeded.append(
-                    decide_locked(
-                        submission_pk=pk, decision=verdict, feedback=feedback, access=access
+    # One transaction for the batch: each row is checked on its own (one already decided, or
+    # replaced by a newer version, fails alone) and the rest are written together.
+    with transaction.atomic(durable=True):
+        locked = {s.pk: s for s in _lock(list(by_id.values()))}
+        items = _items(list(locked.values()))
+        now = timezone.now()
+        planned: list[_Planned] = []
+        for public_id in ids:
+            submission = locked.get(by_id.get(public_id, -1))
+            if submission is None:
+                continue
+            try:
+                planned.append(
+                    _plan(
+                        submission,
+                        items,
+                        decision=verdict,
+                        feedback=feedback,
+                        user=access.user,
+                        now=now,
                     )
                 )
-        except ChorusError as exc:
-            result.failed.append(BulkFailure(public_id, exc.message, exc.code))
+            except ChorusError as exc:
+                result.failed.append(BulkFailure(public_id, exc.message, exc.code))
+        _write(
+            planned, access=access, decision=verdict, feedback=feedback, automatic=False, now=now
+        )
+    result.succeeded = [p.submission for p in planned]
+    order = {public_id: n for n, public_id in enumerate(ids)}
+    result.failed.sort(key=lambda f: order.get(f.id, 0))
     return result
 
 

@@ -65,3 +65,29 @@ def api_shortlist(owner: Owner) -> str:
 @url_param("api:invite-batch")
 def api_invite_batch(owner: Owner) -> str:
     return _batch(owner).public_id
+
+
+def _worked_with_victim(owner: Owner) -> str:
+    """The victim creator, who has applied to, worked on and been invited to B's campaigns: their
+    page in another organization must show none of it (creators are global, their work is not)."""
+    from tests.cross_tenant.objects_creators import victim_creator_profile
+    from tests.cross_tenant.objects_recruitment import (
+        application_id,
+        campaign_invitation_id,
+        participation_id,
+    )
+
+    application_id(owner)
+    participation_id(owner)
+    campaign_invitation_id(owner)
+    return victim_creator_profile(owner).public_id
+
+
+@url_param("creator_id")
+def creator_id(owner: Owner) -> str:
+    return _worked_with_victim(owner)
+
+
+@url_param("api:creator-search")
+def api_creator_search(owner: Owner) -> str:
+    return _worked_with_victim(owner)

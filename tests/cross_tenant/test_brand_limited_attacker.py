@@ -25,7 +25,14 @@ from tests.conftest import Tenant
 from tests.cross_tenant import snapshot
 from tests.cross_tenant.registry import Owner
 from tests.cross_tenant.routes import ORG_SLUG, Route, all_routes
-from tests.cross_tenant.test_harness import CREATOR_PREFIX, METHODS, bodies_for, exemption, send
+from tests.cross_tenant.test_harness import (
+    CREATOR_PREFIX,
+    METHODS,
+    bodies_for,
+    exemption,
+    names_only_global_objects,
+    send,
+)
 from tests.cross_tenant.world import import_builders, savepoint
 from tests.factories.creators import CreatorProfileFactory
 from tests.factories.organizations import (
@@ -169,3 +176,32 @@ def test_a_brand_limited_member_gets_404_for_the_other_brand(
                     failures.append(f"{method} {url} [{label}] changed: {changes[:3]}")
                 transaction.set_rollback(True)
     assert not failures, f"as {attacker}:\n" + "\n".join(failures)
+
+
+GLOBAL_ROUTES = [r for r in ROUTES if names_only_global_objects(r)]
+
+
+def test_there_are_global_object_routes_to_check() -> None:
+    labels = {r.label for r in GLOBAL_ROUTES}
+    assert {"discovery:creator_profile", "api-v1:creator-search-detail"} <= labels, labels
+
+
+@pytest.mark.parametrize("attacker", ATTACKERS)
+@pytest.mark.parametrize("route", GLOBAL_ROUTES, ids=lambda r: r.label)
+def test_a_global_objects_page_shows_nothing_of_the_other_brand(
+    route: Route, attacker: str, limited: LimitedWorld, db: None
+) -> None:
+    """A creator is no brand's, so the limited member may open their page; the creator's work
+    with the other brand (its campaigns, applications, participations, invitations) never shows."""
+    if attacker == "limited_key" and not route.is_api:
+        return  # a key has no browser session
+    values = {k: limited.values[route.builder_name(k)] for k in route.object_kwargs}
+    if ORG_SLUG in route.kwargs:
+        values[ORG_SLUG] = limited.org_slug
+    response = limited.clients[attacker].get(route.url(values))
+    assert response.status_code == 200, response.content[:300]
+    body = response.content.decode()
+    leaks = sorted(v for v in limited.other_brand_values if v in body)
+    assert not leaks, f"{route.url(values)} as {attacker} shows the other brand's {leaks}"
+    # The check means something: the creator did work with the other brand.
+    assert any(v.startswith(("par_", "app_")) for v in limited.other_brand_values)

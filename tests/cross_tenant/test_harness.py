@@ -21,6 +21,8 @@ A pattern whose kwarg has no builder fails ``test_every_object_route_has_builder
 exact registration to add. Patterns without kwargs name no object (lists, /healthz, /accounts/…,
 the API schema and docs) and are skipped by rule; a pattern whose only kwarg is ``org_slug``
 names the organization itself and is tried with B's slug. The few exemptions are in ``EXEMPT``.
+Objects that are no tenant's (a creator: ``GLOBAL_OBJECTS``) are attacked too: 404 under B's
+slug, and under A's slug (or A's key) a GET is served and must show none of B's data.
 
 List pages and list endpoints (patterns without object kwargs) are requested by A and must not
 contain B's ids or names; creator-facing ones are requested by the attacking creator and must not
@@ -60,18 +62,22 @@ EXEMPT: dict[str, str] = {
         "a creator's public tracking link: anyone who has it may follow it, by design; it changes "
         "nothing but appending a click; tests/analytics/test_tracking_links.py covers it."
     ),
-    "discovery:creator_profile": (
-        "creators are global users that any organization may look up, as in the search (B's slug "
-        "still answers 404 to A); its only tenant data, past work, comes from the recruitment "
-        "selectors scoped to the viewer's organization and brand limit; "
-        "tests/discovery/test_for_campaign.py covers that A never sees B's campaigns there."
-    ),
     "organizations:invitation_accept": (
         "its token is a bearer secret whose possession is the authorization; "
         "tests/organizations/test_invitations.py covers forged, expired, used, revoked and wrong-user tokens."
     ),
 }
 
+# Objects that are no tenant's: creators are global users that any organization may look up (as
+# in the search). A route naming only such objects is still attacked: under B's slug it answers
+# 404 like any other; under A's own slug (or with A's API key) GET answers 200 and must show
+# nothing of B's (its tenant data, past work, comes from selectors scoped to the viewer's
+# organization and brand limit), and every other method answers 404 or 405 and changes nothing.
+# Keyed by builder name (see Route.builder_name).
+GLOBAL_OBJECTS: dict[str, str] = {
+    "creator_id": "a creator's page for brands (discovery:creator_profile)",
+    "api:creator-search": "a creator as brands see them (GET /api/v1/creators/{id}/)",
+}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # For creator-portal routes a builder registered as "creator:<kwarg>" wins over "<kwarg>": an
 # object every creator may see (an open campaign in the marketplace) is no secret, so such a
@@ -195,6 +201,21 @@ def object_values(route: Route, world: World) -> dict[str, str]:
     return values
 
 
+def names_only_global_objects(route: Route) -> bool:
+    return bool(route.object_kwargs) and all(
+        route.builder_name(k) in GLOBAL_OBJECTS for k in route.object_kwargs
+    )
+
+
+SERVED_VARIANTS = ("victim's ids", "attacker's own organization, victim's ids")
+
+
+def served_to_attacker(route: Route, method: str, variant: str) -> bool:
+    """A GET of a global object in the attacker's own organization is served (and checked for
+    leaks instead of answering 404)."""
+    return names_only_global_objects(route) and method == "GET" and variant in SERVED_VARIANTS
+
+
 def url_variants(route: Route, world: World) -> list[tuple[str, str]]:
     """(description, URL): with ``org_slug``, B's slug and B's ids, then A's own slug and B's ids."""
     values = object_values(route, world)
@@ -248,6 +269,18 @@ def _explain(status: int, response: HttpResponse) -> str:
             "e.g. an open campaign, register a 'creator:<kwarg>' builder that returns one they may not)"
         )
     return "expected 404"
+
+
+def _leaks(response: HttpResponse, world: World) -> list[str]:
+    """Problems with a page of a global object served to the attacker: not 200, or B's data."""
+    if response.status_code != 200:
+        return [f"answered {response.status_code}: a global object must be served to anyone"]
+    body = response.content.decode(errors="replace")
+    return [
+        f"shows organization B's data: {marker!r} ({what})"
+        for marker, what in world.markers.items()
+        if marker in body
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -304,7 +337,9 @@ def test_other_tenant_gets_404_and_nothing_changes(case: Case, world: World, db:
                     failures.append(f"{attempt}: raised {type(exc).__name__}: {exc}")
                     transaction.set_rollback(True)
                     continue
-                if not acceptable(case.route, case.attacker, response):
+                if served_to_attacker(case.route, case.method, variant):
+                    failures.extend(f"{attempt}: {p}" for p in _leaks(response, world))
+                elif not acceptable(case.route, case.attacker, response):
                     failures.append(
                         f"{attempt}: answered {response.status_code} — {_explain(response.status_code, response)}"
                     )

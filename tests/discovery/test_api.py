@@ -419,3 +419,64 @@ def test_openapi_schema_describes_the_discovery_endpoints(api: APIClient) -> Non
         assert path in paths, path
     params = {p["name"] for p in paths["/api/v1/creators/"]["get"]["parameters"]}
     assert {"platform", "min_followers", "niche", "country", "sort", "worked_with_us"} <= params
+
+
+# -- one creator, as brands see them --------------------------------------------------------------
+
+
+def test_creator_profile_has_public_data_stats_and_only_our_past_work(
+    api: APIClient, tenant_a: Tenant, tenant_b: Tenant, cast: Cast
+) -> None:
+    from creators.models import PortfolioItem
+    from tests.factories.campaigns import CampaignFactory
+    from tests.factories.recruitment import (
+        ApplicationFactory,
+        CampaignInvitationFactory,
+        ParticipationFactory,
+    )
+
+    ours = recruiting_campaign(tenant_a)
+    other = CampaignFactory(organization=tenant_a.org, brand=tenant_a.brand, name="Second")
+    theirs = CampaignFactory(organization=tenant_b.org, brand=tenant_b.brand, name="Bolt Secret")
+    mine = ParticipationFactory(campaign=ours, creator=cast.ana)
+    ApplicationFactory(campaign=other, creator=cast.ana)
+    ParticipationFactory(campaign=theirs, creator=cast.ana)
+    CampaignInvitationFactory(campaign=theirs, creator=cast.ana)
+    PortfolioItem.objects.create(creator=cast.ana, url="https://example.com/v/1", title="Best")
+
+    response = api.get(f"/api/v1/creators/{cast.ana.public_id}/")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["id"] == cast.ana.public_id
+    assert body["bio"] == cast.ana.bio
+    assert body["portfolio"] == [
+        {"url": "https://example.com/v/1", "title": "Best", "platform": ""}
+    ]
+    assert {"ana.tt", "ana.ig"} <= {a["handle"] for a in body["accounts"]}
+    assert body["stats"] == {
+        "participations": 1,
+        "completed_participations": 0,
+        "applications": 1,
+        "pending_invitations": 0,
+        "agreed_total_cents": {mine.currency: mine.agreed_total_cents},
+    }
+    assert [p["campaign"]["id"] for p in body["participations"]] == [ours.public_id]
+    assert [a["campaign"]["name"] for a in body["applications"]] == ["Second"]
+    assert body["invitations"] == []
+    assert "Bolt Secret" not in response.content.decode()
+    assert theirs.public_id not in response.content.decode()
+    assert "email" not in response.content.decode()
+
+
+def test_creator_profile_of_nobody_is_404(api: APIClient) -> None:
+    assert_error(api.get("/api/v1/creators/cre_nope/"), 404, "not_found")
+    assert api.post("/api/v1/creators/cre_nope/", {}, format="json").status_code == 405
+
+
+def test_creator_profile_is_in_the_schema(api: APIClient) -> None:
+    paths = api.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    operation = paths["/api/v1/creators/{public_id}/"]["get"]
+    assert operation["operationId"] == "creators_retrieve"
+    assert {"200", "404"} <= set(operation["responses"])
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert schema.endswith("/CreatorProfile")
