@@ -24,9 +24,10 @@ from web.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# Not pages of ours to audit, or not pages at all (logout is a POST; /r/ leaves the site).
+# Not pages of ours to audit, or not pages at all (logout is a POST; /r/ leaves the site;
+# /files/ answers with the file itself, an image or video shown by the browser's own viewer).
 NOT_WALKED = re.compile(
-    r"^/(api|admin|static|media|r)/|^/accounts/(logout|3rdparty|social|tiktok|instagram|google)/"
+    r"^/(api|admin|static|media|r|files)/|^/accounts/(logout|3rdparty|social|tiktok|instagram|google)/"
     r"|/download/|\.csv$"
 )
 # One visit per kind of page: opaque ids (cmp_…, app_…) collapse into one placeholder.

@@ -7,13 +7,14 @@ from campaigns.demo import seed_campaigns_demo
 from creators.demo import seed_creators_demo
 from discovery.demo import seed_discovery_demo
 from recruitment.demo import seed_recruitment_demo
+from submissions.demo import seed_submissions_demo
 from web.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
     help = (
         "Load demo data (idempotent): organizations, members in every role, creators with "
-        "verified accounts, campaigns, applications and participations, shortlists."
+        "verified accounts, campaigns, applications and participations, submissions in review, shortlists."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             seed_creators_demo()
             seed_campaigns_demo()
             seed_recruitment_demo()
+            seed_submissions_demo()
             seed_discovery_demo()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
