@@ -38,6 +38,11 @@ CHECK_TASK = "submissions.tasks.check_live_posts"
 _PLATFORM_NAMES = checks.PLATFORM_NAMES
 
 
+def _a(word: str) -> str:
+    """ "a TikTok", "an Instagram"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _url_error(message: str, code: str = "invalid") -> ChorusError:
     return ChorusError(code, message, fields={"url": [message]})
 
@@ -73,7 +78,7 @@ def live_post_submit(*, creator: CreatorProfile, slot: ParticipationSlot, url: s
     ref = _parse(url)
     if ref.platform != slot.platform:
         raise _url_error(
-            f"This is a {_PLATFORM_NAMES[ref.platform]} post; this slot is for "
+            f"This is {_a(_PLATFORM_NAMES[ref.platform])} post; this slot is for "
             f"{_PLATFORM_NAMES.get(slot.platform, slot.platform)}.",
             "wrong_platform",
         )
