@@ -141,7 +141,7 @@ class PortfolioItemResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CampaignRefSerializer(serializers.Serializer):
+class PastWorkCampaignSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id")
     name = serializers.CharField()
     brand = serializers.CharField(source="brand.public_id", help_text="The brand's id (brd_…).")
@@ -149,7 +149,7 @@ class CampaignRefSerializer(serializers.Serializer):
 
 class PastParticipationSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id", help_text="The participation's id (par_…).")
-    campaign = CampaignRefSerializer()
+    campaign = PastWorkCampaignSerializer()
     status = serializers.CharField()
     agreed_total_cents = serializers.IntegerField()
     currency = serializers.CharField()
@@ -158,14 +158,14 @@ class PastParticipationSerializer(serializers.Serializer):
 
 class PastApplicationSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id", help_text="The application's id (app_…).")
-    campaign = CampaignRefSerializer()
+    campaign = PastWorkCampaignSerializer()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
 class PendingInvitationSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id", help_text="The invitation's id (cin_…).")
-    campaign = CampaignRefSerializer()
+    campaign = PastWorkCampaignSerializer()
     created_at = serializers.DateTimeField()
 
 

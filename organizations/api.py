@@ -160,11 +160,13 @@ class MemberViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
     def partial_update(self, request: Request, public_id: str) -> Response:
         membership = self.get_object()
-        serializer = MemberRoleSerializer(data=request.data)
+        # A PATCH changes what it names: a body without ``role`` changes nothing.
+        serializer = MemberRoleSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_change_role(
-            access=self.access, membership=membership, role=serializer.validated_data["role"]
-        )
+        if "role" in serializer.validated_data:
+            membership = services.membership_change_role(
+                access=self.access, membership=membership, role=serializer.validated_data["role"]
+            )
         return Response(MemberSerializer(membership).data)
 
     def destroy(self, request: Request, public_id: str) -> Response:

@@ -76,6 +76,18 @@ def test_members_are_listed_filtered_and_their_roles_changed(
     assert refused.json()["code"] == "role_not_grantable"
 
 
+def test_a_patch_without_a_role_changes_nothing_and_says_so(
+    admin_api: APIClient, tenant_a: Tenant
+) -> None:
+    """PATCH is partial, as the schema says: a body naming no field is not an error."""
+    bea = Membership.objects.get(user__email="bea@example.com", organization=tenant_a.org)
+    answer = admin_api.patch(f"/api/v1/members/{bea.public_id}/", {"x": 1}, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["role"] == "manager"
+    bea.refresh_from_db()
+    assert bea.role == "manager"
+
+
 def test_an_admin_key_removes_a_member_but_not_the_owner(
     admin_api: APIClient, tenant_a: Tenant
 ) -> None:
