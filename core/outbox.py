@@ -101,26 +101,29 @@ def outbox_enqueue(
     name = task if isinstance(task, str) else task.name
     queue = queue or (None if isinstance(task, str) else getattr(task, "queue", None)) or "default"
     now = timezone.now()
-    row: OutboxTask | None = None
-    if dedupe_key:
-        row = OutboxTask.objects.filter(dedupe_key=dedupe_key, completed_at__isnull=True).first()
-        if row is not None:
-            OutboxTask.objects.filter(pk=row.pk).update(next_attempt_at=now)
-    if row is None:
-        try:
-            with transaction.atomic():  # a savepoint: a lost race on the key leaves the caller's
-                row = OutboxTask.objects.create(  # transaction usable
-                    task=name,
-                    args=list(args),
-                    kwargs=kwargs or {},
-                    queue=str(queue),
-                    dedupe_key=dedupe_key or None,
-                    next_attempt_at=now + RETRY_PUBLISH_AFTER,
-                )
-        except IntegrityError:
-            row = OutboxTask.objects.get(dedupe_key=dedupe_key, completed_at__isnull=True)
-    row_id = row.pk
-    transaction.on_commit(lambda: outbox_publish(row_id=row_id))
+    try:
+        # Insert first: asking for new work (the common case) costs no look-up; the unique
+        # constraint on open rows per key catches a repeat. A savepoint, so that a lost race on
+        # the key leaves the caller's transaction usable.
+        with transaction.atomic():
+            row = OutboxTask.objects.create(
+                task=name,
+                args=list(args),
+                kwargs=kwargs or {},
+                queue=str(queue),
+                dedupe_key=dedupe_key or None,
+                next_attempt_at=now + RETRY_PUBLISH_AFTER,
+            )
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        row = OutboxTask.objects.get(dedupe_key=dedupe_key, completed_at__isnull=True)
+        OutboxTask.objects.filter(pk=row.pk).update(next_attempt_at=now)  # due at once
+        row_id = row.pk
+        transaction.on_commit(lambda: outbox_publish(row_id=row_id))
+        return row
+    fresh = row  # written by this transaction: nobody can have completed it before it commits
+    transaction.on_commit(lambda: _publish(fresh))
     return row
 
 

@@ -100,14 +100,17 @@ class _NotificationEmailClaim:
     """The at-most-once claim of one notification's e-mail (``email_claimed_at``/``emailed_at``),
     for ``core.outbox.deliver_at_most_once``."""
 
-    def __init__(self, notification_id: int) -> None:
+    def __init__(self, notification_id: int, *, loaded: Notification | None = None) -> None:
         self.owed = Notification.objects.filter(
             pk=notification_id, email_wanted=True, emailed_at__isnull=True
         )
+        self.loaded = loaded  # the row as just read (owed): saves reading it again
 
     def current(self) -> tuple[bool, datetime | None]:
-        row = self.owed.values_list("email_claimed_at", flat=True)
-        claimed = list(row[:1])
+        if self.loaded is not None:
+            claimed_at, self.loaded = self.loaded.email_claimed_at, None
+            return False, claimed_at
+        claimed = list(self.owed.values_list("email_claimed_at", flat=True)[:1])
         return (not claimed, claimed[0] if claimed else None)
 
     def claim(self, token: datetime, *, replacing: list[datetime]) -> bool:
@@ -153,7 +156,8 @@ def notification_email_deliver(
             subject=row.title, message=body, from_email=None, recipient_list=[row.recipient.email]
         )
 
-    outcome = deliver_at_most_once(_NotificationEmailClaim(notification_id), send, resume=resume)
+    claim = _NotificationEmailClaim(notification_id, loaded=row)
+    outcome = deliver_at_most_once(claim, send, resume=resume)
     return outcome == "sent"
 
 
