@@ -335,7 +335,7 @@ class OutboxRowClaim:
 
     def current(self) -> tuple[bool, datetime | None]:
         row = self.rows.values_list("completed_at", "started_at").first()
-        if row is None:  # pruned long after completion
+        if row is None:  # pruned meanwhile, long after completion
             return True, None
         return row[0] is not None, row[1]
 
@@ -363,6 +363,10 @@ class OutboxRowClaim:
 
 
 def outbox_row_claim(task_id: str | None) -> OutboxRowClaim | None:
-    """The claim store of the outbox row a message came from (None: not from the outbox)."""
+    """The claim store of the outbox row a message came from. None when it is not from the
+    outbox, or its row cannot be seen (not committed yet for this connection, or pruned a week
+    after completion): then the work runs rather than being dropped, as before the outbox."""
     row_id = _row_id(task_id)
-    return None if row_id is None else OutboxRowClaim(row_id)
+    if row_id is None or not OutboxTask.objects.filter(pk=row_id).exists():
+        return None
+    return OutboxRowClaim(row_id)
