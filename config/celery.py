@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import Celery
 from kombu.transport import redis as kombu_redis
+from kombu.transport import virtual
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -35,3 +36,34 @@ def _restore_unacked_or_log(self: Any, client: Any = None) -> None:
 
 
 kombu_redis.QoS.restore_unacked = _restore_unacked_or_log  # type: ignore[method-assign]
+
+
+# The same on the other side: a task that was running while the broker restarted finishes after
+# the worker reconnected, and its late ack (or reject) goes to the channel it came from — closed
+# with the old connection. kombu then builds a Redis client from ``channel.connection`` (None) and
+# raises AttributeError, which celery's ack_log_error does not catch: the worker exits again
+# (tests/faults/test_redis_restart.py with a batch that outlives the outage). The ack has nowhere
+# to go: the message lives, if at all, in the restarted Redis's unacked hash and comes back after
+# visibility_timeout to an idempotent task that finds its work done.
+_ack = kombu_redis.QoS.ack
+_reject = kombu_redis.QoS.reject
+
+
+def _ack_or_log(self: Any, delivery_tag: Any) -> None:
+    if self.channel.closed:
+        logger.warning("broker connection lost; ack of %s left to the sweeps", delivery_tag)
+        virtual.QoS.ack(self, delivery_tag)  # forget it locally
+        return
+    _ack(self, delivery_tag)
+
+
+def _reject_or_log(self: Any, delivery_tag: Any, requeue: bool = False) -> None:
+    if self.channel.closed:
+        logger.warning("broker connection lost; reject of %s left to the sweeps", delivery_tag)
+        virtual.QoS.ack(self, delivery_tag)
+        return
+    _reject(self, delivery_tag, requeue=requeue)
+
+
+kombu_redis.QoS.ack = _ack_or_log  # type: ignore[method-assign]
+kombu_redis.QoS.reject = _reject_or_log  # type: ignore[method-assign]

@@ -57,11 +57,15 @@ logger = logging.getLogger(__name__)
 MESSAGE_MAX_CHARS = 1000
 # Invite batches are leased, not locked: while a worker processes a batch it holds
 # ``lease_expires_at`` and renews it (a heartbeat) with every row it finishes, so a second delivery
-# of the task cannot send alongside it. A row takes well under a second, so a minute without a
-# heartbeat means the worker died (SIGKILL, OOM, the host) — the lease is short so that
-# ``invite_batches_resume_stalled`` (beat, every 30 s) resumes the batch about 1.5 minutes after a
-# crash, instead of after the broker's visibility timeout (an hour).
-LEASE = timedelta(seconds=60)
+# of the task cannot send alongside it. A row takes well under a second (an invitation and its
+# notification in one transaction), so 20 s without a heartbeat means the worker died (SIGKILL,
+# OOM, the host). Short on purpose: a killed pool process's message comes back at once and waits
+# out the lease (~20 s); a killed worker's batch is resumed by ``invite_batches_resume_stalled``
+# (beat, every 30 s) within lease + sweep, under a minute, instead of after the broker's
+# visibility timeout (an hour). Too short is harmless, only wasteful: a live holder that was slower
+# than the lease sees at its next heartbeat that another delivery took over and stops (rows and
+# invitations are idempotent, so the one row both may touch is counted once).
+LEASE = timedelta(seconds=20)
 # A queued batch that has not started this long after it was asked for was probably lost by the
 # broker (restarted without persistence): publish it again. Duplicates are harmless (the lease).
 QUEUED_STALL = timedelta(minutes=2)
@@ -589,24 +593,47 @@ def invite_batch_fail(*, batch_id: int, error: str) -> None:
         )
 
 
-def _record(row: InviteBatchRow, *, invited: bool, reason: str = "") -> None:
-    """Write one row's outcome and the batch's counters together (only if still pending)."""
-    now = timezone.now()
+class _Lease:
+    """This worker's hold on a batch: the expiry it wrote last. Renewing compares it, so a holder
+    whose lease ran out and was taken over learns it at its next row and stops."""
+
+    def __init__(self, batch_id: int, expires_at: datetime) -> None:
+        self.batch_id = batch_id
+        self.expires_at: datetime | None = expires_at
+
+    def renew(self, **counters: Any) -> bool:
+        """Extend the lease (with ``counters`` in the same UPDATE); False if it is not ours."""
+        now = timezone.now()
+        batch = InviteBatch.objects.filter(pk=self.batch_id)
+        if self.expires_at is not None and batch.filter(lease_expires_at=self.expires_at).update(
+            lease_expires_at=now + LEASE, updated_at=now, **counters
+        ):
+            self.expires_at = now + LEASE
+            return True
+        if counters:  # the row's outcome is written; its counters go with it regardless
+            batch.update(updated_at=now, **counters)
+        self.expires_at = None
+        return False
+
+
+def _record(row: InviteBatchRow, *, lease: _Lease, invited: bool, reason: str = "") -> bool:
+    """Write one row's outcome and the batch's counters together (only if still pending), and
+    renew the lease. Returns whether the lease is still ours."""
     with transaction.atomic(durable=True):
         updated = InviteBatchRow.objects.filter(pk=row.pk, outcome="").update(
             outcome=InviteBatchRow.Outcome.INVITED if invited else InviteBatchRow.Outcome.FAILED,
             reason=reason[:REASON_MAX_CHARS],
-            processed_at=now,
+            processed_at=timezone.now(),
             creator_id=row.creator_id,
         )
+        counters: dict[str, Any] = {}
         if updated:
-            InviteBatch.objects.filter(pk=row.batch_id).update(
-                processed=F("processed") + 1,
-                invited=F("invited") + (1 if invited else 0),
-                failed_count=F("failed_count") + (0 if invited else 1),
-                lease_expires_at=now + LEASE,
-                updated_at=now,
-            )
+            counters = {
+                "processed": F("processed") + 1,
+                "invited": F("invited") + (1 if invited else 0),
+                "failed_count": F("failed_count") + (0 if invited else 1),
+            }
+        return lease.renew(**counters)
 
 
 def _platform_label(value: str) -> str:
@@ -658,20 +685,26 @@ def invite_batch_process(*, batch_id: int) -> InviteBatch | None:
             return current
         expires = current.lease_expires_at or now
         raise InviteBatchBusy(max((expires - now).total_seconds(), 0.0) + 2)
+    lease = _Lease(batch.pk, now + LEASE)
     try:
-        _process_claimed(batch)
+        _process_claimed(batch, lease)
     finally:
-        _release_lease(batch.pk)
+        _release_lease(lease)
     return InviteBatch.objects.get(pk=batch.pk)
 
 
-def _release_lease(batch_id: int) -> None:
-    """Clear the lease in a transaction of its own. The connection may be the reason we are
-    here (killed by the server): drop it and try once on a fresh one. If that fails too the
-    lease simply runs out and the sweep resumes the batch."""
+def _release_lease(lease: _Lease) -> None:
+    """Clear the lease (if still ours) in a transaction of its own. The connection may be the
+    reason we are here (killed by the server): drop it and try once on a fresh one. If that fails
+    too the lease simply runs out and the sweep resumes the batch."""
+    if lease.expires_at is None:
+        return  # taken over by another delivery: its lease is not ours to clear
+    batch_id = lease.batch_id
     for _ in range(2):
         try:
-            InviteBatch.objects.filter(pk=batch_id).update(lease_expires_at=None)
+            InviteBatch.objects.filter(pk=batch_id, lease_expires_at=lease.expires_at).update(
+                lease_expires_at=None
+            )
             return
         except (OperationalError, InterfaceError):
             if connection.in_atomic_block:
@@ -703,7 +736,7 @@ def invite_batches_resume_stalled(*, now: datetime | None = None) -> int:
     return len(stalled)
 
 
-def _process_claimed(batch: InviteBatch) -> None:
+def _process_claimed(batch: InviteBatch, lease: _Lease) -> None:
     access, why_not = _acting_access(batch)
     if access is None:
         invite_batch_fail(batch_id=batch.pk, error=why_not)
@@ -738,37 +771,60 @@ def _process_claimed(batch: InviteBatch) -> None:
         .in_bulk(list(creator_ids))
     )
 
+    if not lease.renew():  # loading took longer than the lease (a very slow database)
+        return
     for row in pending:
-        if row.creator_id is None:
-            row.creator_id = owner_of.get((row.platform, row.handle))
-        creator = creators.get(row.creator_id) if row.creator_id else None
-        if creator is None:
-            who = f"@{row.handle}" if row.handle else (row.raw_input or "this creator")
-            _record(
-                row,
-                invited=False,
-                reason=f"No creator on Chorus has verified {who} on {_platform_label(row.platform)}."
-                if row.handle
-                else f"{who} is no longer on Chorus.",
+        if not _send_row(
+            batch,
+            row,
+            access=access,
+            campaign=campaign,
+            creators=creators,
+            owner_of=owner_of,
+            lease=lease,
+        ):
+            logger.warning(
+                "invite batch %s: lease taken over by another delivery; stopping", batch.pk
             )
-            continue
-        retried = row.attempted_at is not None
-        InviteBatchRow.objects.filter(pk=row.pk).update(
-            attempted_at=timezone.now(), creator_id=creator.pk
-        )
-        try:
-            invitation_send(
-                access=access,
-                campaign=campaign,
-                creator=creator,
-                message=row.message or batch.message,
-            )
-        except ChorusError as exc:
-            if retried and exc.code == "already_invited":
-                _record(row, invited=True)  # our own earlier attempt got through
-            else:
-                _record(row, invited=False, reason=exc.message)
-            continue
-        _record(row, invited=True)
+            return
 
     _finish(batch.pk, status=InviteBatch.Status.DONE)
+
+
+def _send_row(
+    batch: InviteBatch,
+    row: InviteBatchRow,
+    *,
+    access: OrgAccess,
+    campaign: Campaign,
+    creators: dict[int, CreatorProfile],
+    owner_of: dict[tuple[str, str], int],
+    lease: _Lease,
+) -> bool:
+    """Invite one row's creator and record the outcome. Returns whether the lease is still ours."""
+    if row.creator_id is None:
+        row.creator_id = owner_of.get((row.platform, row.handle))
+    creator = creators.get(row.creator_id) if row.creator_id else None
+    if creator is None:
+        who = f"@{row.handle}" if row.handle else (row.raw_input or "this creator")
+        return _record(
+            row,
+            lease=lease,
+            invited=False,
+            reason=f"No creator on Chorus has verified {who} on {_platform_label(row.platform)}."
+            if row.handle
+            else f"{who} is no longer on Chorus.",
+        )
+    retried = row.attempted_at is not None
+    InviteBatchRow.objects.filter(pk=row.pk).update(
+        attempted_at=timezone.now(), creator_id=creator.pk
+    )
+    try:
+        invitation_send(
+            access=access, campaign=campaign, creator=creator, message=row.message or batch.message
+        )
+    except ChorusError as exc:
+        if retried and exc.code == "already_invited":
+            return _record(row, lease=lease, invited=True)  # our own earlier attempt got through
+        return _record(row, lease=lease, invited=False, reason=exc.message)
+    return _record(row, lease=lease, invited=True)

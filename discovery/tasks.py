@@ -30,7 +30,8 @@ def process_invite_batch(self: Any, batch_id: int) -> None:
     except InviteBatchBusy as busy:
         # Another delivery holds the lease (or held it until it died): come back when it would
         # have run out. Not "done": acking here is how batches used to stall for good.
-        raise self.retry(countdown=busy.retry_in, max_retries=None) from busy
+        # (retry(max_retries=None) means "the task's limit": allow one more instead.)
+        raise self.retry(countdown=busy.retry_in, max_retries=self.request.retries + 1) from busy
     except Exception as exc:
         if self.request.retries >= MAX_RETRIES:
             invite_batch_fail(

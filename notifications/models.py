@@ -11,6 +11,7 @@ so only kinds declared personal produce rows without one.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.models import PublicIdModel
 from organizations.models import Organization
@@ -37,6 +38,10 @@ class Notification(PublicIdModel):
     # E-mail state a sweeper can find: wanted and not yet sent.
     email_wanted = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Set (and committed) just before the e-mail goes to SMTP; ``emailed_at`` right after. A
+    # claim without ``emailed_at`` older than ``core.outbox.SEND_WINDOW``: the process died while
+    # sending, the outcome is unknown and it is not sent again (see core.outbox, at-most-once).
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -60,3 +65,18 @@ class Notification(PublicIdModel):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def email_state(self) -> str:
+        """ "" (no e-mail), "pending", "sending", "sent" or "unknown" (see ``email_claimed_at``)."""
+        from core.outbox import SEND_WINDOW
+
+        if not self.email_wanted:
+            return ""
+        if self.emailed_at is not None:
+            return "sent"
+        if self.email_claimed_at is None:
+            return "pending"
+        if timezone.now() - self.email_claimed_at < SEND_WINDOW:
+            return "sending"
+        return "unknown"

@@ -6,17 +6,19 @@ change they describe, and each e-mail is enqueued on commit through ``notificati
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.errors import NotFound
 from core.ids import new_public_id
-from core.outbox import outbox_enqueue
+from core.outbox import SEND_WINDOW, deliver_at_most_once, outbox_enqueue
 from notifications.models import Notification
 from notifications.registry import RecipientNotAllowed, audience_check, kind_get
 from organizations.models import Organization
@@ -140,30 +142,91 @@ def notification_email_enqueue(*, notification_id: int) -> None:
     )
 
 
-def notification_email_deliver(*, notification_id: int) -> bool:
-    """Send one notification's e-mail if it is still owed. Idempotent: ``emailed_at`` records
-    the send, and the row lock keeps two workers from sending it twice. Returns whether sent."""
-    with transaction.atomic(durable=True):
-        row = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "organization")
-            .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
-            .first()
+class _NotificationEmailClaim:
+    """The at-most-once claim of one notification's e-mail (``email_claimed_at``/``emailed_at``),
+    for ``core.outbox.deliver_at_most_once``."""
+
+    def __init__(self, notification_id: int, *, loaded: Notification | None = None) -> None:
+        self.owed = Notification.objects.filter(
+            pk=notification_id, email_wanted=True, emailed_at__isnull=True
         )
-        if row is None or not row.recipient.email:
-            return False
-        spec = kind_get(row.kind)
-        if spec.email_template is None:
-            return False
-        body = render_to_string(
-            spec.email_template, {"notification": row, "link": absolute_url(row.url)}
-        ).strip()
+        self.loaded = loaded  # the row as just read (owed): saves reading it again
+
+    def current(self) -> tuple[bool, datetime | None]:
+        if self.loaded is not None:
+            claimed_at, self.loaded = self.loaded.email_claimed_at, None
+            return False, claimed_at
+        claimed = list(self.owed.values_list("email_claimed_at", flat=True)[:1])
+        return (not claimed, claimed[0] if claimed else None)
+
+    def claim(self, token: datetime, *, replacing: list[datetime]) -> bool:
+        free = Q(email_claimed_at__isnull=True)
+        if replacing:
+            free |= Q(email_claimed_at__in=replacing)
+        return bool(self.owed.filter(free).update(email_claimed_at=token))
+
+    def release(self, token: datetime) -> None:
+        self.owed.filter(email_claimed_at=token).update(email_claimed_at=None)
+
+    def mark_sent(self, token: datetime) -> None:
+        self.owed.filter(email_claimed_at=token).update(emailed_at=timezone.now())
+
+    def mark_unknown(self, claimed_at: datetime) -> None:
+        """Nothing to write: a claim older than SEND_WINDOW without ``emailed_at`` *is* the
+        record ("unknown" in ``Notification.email_state`` and the admin)."""
+
+
+def notification_email_deliver(
+    *, notification_id: int, resume: dict[str, Any] | None = None
+) -> bool:
+    """Send one notification's e-mail if it is still owed, at most once: the row is claimed
+    (committed) before SMTP and marked ``emailed_at`` right after (core.outbox,
+    ``deliver_at_most_once``). Returns whether this call sent it. Raises ``DeliveryRetry``
+    when the task must come back (``resume`` is what this attempt learnt)."""
+    row = (
+        Notification.objects.select_related("recipient")
+        .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
+        .first()
+    )
+    if row is None or not row.recipient.email:
+        return False
+    spec = kind_get(row.kind)
+    if spec.email_template is None:
+        return False
+    body = render_to_string(
+        spec.email_template, {"notification": row, "link": absolute_url(row.url)}
+    ).strip()
+
+    def send() -> None:
         send_mail(
             subject=row.title, message=body, from_email=None, recipient_list=[row.recipient.email]
         )
-        row.emailed_at = timezone.now()
-        row.save(update_fields=["emailed_at"])
-    return True
+
+    claim = _NotificationEmailClaim(notification_id, loaded=row)
+    outcome = deliver_at_most_once(claim, send, resume=resume)
+    return outcome == "sent"
+
+
+def notification_email_resend(*, notification_ids: list[int]) -> int:
+    """An operator's decision that e-mails whose outcome is unknown (claimed, never marked sent,
+    the claim older than ``SEND_WINDOW``) did not arrive: free their claims and send them again.
+    Returns how many were queued."""
+    stale = timezone.now() - SEND_WINDOW
+    with transaction.atomic(durable=True):
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(
+                pk__in=notification_ids,
+                email_wanted=True,
+                emailed_at__isnull=True,
+                email_claimed_at__lt=stale,
+            )
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(email_claimed_at=None)
+        for notification_id in ids:
+            notification_email_enqueue(notification_id=notification_id)
+    return len(ids)
 
 
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:

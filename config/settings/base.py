@@ -163,6 +163,9 @@ MAILERS = {
                 "username": env.str("SMTP_USERNAME", default=""),
                 "password": env.str("SMTP_PASSWORD", default=""),
                 "use_tls": env.bool("SMTP_USE_TLS", default=True),
+                # Per socket operation: a relay that does not answer fails the send (the e-mail's
+                # claim is released and the task retries) instead of holding a worker. A normal
+                # send takes well under a second, far inside core.outbox.SEND_WINDOW (30 s).
                 "timeout": 10,
             }
             if _mail_backend.endswith("smtp.EmailBackend")

@@ -16,6 +16,7 @@ from core.outbox import outbox_enqueue, outbox_publish_due
 from core.queues import Queue
 from core.tasks import send_email
 from tests.core.celery_worker import celery_worker, wait_for
+from tests.core.smtp_server import fake_smtp, terminate_this_connection
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused
 
@@ -93,6 +94,46 @@ def test_a_second_delivery_of_the_same_email_sends_nothing(mailoutbox: list[Any]
     send_email.apply(kwargs=_email(), task_id=task_id)  # the sweep or the broker delivered it again
     assert len(mailoutbox) == 1
     assert OutboxTask.objects.get(pk=row.pk).completed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_whose_connection_died_after_smtp_took_it_is_not_sent_again(
+    settings: Any,
+) -> None:
+    row = OutboxTask.objects.create(
+        task=send_email.name, kwargs=_email(), queue=Queue.EMAIL, next_attempt_at=timezone.now()
+    )
+    with fake_smtp() as smtp:
+        settings.MAILERS = smtp.mailers
+        smtp.on_accept = terminate_this_connection()  # the worker's connection dies right then
+        assert send_email.apply(kwargs=_email(), task_id=row.celery_task_id).get() == "sent"
+        smtp.on_accept = None
+        # Published again by the sweep (or redelivered) later: it is done, nothing leaves.
+        OutboxTask.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+        assert send_email.apply(kwargs=_email(), task_id=row.celery_task_id).get() == "done"
+        assert len(smtp.accepted) == 1
+    row.refresh_from_db()
+    assert row.completed_at is not None
+    assert row.last_error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_claimed_by_a_process_that_died_is_reported_not_sent_twice(
+    mailoutbox: list[Any],
+) -> None:
+    claimed = timezone.now() - outbox.SEND_WINDOW - timedelta(seconds=1)
+    row = OutboxTask.objects.create(
+        task=send_email.name,
+        kwargs=_email(),
+        queue=Queue.EMAIL,
+        next_attempt_at=timezone.now(),
+        started_at=claimed,  # claimed, then the process died: sent or not, nobody knows
+    )
+    assert send_email.apply(kwargs=_email(), task_id=row.celery_task_id).get() == "unknown"
+    assert mailoutbox == []
+    row.refresh_from_db()
+    assert row.completed_at is not None  # the sweep stops publishing it
+    assert row.last_error.startswith("outcome unknown")
 
 
 @pytest.fixture

@@ -173,6 +173,42 @@ def test_a_second_run_while_the_first_holds_the_lease_sends_nothing_and_asks_to_
     assert (done.status, done.invited, done.lease_expires_at) == ("done", 1, None)
 
 
+def test_a_holder_whose_lease_was_taken_over_stops_at_its_next_row(
+    tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    creators = [verified_tiktok(f"T{n}", f"t{n}.tt") for n in range(3)]
+    batch = invite_batch_create_for_creators(
+        access=tenant_a.access(), campaign=campaign, creators=creators
+    )
+    theirs = timezone.now() + timedelta(minutes=5)
+    real_send = services.invitation_send
+
+    def slow_then_overtaken(**kwargs: Any) -> Any:
+        sent = real_send(**kwargs)
+        # This row took longer than the lease: the sweep republished the batch and another
+        # delivery claimed it (its own lease) while this one was still sending.
+        InviteBatch.objects.filter(pk=batch.pk).update(lease_expires_at=theirs)
+        return sent
+
+    monkeypatch.setattr(services, "invitation_send", slow_then_overtaken)
+    invite_batch_process(batch_id=batch.pk)
+    stopped = InviteBatch.objects.get(pk=batch.pk)
+    # It recorded the row it had sent, then stopped; the other delivery's lease is left alone.
+    assert (stopped.status, stopped.processed, stopped.invited) == ("running", 1, 1)
+    assert stopped.lease_expires_at == theirs
+    assert CampaignInvitation.objects.filter(campaign=campaign).count() == 1
+
+    monkeypatch.setattr(services, "invitation_send", real_send)
+    InviteBatch.objects.filter(pk=batch.pk).update(lease_expires_at=None)  # "the other" finishes
+    done = invite_batch_process(batch_id=batch.pk)
+    assert done is not None
+    assert (done.status, done.processed, done.invited, done.failed_count) == ("done", 3, 3, 0)
+
+
 def test_progress_counters_move_with_every_row(
     tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:

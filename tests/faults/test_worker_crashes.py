@@ -1,6 +1,8 @@
 """A worker killed in the middle of an invite batch (800 rows in the issue; see conftest): the
-batch resumes within two minutes of the restart and finishes with exactly one invitation and one
-e-mail per creator."""
+batch resumes within two minutes of the restart and finishes with exactly one invitation per
+creator and no e-mail twice. E-mail is at most once (core.outbox): one whose sending process was
+killed between its claim and its sent mark is not sent again and is reported "outcome unknown"
+instead; the tests allow that for at most one e-mail per killed process, and print how many."""
 
 import os
 import signal
@@ -13,6 +15,7 @@ from core.models import OutboxTask
 from creators.models import CreatorProfile
 from discovery.models import InviteBatch
 from discovery.services import invite_batch_create_for_creators
+from notifications.models import Notification
 from recruitment.models import CampaignInvitation
 from tests.conftest import Tenant
 from tests.faults.harness import Stack, install_sweep_schedules, report, stack, wait_until
@@ -21,6 +24,7 @@ pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
 RESUME_LIMIT = 120.0  # seconds from the restart until rows are sent again ("within two minutes")
 FINISH_LIMIT = 600.0  # the rest of the batch and its e-mails, at this machine's pace
+CONCURRENCY = 2  # the worker's pool processes (the harness's default)
 
 
 def _progress(batch: InviteBatch) -> int:
@@ -31,7 +35,13 @@ def _finished(batch: InviteBatch) -> bool:
     return InviteBatch.objects.get(pk=batch.pk).is_finished
 
 
-def _assert_exactly_once(s: Stack, batch: InviteBatch, creators: list[CreatorProfile]) -> None:
+def _assert_exactly_once(
+    s: Stack, batch: InviteBatch, creators: list[CreatorProfile], *, killed: int
+) -> int:
+    """One invitation per creator; one e-mail per creator, except that an e-mail whose sending
+    process was killed between its claim and its sent mark is not sent again (at most once, see
+    core.outbox): it must then be recorded as "outcome unknown", at most one per killed process.
+    Returns how many such e-mails there were."""
     batch.refresh_from_db()
     assert (batch.status, batch.invited, batch.failed_count) == ("done", len(creators), 0)
     invited = list(
@@ -42,8 +52,15 @@ def _assert_exactly_once(s: Stack, batch: InviteBatch, creators: list[CreatorPro
     assert sorted(invited) == sorted(c.pk for c in creators)  # one each, nobody twice
     emails = {c.user.email for c in creators}
     sent = s.emails_by_recipient()
-    assert {e: n for e, n in sent.items() if e in emails and n != 1} == {}
-    assert emails <= set(sent), f"{len(emails - set(sent))} creators got no e-mail"
+    assert {e: n for e, n in sent.items() if e in emails and n != 1} == {}  # nothing twice
+    notices = Notification.objects.filter(recipient__email__in=emails, email_wanted=True)
+    unknown = {
+        n.recipient.email for n in notices.select_related("recipient") if n.email_state == "unknown"
+    }
+    assert {n.email_state for n in notices} <= {"sent", "unknown"}
+    assert emails - set(sent) <= unknown, f"{len(emails - set(sent) - unknown)} e-mails lost"
+    assert len(unknown) <= killed
+    return len(unknown)
 
 
 def _start_batch(tenant: Tenant, campaign: Campaign, creators: list[CreatorProfile]) -> InviteBatch:
@@ -81,15 +98,17 @@ def test_a_killed_pool_process_is_replaced_and_the_batch_finishes(
             print(s.logs())
             raise
         assert worker.alive()
+        mail_done = time.monotonic() - killed_at
+        unknown = _assert_exactly_once(s, batch, creators, killed=len(pool))
         report(
             "pool process SIGKILL",
             rows=len(creators),
             killed_at_row=at_row,
             resumed_after_s=resumed,
             batch_done_after_s=batch_done,
-            mail_done_after_s=time.monotonic() - killed_at,
+            mail_done_after_s=mail_done,
+            emails_outcome_unknown=unknown,
         )
-        _assert_exactly_once(s, batch, creators)
 
 
 def test_a_killed_worker_restarted_finishes_the_batch(
@@ -116,12 +135,14 @@ def test_a_killed_worker_restarted_finishes_the_batch(
         except AssertionError:
             print(s.logs())
             raise
+        mail_done = time.monotonic() - restarted_at
+        unknown = _assert_exactly_once(s, batch, creators, killed=CONCURRENCY)
         report(
             "whole worker SIGKILL + restart",
             rows=len(creators),
             killed_at_row=at_row,
             resumed_after_restart_s=resumed,
             batch_done_after_restart_s=batch_done,
-            mail_done_after_restart_s=time.monotonic() - restarted_at,
+            mail_done_after_restart_s=mail_done,
+            emails_outcome_unknown=unknown,
         )
-        _assert_exactly_once(s, batch, creators)
