@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import creator_search
+from bench import creator_search, tracking_link
 
-BENCHMARKS = [creator_search.main]
+BENCHMARKS = [creator_search.main, tracking_link.main]
 
 
 def main() -> int:

@@ -359,19 +359,29 @@ def _measure(args: argparse.Namespace, port: int, paths: list[str], sources: Sou
         f"(goal ≥ {GOAL_RATIO}) {'OK' if ratio >= GOAL_RATIO else 'MISSED'}"
     )
 
-    print(f"\nFixed rate {args.rate:.0f} req/s for {args.seconds:.0f} s (open loop):")
-    p99s = {}
-    for name, target in (("bare", bare), ("/r/", paths)):
-        run = asyncio.run(open_loop(port, target, sources, args.rate, args.seconds))
-        p99s[name] = run.pct(0.99)
-        print(
-            f"  {name:5} achieved {run.rate():6.0f} req/s  p50 {run.pct(0.5):5.1f} ms  "
-            f"p99 {run.pct(0.99):5.1f} ms  max {run.pct(1.0):6.1f} ms  errors {run.errors}"
-        )
-    ok_p99 = p99s["/r/"] < GOAL_P99_MS
-    print(
-        f"  /r/ p99 {p99s['/r/']:.1f} ms (goal < {GOAL_P99_MS:.0f}) {'OK' if ok_p99 else 'MISSED'}"
-    )
+    # The goal's rate, and (on a machine too busy to serve it even for the bare view) half of
+    # what the bare view just sustained, so the two p99s still compare at a rate both can serve.
+    rates = [args.rate]
+    half = statistics.median(bare_rates) / 2
+    if half < args.rate * 0.8:
+        rates.append(round(half))
+    ok_p99 = True
+    for rate in rates:
+        print(f"\nFixed rate {rate:.0f} req/s for {args.seconds:.0f} s (open loop):")
+        p99s = {}
+        for name, target in (("bare", bare), ("/r/", paths)):
+            run = asyncio.run(open_loop(port, target, sources, rate, args.seconds))
+            p99s[name] = run.pct(0.99)
+            print(
+                f"  {name:5} achieved {run.rate():6.0f} req/s  p50 {run.pct(0.5):7.1f} ms  "
+                f"p99 {run.pct(0.99):7.1f} ms  max {run.pct(1.0):7.1f} ms  errors {run.errors}"
+            )
+        if rate == args.rate:
+            ok_p99 = p99s["/r/"] < GOAL_P99_MS
+            print(
+                f"  /r/ p99 {p99s['/r/']:.1f} ms (goal < {GOAL_P99_MS:.0f}) "
+                f"{'OK' if ok_p99 else 'MISSED'}"
+            )
 
     conn = click_buffer.client()
     assert conn is not None
