@@ -13,8 +13,9 @@ TRACKING_REDIS_TIMEOUT_SECONDS = env.float("TRACKING_REDIS_TIMEOUT_SECONDS", def
 # After a Redis error, each web process uses the database path this long before trying again.
 TRACKING_REDIS_RETRY_AFTER_SECONDS = env.float("TRACKING_REDIS_RETRY_AFTER_SECONDS", default=2.0)
 # Code -> landing URL entries live this long; saves of campaigns, brands and participations
-# delete them at once (analytics.signals), the TTL only bounds what bulk updates miss.
-TRACKING_LINK_CACHE_SECONDS = env.int("TRACKING_LINK_CACHE_SECONDS", default=60)
+# delete them at once (analytics.signals), the TTL only bounds what bulk updates miss. Each
+# expiry costs one query (and, on a quiet worker, a new database connection) in a redirect.
+TRACKING_LINK_CACHE_SECONDS = env.int("TRACKING_LINK_CACHE_SECONDS", default=300)
 # One click per (code, visitor address) in this window; later ones redirect but do not count.
 TRACKING_DEDUP_WINDOW_SECONDS = env.int("TRACKING_DEDUP_WINDOW_SECONDS", default=30 * 60)
 # Secret for the visitor hash (never the address itself); empty: derived from SECRET_KEY.
