@@ -5,6 +5,7 @@ A warm live link costs one Redis round trip and no query (see ``analytics.servic
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -23,7 +24,7 @@ def tracking_redirect(request: HttpRequest, code: str) -> HttpResponse:
     only ever an https page on the brand's own domains."""
     link, flush_due = click_track(
         code=code,
-        ip=request.META.get("REMOTE_ADDR", ""),
+        ip=_client_address(request),
         user_agent=request.headers.get("User-Agent", ""),
         referrer=request.headers.get("Referer", ""),
         automated=is_automated(request),
@@ -44,6 +45,19 @@ def tracking_redirect(request: HttpRequest, code: str) -> HttpResponse:
     if visit is None:  # deleted since it was cached
         return render(request, "analytics/link_unavailable.html", {"ended": False}, status=404)
     return render(request, "analytics/no_destination.html", {"visit": visit})
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The visitor's address: the socket's, or the one the outermost trusted proxy saw (entries
+    left of it in X-Forwarded-For are whatever the client sent, so never trusted)."""
+    hops = settings.TRACKING_TRUSTED_PROXIES
+    if hops > 0:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _request_flush() -> None:

@@ -156,6 +156,25 @@ def test_a_flood_from_one_address_counts_once_per_window(client, participation, 
     assert Click.objects.count() == 3
 
 
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_visitor(
+    client, participation, settings
+):
+    settings.TRACKING_TRUSTED_PROXIES = 1
+    balancer = "10.0.0.2"
+    for forwarded in ("203.0.113.5", "203.0.113.6", "1.1.1.1, 203.0.113.6", "203.0.113.6"):
+        client.get(_path(participation), REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR=forwarded)
+    clicks_flush()
+    # .5 and .6 once each: a client-written entry in front of the proxy's is ignored.
+    assert Click.objects.count() == 2
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(client, participation):
+    for forwarded in ("203.0.113.5", "203.0.113.6"):
+        client.get(_path(participation), REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR=forwarded)
+    clicks_flush()
+    assert Click.objects.count() == 1
+
+
 def test_the_window_is_per_link(client, participation):
     other = ParticipationFactory(campaign=participation.campaign)
     client.get(_path(participation), REMOTE_ADDR=ADDRESS)

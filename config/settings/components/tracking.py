@@ -25,3 +25,7 @@ TRACKING_HASH_SECRET = env.str("TRACKING_HASH_SECRET", default="")
 TRACKING_FLUSH_BATCH = env.int("TRACKING_FLUSH_BATCH", default=1000)
 TRACKING_FLUSH_WHEN_BUFFERED = env.int("TRACKING_FLUSH_WHEN_BUFFERED", default=2000)
 TRACKING_RECLAIM_AFTER_SECONDS = env.int("TRACKING_RECLAIM_AFTER_SECONDS", default=60)
+# Proxies in front of the web processes that append to X-Forwarded-For (a load balancer: 1).
+# 0 trusts none and uses the socket's address. Behind a proxy this must be set, or every
+# visitor shares the proxy's address and the flood window counts one click per link.
+TRACKING_TRUSTED_PROXIES = env.int("TRACKING_TRUSTED_PROXIES", default=0)
