@@ -17,6 +17,9 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # First: /r/<code> is the busiest page, and Django tries patterns in order (nothing else
+    # starts with r/).
+    path("", include("analytics.urls")),
     path("", include("web.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("organizations.urls")),
@@ -26,7 +29,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("recruitment.urls")),
     path("", include("discovery.urls")),
     path("", include("submissions.urls")),
-    path("", include("analytics.urls")),
     path("", include("payouts.urls")),
     path("", include("core.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),

@@ -185,3 +185,4 @@ from config.settings.components.logging import *  # noqa: E402,F403
 from config.settings.components.platforms import *  # noqa: E402,F403
 from config.settings.components.storage import *  # noqa: E402,F403
 from config.settings.components.stripe import *  # noqa: E402,F403
+from config.settings.components.tracking import *  # noqa: E402,F403

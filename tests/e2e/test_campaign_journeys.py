@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from analytics.models import Click
+from analytics.services import clicks_flush
 from campaigns.models import Campaign
 from recruitment.models import Application, Participation
 from tests.conftest import Tenant
@@ -254,4 +255,5 @@ def test_brand_publishes_a_campaign_a_phone_creator_applies_brand_accepts_creato
         "utm_campaign": [campaign.public_id],
         "utm_content": [participation.tracking_code],
     }
+    clicks_flush()  # what the worker does every few seconds: the redirect only buffers it
     assert Click.objects.filter(participation=participation).count() == 1

@@ -1,0 +1,16 @@
+"""Background work of analytics. Thin: call a service."""
+
+from celery import shared_task
+
+from analytics.services import clicks_flush
+from core.queues import Queue
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def flush_clicks() -> int:
+    """Beat (every 5 s) and the redirect (when the buffer is long): write buffered clicks.
+
+    Safe to run twice and concurrently: workers share the buffer through a consumer group, and
+    rows are inserted once per click id. A failure leaves the batch pending for the next run.
+    """
+    return clicks_flush()
