@@ -47,7 +47,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -125,6 +125,69 @@ def outbox_enqueue(
     fresh = row  # written by this transaction: nobody can have completed it before it commits
     transaction.on_commit(lambda: _publish(fresh))
     return row
+
+
+def outbox_enqueue_many(
+    task: Task | str,
+    *,
+    calls: Sequence[tuple[list[Any], str | None]],
+    queue: str | None = None,
+) -> list[OutboxTask]:
+    """``outbox_enqueue`` for many new pieces of the same work in one insert, published after
+    commit with one status update (a bulk decision e-mails hundreds of creators). ``calls`` are
+    ``(args, dedupe_key)``; the keys must be new (a clash raises ``IntegrityError`` and the
+    caller's transaction rolls back, as any other constraint would)."""
+    if not calls:
+        return []
+    name = task if isinstance(task, str) else task.name
+    queue = queue or (None if isinstance(task, str) else getattr(task, "queue", None)) or "default"
+    due = timezone.now() + RETRY_PUBLISH_AFTER
+    rows = OutboxTask.objects.bulk_create(
+        [
+            OutboxTask(
+                task=name,
+                args=list(args),
+                kwargs={},
+                queue=str(queue),
+                dedupe_key=dedupe_key or None,
+                next_attempt_at=due,
+            )
+            for args, dedupe_key in calls
+        ]
+    )
+    transaction.on_commit(lambda: _publish_many(rows))
+    return rows
+
+
+def _publish_many(rows: list[OutboxTask]) -> None:
+    """Publish fresh rows; the ones sent get one UPDATE. A broker error stops the loop: the
+    rest wait for the sweep, as with ``_publish``."""
+    if current_app.conf.task_always_eager:
+        for row in rows:
+            _publish(row)
+        return
+    sent: list[int] = []
+    for row in rows:
+        if _broker_paused():
+            break
+        try:
+            current_app.send_task(
+                row.task,
+                args=row.args,
+                kwargs=row.kwargs,
+                queue=row.queue,
+                task_id=row.celery_task_id,
+            )
+        except Exception as exc:  # any broker or network error: the rows wait in the database
+            _state.paused_until = time.monotonic() + BROKER_DOWN_PAUSE
+            logger.warning("outbox: could not publish %s #%s: %r", row.task, row.pk, exc)
+            break
+        sent.append(row.pk)
+    if sent:
+        now = timezone.now()
+        OutboxTask.objects.filter(pk__in=sent).update(
+            published_at=now, attempts=F("attempts") + 1, next_attempt_at=now + REDELIVER_AFTER
+        )
 
 
 def outbox_publish(*, row_id: int) -> bool:

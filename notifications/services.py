@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core.errors import NotFound
 from core.ids import new_public_id
-from core.outbox import SEND_WINDOW, deliver_at_most_once, outbox_enqueue
+from core.outbox import SEND_WINDOW, deliver_at_most_once, outbox_enqueue, outbox_enqueue_many
 from notifications.models import Notification
 from notifications.registry import RecipientNotAllowed, audience_check, kind_get
 from organizations.models import Organization
@@ -124,9 +124,12 @@ def notification_send_many(
             )
         )
     created = Notification.objects.bulk_create(rows)
-    for row in created:
-        if row.email_wanted:
-            notification_email_enqueue(notification_id=row.pk)
+    from notifications.tasks import notification_deliver_email  # tasks import services
+
+    outbox_enqueue_many(
+        notification_deliver_email,
+        calls=[([row.pk], f"notification-email:{row.pk}") for row in created if row.email_wanted],
+    )
     return created
 
 

@@ -172,3 +172,33 @@ def test_the_same_dedupe_key_reuses_the_open_row() -> None:
     OutboxTask.objects.filter(pk=first.pk).update(completed_at=timezone.now())
     later = outbox_enqueue("x.y", args=[1], queue="nowhere", dedupe_key="thing:1")
     assert later.pk != first.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_rows_are_recorded_in_one_insert_and_published_after_commit(
+    nowhere_queue: str, django_assert_max_num_queries: Any
+) -> None:
+    calls = [([n], f"many:{n}") for n in range(50)]
+    with django_assert_max_num_queries(4), transaction.atomic():
+        rows = outbox.outbox_enqueue_many("chorus.test.nothing", calls=calls, queue=nowhere_queue)
+    assert len(rows) == 50
+    published = OutboxTask.objects.filter(pk__in=[r.pk for r in rows], published_at__isnull=False)
+    assert published.count() == 50
+    assert {r.attempts for r in published} == {1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_rows_wait_in_the_database_when_the_broker_is_down(broker_down: None) -> None:
+    with transaction.atomic():
+        rows = outbox.outbox_enqueue_many("chorus.test.nothing", calls=[([1], None), ([2], None)])
+    waiting = OutboxTask.objects.filter(pk__in=[r.pk for r in rows])
+    assert [r.published_at for r in waiting] == [None, None]
+    assert all(r.next_attempt_at > timezone.now() for r in waiting)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_of_many_is_recorded_when_the_transaction_rolls_back() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.outbox_enqueue_many("chorus.test.nothing", calls=[([1], "x")])
+        raise RuntimeError
+    assert not OutboxTask.objects.exists()
