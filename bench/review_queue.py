@@ -284,6 +284,21 @@ def load(submissions: int, campaigns: int, seed: int = 5) -> str:
         s.current_draft = by_sub.get(s.pk)
         s.current_post = by_post.get(s.pk)
     Submission.objects.bulk_update(subs, ["current_draft", "current_post"], batch_size=batch)
+    # Approving a live post earns its fee from the ledger's commitment, as acceptance posts it
+    # (recruitment): post those commitments for the participations whose posts can be approved.
+    from django.db import transaction
+
+    from ledger.services import commitment_reserve
+
+    with transaction.atomic():
+        for post in posts:
+            participation = post.submission.participation
+            commitment_reserve(
+                campaign=participation.campaign,
+                creator=participation.creator_id,
+                participation_id=participation.pk,
+                amount_cents=participation.agreed_total_cents,
+            )
     waiting = sum(1 for s in subs if s.stage in ("draft_review", "post_review"))
     print(
         f"  {len(subs):,} submissions ({waiting:,} waiting for review), {len(drafts):,} drafts, "
