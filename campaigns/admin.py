@@ -29,7 +29,7 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ("name", "public_id", "organization__name", "brand__name")
     list_select_related = ("organization", "brand")
     raw_id_fields = ("organization", "brand")
-    # Committed spend changes only through campaign_budget_reserve/release.
+    # Committed spend changes only through ledger.services (the ledger is its record).
     readonly_fields = (
         "public_id",
         "committed_cents",

@@ -75,7 +75,8 @@ class Campaign(PublicIdModel):
     # Money: integer minor units + ISO-4217 currency.
     currency = models.CharField(max_length=3, default="USD")
     budget_cents = models.BigIntegerField(default=0)
-    # Money promised to accepted creators; changed only by campaign_budget_reserve/release.
+    # Spend promised (fees committed to creators, bonuses and commissions accrued): a cache of
+    # the ledger's figure, changed only by ledger.services (ledger_check_campaign compares).
     committed_cents = models.BigIntegerField(default=0)
     bonus_per_1k_views_cents = models.BigIntegerField(default=0)
     bonus_cap_per_post_cents = models.BigIntegerField(default=0)

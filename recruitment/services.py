@@ -4,8 +4,10 @@ participations, deadline reminders. Each top-level service owns one durable tran
 Accepting a creator (an application accepted by the brand, or an invitation accepted by the
 creator) goes through one path, ``_participation_create``: it locks the campaign row, checks
 that the maximum number of creators still holds, reserves the creator's fees from the budget
-(``campaigns.services.campaign_budget_reserve``, which refuses to overspend), and writes the
-participation with its unique tracking and promo codes — all or nothing.
+and writes the participation with its unique tracking and promo codes, then posts the creator's
+fees to the ledger (``ledger.services.commitment_reserve``: budget → committed, which refuses
+to overspend and keeps ``Campaign.committed_cents`` in step) — all or nothing. Cancelling
+releases what is still committed (``commitment_release``).
 """
 
 import datetime
@@ -19,13 +21,13 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Deliverable
 from campaigns.rules import campaign_deadline_passed
-from campaigns.services import campaign_budget_release, campaign_budget_reserve
 from core.errors import ChorusError, NotFound
 from core.ids import new_public_id
 from core.money import format_money
 from core.ownership import require_owns
 from creators.eligibility import check_eligibility
 from creators.models import CreatorProfile, SocialAccount
+from ledger.services import commitment_release, commitment_reserve
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 from organizations.roles import Scope
@@ -220,7 +222,6 @@ def _participation_create(
             f"{locked.name} has no deliverables with fees yet, so there is nothing to agree on.",
             status_code=409,
         )
-    locked = campaign_budget_reserve(campaign_id=locked.pk, amount_cents=total)
     brand_name = campaign.brand.name
     for _ in range(_CODE_ATTEMPTS):
         tracking, promo = (
@@ -248,6 +249,15 @@ def _participation_create(
                 )
         except IntegrityError:
             continue
+        # The ledger is the single record of the promise (issue 10); the campaign row is
+        # locked above, so the budget check and the cached committed figure cannot race.
+        commitment_reserve(
+            campaign=locked,
+            creator=creator,
+            participation_id=participation.pk,
+            amount_cents=total,
+            data={"participation": participation.public_id},
+        )
         _slots_create(participation=participation, campaign=locked, deliverables=deliverables)
         return participation
     raise ChorusError("code_exhausted", "Could not make unique codes; please try again.")
@@ -826,10 +836,12 @@ def participation_cancel(*, access: OrgAccess, participation: Participation) -> 
                 f"This participation is already {participation.get_status_display().lower()}.",
                 status_code=409,
             )
-        if participation.agreed_total_cents > 0:
-            campaign_budget_release(
-                campaign_id=participation.campaign_id, amount_cents=participation.agreed_total_cents
-            )
+        # What is still committed goes back (fees of posts already approved stay earned).
+        commitment_release(
+            campaign=participation.campaign,
+            creator=participation.creator_id,
+            participation_id=participation.pk,
+        )
         participation.status = Participation.Status.CANCELLED
         participation.cancelled_at = timezone.now()
         participation.save(update_fields=["status", "cancelled_at", "updated_at"])

@@ -5,8 +5,10 @@ validates *all* of its input before writing anything and raises one ``ChorusErro
 ``fields`` name every field to fix (deliverable rows as ``deliverables.<index>.<field>``,
 0-based, in the order given), so nothing is ever half-written.
 
-The two budget services (``campaign_budget_reserve`` / ``campaign_budget_release``) are for
-recruitment: they run inside the caller's transaction and lock the campaign row, so the money
+The two budget services (``campaign_budget_reserve`` / ``campaign_budget_release``) keep the
+cached ``committed_cents`` figure; the ledger's commitment services call them (recruitment goes
+through ``ledger.services.commitment_reserve`` / ``commitment_release``, which post the movement
+too). They run inside the caller's transaction and lock the campaign row, so the money
 committed to creators can never exceed the budget, whatever the concurrency.
 
 One job per module: ``validation`` (fields, deliverables, limits), ``guards`` (scope, tenant and

@@ -1,4 +1,5 @@
-"""The campaign's committed budget; recruitment calls these inside its own transaction.
+"""The campaign's committed budget figure (a cache of the ledger's spend promised): the
+ledger's commitment services call these inside the caller's transaction.
 
 They lock the campaign row, so the money committed to creators can never exceed the budget,
 whatever the concurrency.

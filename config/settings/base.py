@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "campaigns",
     "creators",
+    "ledger",
     "recruitment",
     "discovery",
     "submissions",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import ChorusError
 from core.ownership import require_owns
+from ledger.services import accrual_post
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 from organizations.roles import Scope
@@ -179,6 +180,16 @@ def decide_locked(
     )
     if submission.stage == Submission.Stage.DONE:
         _participation_complete_if_done(submission.participation_id, now)
+        # [ledger, issue 10] The approved live post earns its slot's fee in this same
+        # transaction, once per slot (the ledger key's unique constraint): committed → payable.
+        if isinstance(item, LivePost) and item.fee_cents > 0:
+            accrual_post(
+                campaign=submission.campaign,
+                creator=submission.creator_id,
+                slot_id=submission.slot_id,
+                amount_cents=item.fee_cents,
+                data={"live_post": item.public_id},
+            )
     creator_user = submission.creator.user
     notify(
         Kind.SUBMISSION_DECIDED,

@@ -1,7 +1,10 @@
 """Recruitment factories, shared by the recruitment and discovery tests.
 
-They write rows directly (no services, no budget reservation): use them to set the scene.
+They write rows directly (no services, no budget check): use them to set the scene.
 To go through the rules (eligibility, budget, max creators) call ``recruitment.services``.
+A participation that is not cancelled gets its ledger commitment (budget → committed) as
+acceptance posts it, but ``Campaign.committed_cents`` is left as the test sets it
+(``commitment=False``: no ledger row either).
 
     CampaignInvitationFactory(campaign=campaign, creator=profile)       # pending
     ApplicationFactory(campaign=campaign)                                # new creator + account
@@ -10,7 +13,10 @@ To go through the rules (eligibility, budget, max creators) call ``recruitment.s
 """
 
 import factory
+from django.db import transaction
 
+from ledger.models import AccountKind, TransactionKind
+from ledger.services import account_for, ledger_post
 from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from recruitment.services import _slots_create
 from tests.factories.campaigns import CampaignFactory
@@ -91,3 +97,34 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
             for slot in slots:
                 slot.status = ParticipationSlot.Status.CANCELLED
                 slot.save(update_fields=["status"])
+
+    @factory.post_generation
+    def commitment(self, create: bool, extracted: object, **kwargs: object) -> None:
+        participation: Participation = self  # type: ignore[assignment]
+        if (
+            not create
+            or extracted is False
+            or participation.status == Participation.Status.CANCELLED
+            or participation.agreed_total_cents <= 0
+        ):
+            return
+        campaign = participation.campaign
+        total = participation.agreed_total_cents
+        with transaction.atomic():
+            ledger_post(
+                organization=campaign.organization_id,
+                campaign=campaign,
+                kind=TransactionKind.COMMIT,
+                key=f"commit:participation:{participation.pk}",
+                lines=[
+                    (account_for(campaign=campaign, kind=AccountKind.BUDGET), -total),
+                    (
+                        account_for(
+                            campaign=campaign,
+                            kind=AccountKind.COMMITTED,
+                            creator=participation.creator_id,
+                        ),
+                        total,
+                    ),
+                ],
+            )

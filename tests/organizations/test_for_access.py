@@ -21,6 +21,8 @@ from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.errors import NotFound
 from core.ownership import require_owns
 from discovery.models import InviteBatch, InviteBatchRow, Shortlist, ShortlistEntry
+from ledger.models import AccountKind, Entry, LedgerAccount, Transaction
+from ledger.services import account_for
 from organizations.access import OrgAccess
 from organizations.models import (
     ApiKey,
@@ -56,6 +58,7 @@ OUR_APPS = {
     "notifications",
     "campaigns",
     "creators",
+    "ledger",
     "recruitment",
     "discovery",
     "submissions",
@@ -78,6 +81,13 @@ def _asset(brand: Brand) -> CampaignAsset:
         name="brief.pdf",
         content_type="application/pdf",
         size_bytes=10,
+    )
+
+
+def _ledger_transaction(brand: Brand) -> Transaction:
+    participation = ParticipationFactory(campaign=_campaign(brand))  # posts its commitment
+    return Transaction.objects.get(
+        organization=brand.organization, key=f"commit:participation:{participation.pk}"
     )
 
 
@@ -131,6 +141,9 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     ),
     Click: _click,
     ParticipationSlot: lambda brand: ParticipationFactory(campaign=_campaign(brand)).slots.first(),
+    LedgerAccount: lambda brand: account_for(campaign=_campaign(brand), kind=AccountKind.BUDGET),
+    Transaction: _ledger_transaction,
+    Entry: lambda brand: _ledger_transaction(brand).entries.first(),
 }
 
 
