@@ -28,26 +28,34 @@ Earning (submissions, payouts)
     payable, new spend: never past the budget. What does not fit is recorded on the
     transaction as ``capped_cents`` with ``data["capped_reason"]`` (a transaction without
     entries when nothing fits), so the same key never accrues later. Keys:
-    ``bonus:post:<post id>:<snapshot id>``, ``commission:conversion:<id>``.
+    ``bonus_key(post id, snapshot id)``, ``commission_key(conversion id)``.
     ``accrued_for_prefix(campaign, key_prefix)`` sums what those keys accrued (a per-post cap).
-    ``commission_refund(campaign, creator, original_key, key)`` payable → budget: reverses a
+    ``commission_refund(campaign, creator, original_key, key=refund_key(original_key))``
+    payable → budget: reverses a
     commission (or bonus) as far as it is still payable; the rest is ``data["unrecovered_cents"]``.
 
 Paying (payouts)
-    ``payout_post(campaign, creator, amount_cents, key)`` payable → in_transit (``payout:…``).
-    ``payout_settle(campaign, creator, amount_cents, key)`` in_transit → paid (``settle:…``).
+    ``payout_post(campaign, creator, amount_cents, key)`` payable → in_transit
+    (``payout_key(payout id, campaign id)``).
+    ``payout_settle(campaign, creator, amount_cents, key)`` in_transit → paid (``settle_key``).
     ``payout_reverse(campaign, creator, amount_cents, key, source=IN_TRANSIT|PAID)`` → payable
-    (``reverse:<transfer id>:…``): a failed transfer, or one Stripe reversed.
+    (``reverse_key(transfer id, campaign id)``): a failed transfer, or one Stripe reversed.
     A payout that spans campaigns posts one transaction per campaign (key suffixed with the
     campaign id); ``ledger.selectors.creator_payable`` lists the parts.
 
 Funding (payouts)
-    ``funding_receive(campaign, amount_cents, key)`` funding → funded (``funding:<session id>``).
+    ``funding_receive(campaign, amount_cents, key)`` funding → funded
+    (``funding_key(checkout session id)``: a replayed webhook counts once).
     ``funding_refund(campaign, amount_cents, key)`` funded → funding.
 
+Keys are built by the ``*_key`` helpers below, so every caller spells them the same way.
 The general ``ledger_post(organization, campaign, kind, key, lines, data)`` underlies them all.
-Figures (balances per campaign and per creator, the consistency check) are in
-``ledger.selectors``.
+Figures are in ``ledger.selectors``: ``balance(account)``; ``campaign_figures(campaign)`` (and
+``campaigns_figures`` for many) → budget, funded, promised (= Campaign.committed_cents),
+committed (fees not yet earned), payable, in_transit, paid, accrued, capped, remaining;
+``creator_figures(creator)`` → per campaign: pending, payable, in_transit, paid;
+``creator_payable(creator, currency)`` → the payable parts a payout run sums;
+``ledger_check_campaign(campaign)`` → recomputes from the entries and compares with the cache.
 """
 
 from collections import defaultdict
@@ -76,6 +84,38 @@ from organizations.models import Organization
 Line = tuple[LedgerAccount, int]
 
 CAPPED_BY_BUDGET = "budget"
+
+
+# -- keys: the exactly-once identity of each movement ------------------------------------------
+
+
+def bonus_key(post_id: int, snapshot_id: int) -> str:
+    return f"bonus:post:{post_id}:{snapshot_id}"
+
+
+def commission_key(conversion_id: int) -> str:
+    return f"commission:conversion:{conversion_id}"
+
+
+def refund_key(original_key: str) -> str:
+    return f"refund:{original_key}"
+
+
+def payout_key(payout_id: int, campaign_id: int) -> str:
+    """One payout (one Stripe transfer) may span campaigns: one ledger movement per campaign."""
+    return f"payout:{payout_id}:{campaign_id}"
+
+
+def settle_key(payout_id: int, campaign_id: int) -> str:
+    return f"settle:{payout_id}:{campaign_id}"
+
+
+def reverse_key(transfer_id: str, campaign_id: int) -> str:
+    return f"reverse:{transfer_id}:{campaign_id}"
+
+
+def funding_key(checkout_session_id: str) -> str:
+    return f"funding:{checkout_session_id}"
 
 
 def _require_atomic(name: str) -> None:

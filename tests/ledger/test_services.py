@@ -23,9 +23,12 @@ from ledger.services import (
     funding_receive,
     funding_refund,
     ledger_post,
+    payout_key,
     payout_post,
     payout_reverse,
     payout_settle,
+    reverse_key,
+    settle_key,
 )
 from recruitment import services as recruitment
 from submissions.services import submission_decide, submissions_auto_approve
@@ -410,18 +413,24 @@ def test_a_payout_moves_payable_to_in_transit_then_paid_and_a_reversal_back():
     submission_decide(access=access_for(c.organization), submission=submission, decision="approve")
     assert [a.balance_cents for a in creator_payable(creator)] == [15_000]
 
-    _atomic(payout_post, campaign=c, creator=creator, amount_cents=15_000, key="payout:1")
+    key = payout_key(1, c.pk)
+    _atomic(payout_post, campaign=c, creator=creator, amount_cents=15_000, key=key)
+    _atomic(payout_post, campaign=c, creator=creator, amount_cents=15_000, key=key)  # a retry
     assert balances(c, creator)["in_transit"] == 15_000
-    _atomic(payout_settle, campaign=c, creator=creator, amount_cents=15_000, key="settle:1")
+    assert balances(c, creator)["payable"] == 0
+    _atomic(
+        payout_settle, campaign=c, creator=creator, amount_cents=15_000, key=settle_key(1, c.pk)
+    )
     assert balances(c, creator)["paid"] == 15_000
     _atomic(
         payout_reverse,
         campaign=c,
         creator=creator,
         amount_cents=15_000,
-        key="reverse:tr_1",
+        key=reverse_key("tr_1", c.pk),
         source=AccountKind.PAID,
     )
+    assert Transaction.objects.filter(kind__in=["payout", "settle", "reverse"]).count() == 3
     [figures] = creator_figures(creator)
     assert (figures.pending, figures.payable, figures.in_transit, figures.paid) == (0, 15_000, 0, 0)
 
