@@ -3,6 +3,9 @@ creator (a payout run and a payout) and the victim creator has a connected accou
 funding page of another organization's campaign answers 404 through the ``campaign_id``
 builder; the creator's Payouts page must not show the victim creator's account)."""
 
+from django.db import transaction
+
+from ledger.services import funding_receive
 from payouts.models import ConnectedAccount, Funding, Payout, PayoutRun
 from tests.cross_tenant.objects_campaigns import victim_campaign
 from tests.cross_tenant.objects_creators import victim_creator_profile
@@ -26,10 +29,47 @@ def victim_payout_rows(owner: Owner) -> str:
         stripe_account_id="acct_victim_connected",
         details_submitted=True,
     )
+    victim_payout(owner)
+    return funding.public_id
+
+
+@url_param("api:campaign-balance")
+def api_campaign_balance(owner: Owner) -> str:
+    return str(victim_campaign(owner).public_id)
+
+
+@url_param("api:ledger-transaction")
+def api_ledger_transaction(owner: Owner) -> str:
+    campaign = victim_campaign(owner)
+
+    def make() -> str:
+        with transaction.atomic():
+            txn = funding_receive(campaign=campaign, amount_cents=5_000, key="funding:victim")
+        return str(txn.public_id)
+
+    return str(owner.once("payouts:ledger_txn", make))
+
+
+@url_param("api:payout-run")
+def api_payout_run(owner: Owner) -> str:
+    return str(victim_payout(owner).run.public_id)
+
+
+@url_param("api:payout")
+def api_payout(owner: Owner) -> str:
+    return str(victim_payout(owner).public_id)
+
+
+def victim_payout(owner: Owner) -> Payout:
+    return owner.once("payouts:payout", lambda: _make_payout(owner))
+
+
+def _make_payout(owner: Owner) -> Payout:
+    campaign = victim_campaign(owner)
     run = PayoutRun.objects.create(
         organization=campaign.organization, trigger=PayoutRun.Trigger.MANUAL
     )
-    Payout.objects.create(  # the victim creator's payout from organization B (history rows)
+    return Payout.objects.create(  # the victim creator's payout from organization B (history rows)
         organization=campaign.organization,
         brand=campaign.brand,
         creator=victim_creator_profile(owner),
@@ -42,4 +82,3 @@ def victim_payout_rows(owner: Owner) -> str:
         state=Payout.State.PAID,
         stripe_transfer_id="tr_victim_transfer",
     )
-    return funding.public_id
