@@ -166,7 +166,7 @@ def _run_message(run: PayoutRun) -> str:
 @require_http_methods(["GET"])
 def campaign_spend_csv(request: HttpRequest, access: OrgAccess, campaign_id: str) -> HttpResponse:
     campaign = campaign_get_for_org(access, campaign_id)
-    s = statements.campaign_spend(access, campaign)
+    s = statements.campaign_spend(access, campaign, with_posts=True)
     f = s.figures
     rows: list[list[Any]] = [
         ["figure", name, "", "", amount, f.currency, "", "", "", ""]

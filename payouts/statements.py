@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -27,6 +28,7 @@ from payouts.models import ConnectedAccount, Payout
 
 # A payable this close to its pay-by date, not sent yet, is flagged to the brand.
 AT_RISK_WITHIN = timedelta(days=2)
+PAGE_PAYOUTS = 100  # the page's payout history; the CSV has them all
 
 
 @dataclass
@@ -47,7 +49,10 @@ class PostLine:
 
 
 def _accruals(
-    *, campaign_ids: list[int] | None = None, creator_id: int | None = None
+    *,
+    campaign_ids: list[int] | None = None,
+    creator_id: int | None = None,
+    creator_ids: list[int] | None = None,
 ) -> list[tuple[int, int, int | None, int, str, datetime]]:
     """(campaign id, creator id, slot id, amount, currency, approved at) of each earned post."""
     qs = Entry.objects.filter(
@@ -57,6 +62,8 @@ def _accruals(
         qs = qs.filter(transaction__campaign_id__in=campaign_ids)
     if creator_id is not None:
         qs = qs.filter(account__creator_id=creator_id)
+    if creator_ids is not None:
+        qs = qs.filter(account__creator_id__in=creator_ids)
     rows = qs.order_by("transaction__created_at", "transaction_id").values_list(
         "transaction__campaign_id",
         "account__creator_id",
@@ -182,40 +189,75 @@ class Spend:
     creators: dict[int, CreatorProfile]
 
 
-def payouts_for_campaign(access: OrgAccess, campaign: Campaign) -> list[Payout]:
-    return list(
+def campaign_spend(access: OrgAccess, campaign: Campaign, *, with_posts: bool = False) -> Spend:
+    """The spend page's figures. ``with_posts`` (the CSV) also lists every earned post with its
+    state; the page reads only what it shows, so it stays fast with tens of thousands of posts:
+    the latest payouts, the creators whose payable is at risk, and the median in SQL."""
+    payouts_qs = (
         Payout.objects.for_access(access)
         .filter(parts__contains=[{"campaign_id": campaign.pk}])
         .select_related("creator")
         .order_by("-created_at", "-id")
     )
-
-
-def campaign_spend(access: OrgAccess, campaign: Campaign) -> Spend:
-    payouts = payouts_for_campaign(access, campaign)
+    payouts = list(payouts_qs) if with_posts else list(payouts_qs[:PAGE_PAYOUTS])
     balances: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for creator_id, kind, amount in LedgerAccount.objects.filter(
-        campaign=campaign, creator__isnull=False
-    ).values_list("creator_id", "kind", "balance_cents"):
+    accounts = LedgerAccount.objects.filter(campaign=campaign, creator__isnull=False)
+    if not with_posts:  # only creators with something payable matter for the at-risk list
+        payable_ids = accounts.filter(kind=AccountKind.PAYABLE, balance_cents__gt=0).values(
+            "creator_id"
+        )
+        accounts = accounts.filter(creator_id__in=payable_ids)
+    for creator_id, kind, amount in accounts.values_list("creator_id", "kind", "balance_cents"):
         balances[(campaign.pk, creator_id)][kind] = amount
+    accruals = _accruals(
+        campaign_ids=[campaign.pk],
+        creator_ids=None if with_posts else [creator for _c, creator in balances],
+    )
     posts = _post_lines(
-        _accruals(campaign_ids=[campaign.pk]),
+        accruals,
         balances,
         {campaign.pk: campaign.pay_by_days},
-        _transfers_by_key(payouts),
+        _transfers_by_key(payouts) if with_posts else {},
     )
-    durations = [p.paid_at - p.approved_at for p in posts if p.paid_at is not None]
     return Spend(
         campaign=campaign,
         figures=campaign_figures(campaign),
         payouts=payouts,
         at_risk=_at_risk(campaign, posts, balances),
-        median_to_transfer=_median(durations),
-        posts=posts,
+        median_to_transfer=_median_to_transfer(campaign),
+        posts=posts if with_posts else [],
         creators=CreatorProfile.objects.only("public_id", "display_name").in_bulk(
             {p.creator_id for p in posts}
         ),
     )
+
+
+def _median_to_transfer(campaign: Campaign) -> timedelta | None:
+    """Median time from a post's approval to the transfer that paid it: each accrual is paid by
+    the creator's first paid payout of this campaign claimed after it (a run takes the whole
+    payable)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT percentile_cont(0.5) WITHIN GROUP (
+                       ORDER BY extract(epoch FROM paid.transferred_at - t.created_at))
+              FROM ledger_transaction t
+              JOIN ledger_entry e ON e.transaction_id = t.id AND e.amount_cents > 0
+              JOIN ledger_ledgeraccount a ON a.id = e.account_id AND a.kind = 'payable'
+              CROSS JOIN LATERAL (
+                    SELECT p.transferred_at FROM payouts_payout p
+                     WHERE p.creator_id = a.creator_id
+                       AND p.organization_id = t.organization_id
+                       AND p.state IN ('paid', 'reversed')
+                       AND p.created_at >= t.created_at
+                       AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', t.campaign_id))
+                     ORDER BY p.created_at LIMIT 1) paid
+             WHERE t.campaign_id = %s AND t.kind = 'accrue'
+            """,
+            [campaign.pk],
+        )
+        row = cursor.fetchone()
+    return timedelta(seconds=float(row[0])) if row and row[0] is not None else None
 
 
 def _median(values: list[timedelta]) -> timedelta | None:
