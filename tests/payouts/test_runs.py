@@ -231,3 +231,23 @@ def test_transfer_reversed_returns_the_money_to_payable_once(
     assert Transaction.objects.filter(kind="reverse").count() == 1
     payout.refresh_from_db()
     assert payout.reversed_cents == 4_000
+
+
+def test_the_scheduled_run_fires_once_per_interval_through_the_outbox(
+    stripe_standin: StandinControl, tenant_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from core.models import OutboxTask
+    from payouts.models import PayoutRun
+    from payouts.tasks import schedule_payout_run
+
+    stripe_standin.add_balance(50_000)
+    maya = onboarded(stripe_standin)
+    earn(campaign(tenant_a), maya, 10_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_payout_run()
+        schedule_payout_run()  # beat restarted, or a second beat: same interval
+    [run] = PayoutRun.objects.all()
+    assert run.trigger == PayoutRun.Trigger.SCHEDULED
+    assert run.finished_at is not None
+    assert OutboxTask.objects.filter(task="payouts.tasks.execute_payout_run").count() == 1
+    assert Payout.objects.get().state == Payout.State.PAID
