@@ -7,6 +7,13 @@ class PayoutsConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing these registers their Stripe webhook handlers (payouts.events.handles).
-        from payouts import activity, connect, funding, transfer_events  # noqa: F401
+        from payouts import (  # noqa: F401
+            activity,
+            connect,
+            funding,
+            postings,
+            transfer_events,
+            transfer_reactions,
+        )
 
         activity.register()

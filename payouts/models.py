@@ -156,3 +156,136 @@ class Funding(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.amount_cents} {self.currency} ({self.status})"
+
+
+class PayoutRun(PublicIdModel):
+    """One pass over creators' payable money: scheduled (all organizations) or started by a
+    brand admin (their organization). Counts are filled in as it finishes."""
+
+    public_id_prefix = "prun"
+
+    class Trigger(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        MANUAL = "manual", "Manual"
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # None: a scheduled run over every organization
+    brand = models.ForeignKey(
+        "organizations.Brand", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # a brand-limited admin's run
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    payouts_created = models.PositiveIntegerField(default=0)
+    payouts_paid = models.PositiveIntegerField(default=0)
+    payouts_failed = models.PositiveIntegerField(default=0)
+    payouts_pending = models.PositiveIntegerField(default=0)  # Stripe's answer still unknown
+    skipped_creators = models.PositiveIntegerField(default=0)  # no connected account yet
+
+    brand_path: ClassVar[str | None] = None
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-started_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trigger__in=["scheduled", "manual"]), name="payout_run_trigger_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.trigger})"
+
+
+class Payout(PublicIdModel):
+    """One Stripe Transfer of a creator's payable money in one currency (one brand's campaigns).
+
+    The row is written, and the money moved payable → in_transit in the ledger, in one
+    transaction before Stripe is called; the transfer is created with the idempotency key
+    ``payout-<public_id>``, so however often it is retried (crash, second worker) Stripe makes
+    one transfer for this row."""
+
+    public_id_prefix = "pay"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Sending"  # in the ledger's in_transit; Stripe's answer not recorded
+        IN_TRANSIT = "in_transit", "In transit"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"  # back to payable, retried by the next run
+        REVERSED = "reversed", "Reversed"  # Stripe reversed the transfer: back to payable
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey("organizations.Brand", on_delete=models.PROTECT, related_name="+")
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.PROTECT, related_name="payouts")
+    run = models.ForeignKey(
+        PayoutRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="payouts"
+    )
+    currency = models.CharField(max_length=3)
+    amount_cents = models.BigIntegerField()
+    # [{"campaign_id": int, "campaign": public id, "amount_cents": int}] in campaign id order
+    parts = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    failure_code = models.CharField(max_length=100, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    stripe_transfer_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    destination = models.CharField(max_length=64, blank=True)
+    transferred_at = models.DateTimeField(null=True, blank=True)
+    reversed_cents = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    brand_path: ClassVar[str | None] = "brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=("state", "created_at"), name="payout_state"),
+            models.Index(fields=("creator", "-created_at"), name="payout_creator"),
+            models.Index(fields=("organization", "-created_at"), name="payout_org"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payout_amount_pos"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "in_transit", "paid", "failed", "reversed"]),
+                name="payout_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.amount_cents} {self.currency} ({self.state})"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"payout-{self.public_id}"
+
+    @property
+    def campaign_public_ids(self) -> list[str]:
+        return [str(part["campaign"]) for part in self.parts]
+
+
+class ApiIdempotencyKey(models.Model):
+    """A money-moving API POST's ``Idempotency-Key``: the request's fingerprint and the saved
+    response, so a retry gets the same answer and another body under the key an error."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)  # None: in progress
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organization", "endpoint", "key"), name="api_idempotency_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

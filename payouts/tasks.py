@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from core.periodic import once_per_interval
 from core.queues import Queue
 from payouts import events
 
@@ -9,3 +10,23 @@ from payouts import events
 @shared_task(queue=Queue.DEFAULT, acks_late=True)
 def process_stripe_event(event_row_id: int) -> bool:
     return events.stripe_event_process(event_row_id=event_row_id)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def schedule_payout_run() -> int | None:
+    """Beat fires this every PAYOUT_RUN_EVERY: once per interval, it records a scheduled run and
+    queues its execution through the outbox (in one transaction)."""
+    from payouts.runs import payout_run_every, payout_run_schedule
+
+    @once_per_interval("payouts.tasks.schedule_payout_run", every=payout_run_every())
+    def body() -> int:
+        return payout_run_schedule().pk
+
+    return body()
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def execute_payout_run(run_id: int) -> None:
+    from payouts.runs import payout_run_execute_by_id
+
+    payout_run_execute_by_id(run_id=run_id)
