@@ -198,7 +198,11 @@ def test_many_rows_wait_in_the_database_when_the_broker_is_down(broker_down: Non
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_of_many_is_recorded_when_the_transaction_rolls_back() -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        outbox.outbox_enqueue_many("chorus.test.nothing", calls=[([1], "x")])
-        raise RuntimeError
+    def enqueue_then_fail() -> None:
+        with transaction.atomic():
+            outbox.outbox_enqueue_many("chorus.test.nothing", calls=[([1], "x")])
+            raise RuntimeError("the request failed after asking for the work")
+
+    with pytest.raises(RuntimeError):
+        enqueue_then_fail()
     assert not OutboxTask.objects.exists()
