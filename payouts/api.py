@@ -75,6 +75,9 @@ class CampaignBalanceViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Ret
     def scoped_queryset(self, access: OrgAccess) -> Any:
         return campaigns_for_org(access)
 
+    def schema_model(self) -> type[Campaign]:
+        return Campaign  # the rows are campaigns; the serializer is a plain one
+
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "figures": {}}
 
@@ -279,6 +282,9 @@ class CreatorEarningViewSet(CreatorScopedViewSet, mixins.ListModelMixin):
 
     def scoped_queryset(self, creator: CreatorProfile) -> Any:
         return Campaign.objects.none()  # rows come from the ledger: see list()
+
+    def schema_model(self) -> type[Campaign]:
+        return Campaign
 
     @extend_schema(responses={200: CreatorEarningSerializer(many=True)})
     def list(self, request: Request) -> Response:

@@ -280,6 +280,10 @@ class ApiIdempotencyKey(models.Model):
     response = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Keys belong to the organization's API callers, not to one brand.
+    brand_path: ClassVar[str | None] = None
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -33,7 +33,7 @@ from organizations.models import (
     brand_path_of,
 )
 from organizations.roles import Role
-from payouts.models import Funding
+from payouts.models import Funding, Payout
 from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from submissions.models import (
     DraftVersion,
@@ -179,6 +179,16 @@ def _funding(brand: Brand) -> Funding:
     )
 
 
+def _payout(brand: Brand) -> Payout:
+    return Payout.objects.create(
+        organization=brand.organization,
+        brand=brand,
+        creator=CreatorProfileFactory(),
+        currency="USD",
+        amount_cents=1000,
+    )
+
+
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     Invitation: _invitation,
     ApiKey: _api_key,
@@ -209,6 +219,7 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     UploadTicket: _upload_ticket,
     SlotReminder: _slot_reminder,
     Funding: _funding,
+    Payout: _payout,
 }
 
 

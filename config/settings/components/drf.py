@@ -59,6 +59,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DecisionEnum": "recruitment.services.DECISIONS",
         "ReviewDecisionEnum": "submissions.models.ReviewDecision.Decision",
+        "ReviewStateEnum": "submissions.models.ReviewState",
+        "PayoutStateEnum": "payouts.models.Payout.State",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every error status an operation can answer, with the {code, message, fields} shape, and
