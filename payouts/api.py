@@ -221,10 +221,7 @@ class PayoutRunViewSet(
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
-        qs = PayoutRun.objects.for_access(access)
-        if access.brand_id is not None:
-            qs = qs.filter(brand_id=access.brand_id)
-        return qs
+        return PayoutRun.objects.for_access(access)
 
     @extend_schema(
         request=PayoutRunCreateSerializer,

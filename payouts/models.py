@@ -186,7 +186,8 @@ class PayoutRun(PublicIdModel):
     payouts_pending = models.PositiveIntegerField(default=0)  # Stripe's answer still unknown
     skipped_creators = models.PositiveIntegerField(default=0)  # no connected account yet
 
-    brand_path: ClassVar[str | None] = None
+    # A brand-limited member sees only their brand's runs (the one queryset helper applies it).
+    brand_path: ClassVar[str | None] = "brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
 
     class Meta:
