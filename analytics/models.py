@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from organizations.models import Organization, OrgScopedQuerySet
 from recruitment.models import Participation
 
@@ -48,3 +49,240 @@ class Click(models.Model):
 
     def __str__(self) -> str:
         return f"click on {self.participation_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Platform metrics ------------------------------------------------------------------------
+
+
+class PostMetricSnapshot(models.Model):
+    """A live post's counts as its platform reported them at ``retrieved_at``. Append-only.
+
+    Counts are cumulative gauges (views so far), so a snapshot taken twice never counts
+    anything twice: rollups take the latest snapshot per post and day. ``None`` means the
+    platform gave no figure, never 0. Shaped like Click for monthly range partitions: no
+    foreign key points at it and every query carries organization and retrieved_at. On
+    PostgreSQL a BRIN index covers time (rows arrive in time order; migration 0004 makes it,
+    as SQLite, the embedded default, has no BRIN).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    live_post = models.ForeignKey(
+        "submissions.LivePost", on_delete=models.CASCADE, related_name="metric_snapshots"
+    )
+    # Copied from the post so rollups group without joins.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=12)
+    retrieved_at = models.DateTimeField()
+    views = models.BigIntegerField(null=True)
+    likes = models.BigIntegerField(null=True)
+    comments = models.BigIntegerField(null=True)
+    shares = models.BigIntegerField(null=True)
+    saves = models.BigIntegerField(null=True)
+    extra = models.JSONField(default=dict, blank=True)  # platform-specific ints (reach, …)
+
+    brand_path: ClassVar[str | None] = "campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=("live_post", "retrieved_at"), name="snapshot_post_time"),
+        ]
+        constraints = [
+            # A redelivered pull writes the same (post, retrieved_at) again: inserted once.
+            models.UniqueConstraint(
+                fields=("organization", "retrieved_at", "live_post"), name="snapshot_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"metrics of post {self.live_post_id} at {self.retrieved_at:%Y-%m-%d %H:%M}"
+
+
+class PostMetrics(models.Model):
+    """Each tracked post's latest figures and where its pulls stand (one row per live post).
+
+    ``status`` separates a permanent answer (the post is gone or private: not pulled again)
+    from a temporary one (the platform failed: retried at ``next_pull_at``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the first figures"
+        OK = "ok", "Up to date"
+        RETRYING = "retrying", "Platform unavailable, retrying"
+        UNAVAILABLE = "unavailable", "Post deleted or private"
+        ENDED = "ended", "No longer tracked"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    live_post = models.OneToOneField(
+        "submissions.LivePost", on_delete=models.CASCADE, related_name="metrics"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=12)
+    views = models.BigIntegerField(null=True)
+    likes = models.BigIntegerField(null=True)
+    comments = models.BigIntegerField(null=True)
+    shares = models.BigIntegerField(null=True)
+    saves = models.BigIntegerField(null=True)
+    retrieved_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.CharField(max_length=300, blank=True)
+    next_pull_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveSmallIntegerField(default=0)
+    # Worker lease, so two workers never pull the same post at once.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    brand_path: ClassVar[str | None] = "campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=("next_pull_at",),
+                name="post_metrics_due",
+                condition=models.Q(status__in=("pending", "ok", "retrying")),
+            ),
+            models.Index(fields=("organization", "campaign"), name="post_metrics_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"latest metrics of post {self.live_post_id}"
+
+
+# Conversions -----------------------------------------------------------------------------
+
+
+class Conversion(models.Model):
+    """An order from a brand's store, attributed (or not) to a creator. Never deleted.
+
+    Idempotent by ``(organization, source, order_id)``: a webhook delivered twice records one
+    order. ``participation`` is the credited creator (promo code first, then the tracking
+    reference within the window); a refund lowers ``refunded_cents`` through ConversionRefund.
+    Money is integer cents in the order's currency.
+    """
+
+    class Source(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify"
+        API = "api", "Conversion API"
+
+    class Method(models.TextChoices):
+        PROMO_CODE = "promo_code", "Promo code"
+        TRACKING_REF = "tracking_ref", "Tracking link"
+        NONE = "none", "Not attributed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=8, choices=Source.choices)
+    order_id = models.CharField(max_length=64)
+    occurred_at = models.DateTimeField()
+    currency = models.CharField(max_length=3)
+    revenue_cents = models.BigIntegerField()
+    refunded_cents = models.BigIntegerField(default=0)
+    # A keyed hash of the customer (e-mail or store customer id), never the value itself.
+    customer_hash = models.CharField(max_length=64, blank=True)
+    visitor_hash = models.CharField(max_length=64, blank=True)  # as Click.visitor_hash
+    promo_code = models.CharField(max_length=64, blank=True)
+    tracking_code = models.CharField(max_length=32, blank=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=12, choices=Method.choices, default=Method.NONE)
+    # How many distinct creators' links the customer clicked within the window before buying.
+    creators_exposed = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    brand_path: ClassVar[str | None] = "campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organization", "source", "order_id"), name="conversion_unique_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revenue_cents__gte=0)
+                & models.Q(refunded_cents__gte=0)
+                & models.Q(refunded_cents__lte=models.F("revenue_cents")),
+                name="conversion_amounts_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("organization", "campaign", "occurred_at"), name="conv_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} order {self.order_id}"
+
+
+class ConversionRefund(models.Model):
+    """A refund of (part of) an order, recorded once by ``(conversion, refund_id)``."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="refunds")
+    refund_id = models.CharField(max_length=64)
+    amount_cents = models.BigIntegerField()
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    brand_path: ClassVar[str | None] = "conversion__campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organization", "conversion", "refund_id"), name="refund_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0), name="refund_amount_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.refund_id} of {self.conversion_id}"
+
+
+class ConversionCredit(models.Model):
+    """One creator's share of a conversion under one credit model.
+
+    Last touch gives one row with the whole order; linear and time-decay spread it over every
+    creator whose link the customer clicked within the window. ``weight_ppm`` (parts per
+    million) sums to 1,000,000 per conversion and model; ``revenue_cents`` shares are integers
+    whose sum is the order's revenue (largest remainder).
+    """
+
+    class Model(models.TextChoices):
+        LAST_TOUCH = "last_touch", "Last touch"
+        LINEAR = "linear", "Linear"
+        TIME_DECAY = "time_decay", "Time decay"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="credits")
+    model = models.CharField(max_length=10, choices=Model.choices)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="+")
+    weight_ppm = models.PositiveIntegerField()
+    revenue_cents = models.BigIntegerField()
+    occurred_at = models.DateTimeField()  # the conversion's, for rollups by day
+
+    brand_path: ClassVar[str | None] = "campaign__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organization", "conversion", "model", "participation"),
+                name="credit_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=("organization", "campaign", "occurred_at"), name="credit_campaign"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} credit of {self.conversion_id} to {self.participation_id}"
