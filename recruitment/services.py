@@ -278,7 +278,21 @@ def _accepted_context(participation: Participation, campaign: Campaign) -> dict[
 def invitation_send(
     *, access: OrgAccess, campaign: Campaign, creator: CreatorProfile, message: str = ""
 ) -> CampaignInvitation:
-    """Invite one creator to a recruiting campaign (discovery calls this once per row)."""
+    """Invite one creator to a recruiting campaign, in a transaction of its own."""
+    with transaction.atomic(durable=True):
+        return invitation_send_in_transaction(
+            access=access, campaign=campaign, creator=creator, message=message
+        )
+
+
+def invitation_send_in_transaction(
+    *, access: OrgAccess, campaign: Campaign, creator: CreatorProfile, message: str = ""
+) -> CampaignInvitation:
+    """``invitation_send`` inside the caller's transaction (which it requires): discovery's
+    invite batches commit many invitations together with their rows' outcomes, so a crash leaves
+    either both or neither. Every rule is here, once."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invitation_send_in_transaction needs the caller's transaction")
     access.require(Scope.RECRUITMENT_WRITE)
     require_owns(access, campaign, what="campaign")
     message = (message or "").strip()
@@ -290,104 +304,101 @@ def invitation_send(
         )
     _require_recruiting(campaign)
     org = access.organization
-    with transaction.atomic(durable=True):
-        if Participation.objects.filter(
-            organization=org, campaign=campaign, creator=creator
-        ).exists():
-            raise ChorusError(
-                "already_participating",
-                f"{creator.display_name} is already taking part in {campaign.name}.",
-                status_code=409,
-            )
-        existing = (
-            CampaignInvitation.objects.select_for_update()
-            .filter(organization=org, campaign=campaign, creator=creator)
-            .first()
+    if Participation.objects.filter(organization=org, campaign=campaign, creator=creator).exists():
+        raise ChorusError(
+            "already_participating",
+            f"{creator.display_name} is already taking part in {campaign.name}.",
+            status_code=409,
         )
-        if existing is not None and existing.status in (
-            CampaignInvitation.Status.PENDING,
-            CampaignInvitation.Status.ACCEPTED,
-            CampaignInvitation.Status.DECLINED,
-        ):
-            how = {"pending": "has a pending invitation", "declined": "declined an invitation"}
+    existing = (
+        CampaignInvitation.objects.select_for_update()
+        .filter(organization=org, campaign=campaign, creator=creator)
+        .first()
+    )
+    if existing is not None and existing.status in (
+        CampaignInvitation.Status.PENDING,
+        CampaignInvitation.Status.ACCEPTED,
+        CampaignInvitation.Status.DECLINED,
+    ):
+        how = {"pending": "has a pending invitation", "declined": "declined an invitation"}
+        raise ChorusError(
+            "already_invited",
+            f"{creator.display_name} {how.get(existing.status, 'was already invited')} "
+            f"to {campaign.name}.",
+            status_code=409,
+        )
+    if Application.objects.filter(
+        organization=org,
+        campaign=campaign,
+        creator=creator,
+        status__in=(Application.Status.PENDING, Application.Status.WAITLISTED),
+    ).exists():
+        raise ChorusError(
+            "already_applied",
+            f"{creator.display_name} has already applied to {campaign.name}: "
+            "accept their application instead.",
+            status_code=409,
+        )
+    if _filled_slots(campaign) >= campaign.max_creators:
+        raise ChorusError(
+            "campaign_full",
+            f"{campaign.name} already has its maximum of {campaign.max_creators} creators.",
+            status_code=409,
+        )
+    eligibility = check_eligibility(creator=creator, campaign=campaign)
+    if not eligibility.eligible:
+        raise _not_eligible(eligibility.reasons, who=creator.display_name)
+
+    if existing is not None:  # withdrawn or expired before: invite again
+        existing.status = CampaignInvitation.Status.PENDING
+        existing.message = message
+        existing.invited_by = access.user
+        existing.responded_at = None
+        existing.reminded_at = None
+        existing.save(
+            update_fields=[
+                "status",
+                "message",
+                "invited_by",
+                "responded_at",
+                "reminded_at",
+                "updated_at",
+            ]
+        )
+        invitation = existing
+    else:
+        try:
+            with transaction.atomic():
+                invitation = CampaignInvitation.objects.create(
+                    organization=org,
+                    campaign=campaign,
+                    creator=creator,
+                    invited_by=access.user,
+                    message=message,
+                )
+        except IntegrityError as exc:  # a concurrent invitation of the same creator
             raise ChorusError(
                 "already_invited",
-                f"{creator.display_name} {how.get(existing.status, 'was already invited')} "
-                f"to {campaign.name}.",
+                f"{creator.display_name} was already invited to {campaign.name}.",
                 status_code=409,
-            )
-        if Application.objects.filter(
-            organization=org,
-            campaign=campaign,
-            creator=creator,
-            status__in=(Application.Status.PENDING, Application.Status.WAITLISTED),
-        ).exists():
-            raise ChorusError(
-                "already_applied",
-                f"{creator.display_name} has already applied to {campaign.name}: "
-                "accept their application instead.",
-                status_code=409,
-            )
-        if _filled_slots(campaign) >= campaign.max_creators:
-            raise ChorusError(
-                "campaign_full",
-                f"{campaign.name} already has its maximum of {campaign.max_creators} creators.",
-                status_code=409,
-            )
-        eligibility = check_eligibility(creator=creator, campaign=campaign)
-        if not eligibility.eligible:
-            raise _not_eligible(eligibility.reasons, who=creator.display_name)
-
-        if existing is not None:  # withdrawn or expired before: invite again
-            existing.status = CampaignInvitation.Status.PENDING
-            existing.message = message
-            existing.invited_by = access.user
-            existing.responded_at = None
-            existing.reminded_at = None
-            existing.save(
-                update_fields=[
-                    "status",
-                    "message",
-                    "invited_by",
-                    "responded_at",
-                    "reminded_at",
-                    "updated_at",
-                ]
-            )
-            invitation = existing
-        else:
-            try:
-                with transaction.atomic():
-                    invitation = CampaignInvitation.objects.create(
-                        organization=org,
-                        campaign=campaign,
-                        creator=creator,
-                        invited_by=access.user,
-                        message=message,
-                    )
-            except IntegrityError as exc:  # a concurrent invitation of the same creator
-                raise ChorusError(
-                    "already_invited",
-                    f"{creator.display_name} was already invited to {campaign.name}.",
-                    status_code=409,
-                ) from exc
-        audit_record(
-            organization=org,
-            access=access,
-            action="campaign_invitation.sent",
-            target=invitation,
-            data={"campaign": campaign.public_id, "creator": creator.public_id},
-        )
-        notify(
-            Kind.INVITATION_RECEIVED,
-            recipients=[creator.user],
-            campaign=campaign,
-            fee=format_money(campaign.per_creator_fee_cents, campaign.currency),
-            deadline=(
-                f"{campaign.application_deadline:%B %-d}" if campaign.application_deadline else ""
-            ),
-            message=message,
-        )
+            ) from exc
+    audit_record(
+        organization=org,
+        access=access,
+        action="campaign_invitation.sent",
+        target=invitation,
+        data={"campaign": campaign.public_id, "creator": creator.public_id},
+    )
+    notify(
+        Kind.INVITATION_RECEIVED,
+        recipients=[creator.user],
+        campaign=campaign,
+        fee=format_money(campaign.per_creator_fee_cents, campaign.currency),
+        deadline=(
+            f"{campaign.application_deadline:%B %-d}" if campaign.application_deadline else ""
+        ),
+        message=message,
+    )
     return invitation
 
 

@@ -1,12 +1,15 @@
 """Invitation batches: created whole or not at all, processed row by row, idempotently."""
 
+import threading
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 
 from campaigns.models import Campaign
 from core.errors import ChorusError
+from core.models import OutboxTask
 from discovery import services
 from discovery.models import InviteBatch, InviteBatchRow
 from discovery.services import (
@@ -19,6 +22,7 @@ from discovery.services import (
     shortlist_add_creators,
     shortlist_create,
 )
+from notifications.models import Notification
 from organizations.models import Membership
 from organizations.roles import Role
 from recruitment.models import CampaignInvitation
@@ -115,35 +119,127 @@ def test_processing_twice_changes_nothing(pasted_batch: InviteBatch, campaign: C
     assert CampaignInvitation.objects.filter(campaign=campaign).count() == 1
 
 
-def test_rerun_after_a_crash_finishes_the_rest_and_counts_the_row_that_got_through(
+def test_a_crash_inside_a_chunk_leaves_it_untouched_and_a_rerun_finishes_it(
     tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     creators = [verified_tiktok(name, f"{name.lower()}.tt") for name in ("Ava", "Bo", "Cy")]
     batch = invite_batch_create_for_creators(
         access=tenant_a.access(), campaign=campaign, creators=creators
     )
-    real_send = services.invitation_send
+    real_send = services.invitation_send_in_transaction
 
     def crash_after_sending_bo(**kwargs: Any) -> Any:
         invitation = real_send(**kwargs)
         if kwargs["creator"].display_name == "Bo":
-            raise RuntimeError("worker lost")  # sent, but the outcome was never written
+            raise RuntimeError("worker lost")  # sent, but the chunk never committed
         return invitation
 
-    monkeypatch.setattr(services, "invitation_send", crash_after_sending_bo)
+    monkeypatch.setattr(services, "invitation_send_in_transaction", crash_after_sending_bo)
     with pytest.raises(RuntimeError):
         invite_batch_process(batch_id=batch.pk)
     batch.refresh_from_db()
-    assert (batch.status, batch.processed, batch.invited) == ("running", 1, 1)
+    # The invitations, their notifications and the rows' outcomes commit together, or not at all.
+    assert (batch.status, batch.processed, batch.invited) == ("running", 0, 0)
+    assert not CampaignInvitation.objects.filter(campaign=campaign).exists()
+    assert not Notification.objects.filter(kind="invitation_received").exists()
 
-    monkeypatch.setattr(services, "invitation_send", real_send)
+    monkeypatch.setattr(services, "invitation_send_in_transaction", real_send)
     batch = invite_batch_process(batch_id=batch.pk)
     assert batch is not None
     assert (batch.status, batch.processed, batch.invited, batch.failed_count) == ("done", 3, 3, 0)
     assert CampaignInvitation.objects.filter(campaign=campaign).count() == 3
+    assert Notification.objects.filter(kind="invitation_received").count() == 3
 
 
-def test_a_second_run_while_the_first_holds_the_lease_sends_nothing_and_asks_to_retry(
+class _Holder:
+    """Another delivery (a thread with its own database connection) holding some rows' locks."""
+
+    def __init__(self, row_ids: list[int]) -> None:
+        self.locked, self.release = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold, args=(row_ids,))
+        self.thread.start()
+        assert self.locked.wait(10)
+
+    def _hold(self, row_ids: list[int]) -> None:
+        try:
+            with transaction.atomic():
+                list(InviteBatchRow.objects.select_for_update().filter(pk__in=row_ids))
+                self.locked.set()
+                self.release.wait(10)
+                raise _Died  # its process dies: the transaction never commits
+        except _Died:
+            pass
+        finally:
+            connection.close()  # what PostgreSQL sees when a worker is SIGKILLed
+
+    def die(self) -> None:
+        self.release.set()
+        self.thread.join(10)
+
+
+class _Died(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deliveries_share_a_batch_by_row_locks_and_a_dead_holders_rows_are_free_at_once(
+    tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    campaign = recruiting_campaign(tenant_a)
+    creators = [verified_tiktok(f"T{n}", f"t{n}.tt") for n in range(5)]
+    batch = invite_batch_create_for_creators(
+        access=tenant_a.access(), campaign=campaign, creators=creators
+    )
+    first_two = list(
+        InviteBatchRow.objects.filter(batch=batch)
+        .order_by("line_number")
+        .values_list("pk", flat=True)[:2]
+    )
+    holder = _Holder(first_two)  # another delivery is sending the first chunk
+    # This delivery takes the chunks nobody holds, then asks to come back (not "done"): the
+    # holder may die before it commits.
+    with pytest.raises(InviteBatchBusy) as busy:
+        invite_batch_process(batch_id=batch.pk)
+    assert busy.value.retry_in == services.BUSY_RETRY
+    batch.refresh_from_db()
+    assert (batch.status, batch.processed, batch.invited) == ("running", 3, 3)
+    assert set(InviteBatchRow.objects.filter(outcome="").values_list("pk", flat=True)) == set(
+        first_two
+    )
+
+    holder.die()  # killed before committing: its locks go with its connection, nothing waits
+    done = invite_batch_process(batch_id=batch.pk)
+    assert done is not None
+    assert (done.status, done.processed, done.invited, done.lease_expires_at) == (
+        "done",
+        5,
+        5,
+        None,
+    )
+    assert CampaignInvitation.objects.filter(campaign=campaign).count() == 5
+
+
+def test_a_big_batch_is_published_for_parallel_deliveries(
+    tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    creators = [verified_tiktok(f"T{n}", f"t{n}.tt") for n in range(3)]
+    small = invite_batch_create_for_creators(
+        access=tenant_a.access(), campaign=campaign, creators=creators[:2]
+    )
+    big = invite_batch_create_for_creators(
+        access=tenant_a.access(), campaign=campaign, creators=creators
+    )
+    keys = set(OutboxTask.objects.values_list("dedupe_key", flat=True))
+    assert keys == {
+        f"invite_batch:{small.pk}",
+        f"invite_batch:{big.pk}",
+        f"invite_batch:{big.pk}:2",
+    }
+
+
+def test_the_sweep_resumes_a_batch_whose_heartbeat_lapsed(
     tenant_a: Tenant, campaign: Campaign
 ) -> None:
     from datetime import timedelta
@@ -154,78 +250,35 @@ def test_a_second_run_while_the_first_holds_the_lease_sends_nothing_and_asks_to_
     batch = invite_batch_create_for_creators(
         access=tenant_a.access(), campaign=campaign, creators=[maya]
     )
+    now = timezone.now()
     InviteBatch.objects.filter(pk=batch.pk).update(
-        status="running", lease_expires_at=timezone.now() + timedelta(minutes=1)
+        status="running", lease_expires_at=now + timedelta(seconds=5)
     )
-    # Not "done": the holder may have died a moment ago, so the task must come back later.
-    with pytest.raises(InviteBatchBusy) as busy:
-        invite_batch_process(batch_id=batch.pk)
-    assert 55 < busy.value.retry_in <= 62
-    assert not CampaignInvitation.objects.exists()
-    assert InviteBatchRow.objects.get(batch=batch).outcome == ""
-
-    # The lease of a worker that died runs out; the next delivery finishes the batch.
-    InviteBatch.objects.filter(pk=batch.pk).update(
-        lease_expires_at=timezone.now() - timedelta(seconds=1)
-    )
-    done = invite_batch_process(batch_id=batch.pk)
-    assert done is not None
-    assert (done.status, done.invited, done.lease_expires_at) == ("done", 1, None)
+    assert services.invite_batches_resume_stalled(now=now) == 0  # a chunk committed just now
+    OutboxTask.objects.update(next_attempt_at=now + timedelta(minutes=1))
+    assert services.invite_batches_resume_stalled(now=now + services.LEASE) == 1
+    row = OutboxTask.objects.get(dedupe_key=f"invite_batch:{batch.pk}")
+    assert row.next_attempt_at <= timezone.now()  # due at once
 
 
-def test_a_holder_whose_lease_was_taken_over_stops_at_its_next_row(
+def test_progress_counters_move_with_every_chunk(
     tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    creators = [verified_tiktok(f"T{n}", f"t{n}.tt") for n in range(3)]
-    batch = invite_batch_create_for_creators(
-        access=tenant_a.access(), campaign=campaign, creators=creators
-    )
-    theirs = timezone.now() + timedelta(minutes=5)
-    real_send = services.invitation_send
-
-    def slow_then_overtaken(**kwargs: Any) -> Any:
-        sent = real_send(**kwargs)
-        # This row took longer than the lease: the sweep republished the batch and another
-        # delivery claimed it (its own lease) while this one was still sending.
-        InviteBatch.objects.filter(pk=batch.pk).update(lease_expires_at=theirs)
-        return sent
-
-    monkeypatch.setattr(services, "invitation_send", slow_then_overtaken)
-    invite_batch_process(batch_id=batch.pk)
-    stopped = InviteBatch.objects.get(pk=batch.pk)
-    # It recorded the row it had sent, then stopped; the other delivery's lease is left alone.
-    assert (stopped.status, stopped.processed, stopped.invited) == ("running", 1, 1)
-    assert stopped.lease_expires_at == theirs
-    assert CampaignInvitation.objects.filter(campaign=campaign).count() == 1
-
-    monkeypatch.setattr(services, "invitation_send", real_send)
-    InviteBatch.objects.filter(pk=batch.pk).update(lease_expires_at=None)  # "the other" finishes
-    done = invite_batch_process(batch_id=batch.pk)
-    assert done is not None
-    assert (done.status, done.processed, done.invited, done.failed_count) == ("done", 3, 3, 0)
-
-
-def test_progress_counters_move_with_every_row(
-    tenant_a: Tenant, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    monkeypatch.setattr(services, "CHUNK_ROWS", 1)
     creators = [verified_tiktok(f"P{n}", f"p{n}.tt") for n in range(4)]
     CampaignInvitationFactory(campaign=campaign, creator=creators[2])  # already invited
     batch = invite_batch_create_for_creators(
         access=tenant_a.access(), campaign=campaign, creators=creators
     )
     seen: list[tuple[str, int, int, int]] = []
-    real_send = services.invitation_send
+    real_send = services.invitation_send_in_transaction
 
     def watching(**kwargs: Any) -> Any:
         b = InviteBatch.objects.get(pk=batch.pk)
         seen.append((b.status, b.processed, b.invited, b.failed_count))
         return real_send(**kwargs)
 
-    monkeypatch.setattr(services, "invitation_send", watching)
+    monkeypatch.setattr(services, "invitation_send_in_transaction", watching)
     done = invite_batch_process(batch_id=batch.pk)
     assert seen == [
         ("running", 0, 0, 0),

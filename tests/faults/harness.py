@@ -292,7 +292,9 @@ def install_sweep_schedules() -> None:
 
     for module in (
         "core.migrations.0002_outbox_sweep_schedule",
+        "core.migrations.0003_outbox_sweep_every_10s",
         "discovery.migrations.0002_resume_stalled_batches_schedule",
+        "discovery.migrations.0003_resume_stalled_batches_every_10s",
     ):
         importlib.import_module(module).forwards(apps, None)
 
