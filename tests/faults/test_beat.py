@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 
 from core.models import PeriodicRun
+from core.outbox import SWEEP_SECONDS
 from core.tasks import OUTBOX_SWEEP_TASK
 from tests.faults.harness import install_sweep_schedules, report, stack, wait_until
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
-INTERVAL = 30.0  # the outbox sweep's schedule
+INTERVAL = float(SWEEP_SECONDS)  # the outbox sweep's schedule (core.migrations.0003)
 
 
 def _firings(log: str) -> int:
