@@ -591,13 +591,16 @@ def invite_batch_fail(*, batch_id: int, error: str) -> None:
     an outcome are marked failed with ``error`` so the counters still add up."""
     now = timezone.now()
     with transaction.atomic(durable=True):
-        batch = InviteBatch.objects.select_for_update().filter(pk=batch_id).first()
+        # Rows first, batch after — the order a chunk takes its locks in (rows, then the batch's
+        # counters), so giving up while another delivery sends a chunk waits for it instead of
+        # deadlocking with it.
+        batch = InviteBatch.objects.filter(pk=batch_id).first()
         if batch is None or batch.is_finished:
             return
         left = InviteBatchRow.objects.filter(batch=batch, outcome="").update(
             outcome=InviteBatchRow.Outcome.FAILED, reason=error[:REASON_MAX_CHARS], processed_at=now
         )
-        InviteBatch.objects.filter(pk=batch.pk).update(
+        InviteBatch.objects.filter(pk=batch.pk).exclude(status=InviteBatch.Status.DONE).update(
             processed=F("processed") + left,
             failed_count=F("failed_count") + left,
             status=InviteBatch.Status.FAILED,
