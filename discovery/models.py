@@ -132,8 +132,9 @@ class InviteBatch(PublicIdModel):
     failed_count = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # While a worker processes the batch it holds this lease (renewed every row), so a second
-    # delivery of the same task does not send alongside it; a crashed worker's lease runs out.
+    # The batch's heartbeat: pushed ahead by every chunk of rows that commits. It lapses when no
+    # worker is on the batch any more (all killed), and the sweep then publishes it again. Who
+    # sends which row is decided by row locks, not by this (discovery.services.LEASE).
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
