@@ -1,5 +1,5 @@
-"""Brands invite creators (discovery calls ``invitation_send`` once per row); creators accept or
-decline; deadline reminders go out once."""
+"""Brands invite creators (discovery's batches call ``invitation_send_in_transaction``);
+creators accept or decline; deadline reminders go out once."""
 
 import datetime
 
