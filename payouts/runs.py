@@ -35,8 +35,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from ledger.models import AccountKind, LedgerAccount
-from ledger.services import payout_post, payout_reverse, payout_settle
+from ledger.models import AccountKind, LedgerAccount, TransactionKind
+from ledger.services import Part, ledger_move, payout_reverse
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 from organizations.roles import Scope
@@ -221,14 +221,16 @@ def payout_claim(*, group: Any, run: PayoutRun | None = None) -> Payout | None:
                 for a in accounts
             ],
         )
-        for account in accounts:
-            payout_post(
-                campaign=campaigns[account.campaign_id],
-                creator=group.creator_id,
-                amount_cents=account.balance_cents,
-                key=f"payout:{payout.public_id}:{account.campaign_id}",
-                data={"payout": payout.public_id},
+        parts = [
+            Part(
+                campaigns[a.campaign_id],
+                a.balance_cents,
+                f"payout:{payout.public_id}:{a.campaign_id}",
+                {"payout": payout.public_id},
             )
+            for a in accounts
+        ]
+        ledger_move(TransactionKind.PAYOUT, parts, creator=group.creator_id)
     return payout
 
 
@@ -327,14 +329,17 @@ def payout_record_transfer(payout: Payout, transfer: dict[str, Any]) -> None:
     payout.failure_reason = ""
     payout.save()
     campaigns = Campaign.objects.in_bulk([p["campaign_id"] for p in payout.parts])
-    for part in payout.parts:
-        payout_settle(
-            campaign=campaigns[part["campaign_id"]],
-            creator=payout.creator_id,
-            amount_cents=int(part["amount_cents"]),
-            key=f"settle:{payout.public_id}:{part['campaign_id']}",
-            data={"payout": payout.public_id, "transfer": payout.stripe_transfer_id},
+    data = {"payout": payout.public_id, "transfer": payout.stripe_transfer_id}
+    parts = [
+        Part(
+            campaigns[part["campaign_id"]],
+            int(part["amount_cents"]),
+            f"settle:{payout.public_id}:{part['campaign_id']}",
+            data,
         )
+        for part in payout.parts
+    ]
+    ledger_move(TransactionKind.SETTLE, parts, creator=payout.creator_id)
 
 
 def _fail(payout: Payout, code: str, reason: str) -> None:
@@ -344,15 +349,18 @@ def _fail(payout: Payout, code: str, reason: str) -> None:
     payout.failure_reason = reason
     payout.save()
     campaigns = Campaign.objects.in_bulk([p["campaign_id"] for p in payout.parts])
-    for part in payout.parts:
-        payout_reverse(
-            campaign=campaigns[part["campaign_id"]],
-            creator=payout.creator_id,
-            amount_cents=int(part["amount_cents"]),
-            key=f"reverse:{payout.public_id}:{part['campaign_id']}",
-            source=AccountKind.IN_TRANSIT,
-            data={"payout": payout.public_id, "failure": code},
+    parts = [
+        Part(
+            campaigns[part["campaign_id"]],
+            int(part["amount_cents"]),
+            f"reverse:{payout.public_id}:{part['campaign_id']}",
+            {"payout": payout.public_id, "failure": code},
         )
+        for part in payout.parts
+    ]
+    ledger_move(
+        TransactionKind.REVERSE, parts, creator=payout.creator_id, source=AccountKind.IN_TRANSIT
+    )
 
 
 # -- transfer.reversed --------------------------------------------------------------------------

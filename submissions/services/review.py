@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.errors import ChorusError
 from core.ids import new_public_id
 from core.ownership import require_owns
-from ledger.services import accrual_post
+from ledger.services import Accrual, accruals_post_many
 from notifications.services import notification_send_many
 from organizations.access import OrgAccess
 from organizations.audit import audit_record_many
@@ -192,10 +192,11 @@ def _accrue(planned: list[_Planned], decision: Decision) -> list[tuple[_Planned,
     """[ledger, issue 10] Each approved live post earns its slot's fee in the decision's own
     transaction, once per slot (the ledger key's unique constraint): committed → payable.
 
-    Runs before anything is written, each in a savepoint, so a post whose fee is no longer
-    committed (its participation was cancelled) fails alone. Participations are locked first,
-    in id order, then campaigns (inside the ledger): the order cancellation takes them in, so
-    the two cannot deadlock. Returns the refused ones."""
+    Runs before anything is written, all in one batched ledger post (a handful of statements
+    for the whole batch); a post whose fee is no longer committed (its participation was
+    cancelled) is refused alone and writes nothing. Participations are locked first, in id
+    order, then the ledger accounts (inside the ledger): the order cancellation takes them in,
+    so the two cannot deadlock. Returns the refused ones."""
     approvals = [
         p
         for p in planned
@@ -205,21 +206,25 @@ def _accrue(planned: list[_Planned], decision: Decision) -> list[tuple[_Planned,
         return []
     participation_ids = sorted({p.submission.participation_id for p in approvals})
     list(Participation.objects.select_for_update().filter(pk__in=participation_ids).order_by("pk"))
-    refused: list[tuple[_Planned, ChorusError]] = []
-    for p in sorted(approvals, key=lambda p: (p.submission.campaign_id, p.submission.pk)):
-        assert isinstance(p.item, LivePost)
-        try:
-            with transaction.atomic():
-                accrual_post(
-                    campaign=p.submission.campaign,
-                    creator=p.submission.creator_id,
-                    slot_id=p.submission.slot_id,
-                    amount_cents=p.item.fee_cents,
-                    data={"live_post": p.item.public_id},
-                )
-        except ChorusError as exc:
-            refused.append((p, exc))
-    return refused
+    approvals.sort(key=lambda p: (p.submission.campaign_id, p.submission.pk))
+    results = accruals_post_many(
+        [
+            Accrual(
+                campaign=p.submission.campaign,
+                creator=p.submission.creator_id,
+                slot_id=p.submission.slot_id,
+                amount_cents=p.item.fee_cents,
+                data={"live_post": p.item.public_id},
+            )
+            for p in approvals
+            if isinstance(p.item, LivePost)
+        ]
+    )
+    return [
+        (p, result)
+        for p, result in zip(approvals, results, strict=True)
+        if isinstance(result, ChorusError)
+    ]
 
 
 def _write(
