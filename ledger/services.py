@@ -288,7 +288,7 @@ def _posted_many(moves: Sequence[Move]) -> dict[tuple[int, str], Transaction]:
         (t.organization_id, t.key): t
         for t in Transaction.objects.filter(
             organization_id__in={o for o, _ in idents}, key__in={k for _, k in idents}
-        )
+        ).order_by()
         if (t.organization_id, t.key) in idents
     }
     if posted:

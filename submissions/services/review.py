@@ -93,19 +93,29 @@ def _nothing_to_review(submission: Submission) -> ChorusError:
     )
 
 
-def _participation_complete_if_done(participation_id: int, now: datetime.datetime) -> None:
-    """A participation is completed when every slot has an approved live post."""
-    participation = Participation.objects.select_for_update().get(pk=participation_id)
-    if participation.status != Participation.Status.ACTIVE:
-        return
-    open_slots = ParticipationSlot.objects.filter(
-        participation_id=participation_id, status=ParticipationSlot.Status.OPEN
+def _participations_complete_if_done(participation_ids: list[int], now: datetime.datetime) -> None:
+    """A participation is completed when every slot has an approved live post (three
+    statements for any number of participations: lock, open slots not done, update)."""
+    active = list(
+        Participation.objects.select_for_update()
+        .filter(pk__in=participation_ids, status=Participation.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    if open_slots.exclude(submission__stage=Submission.Stage.DONE).exists():
+    if not active:
         return
-    participation.status = Participation.Status.COMPLETED
-    participation.completed_at = now
-    participation.save(update_fields=["status", "completed_at", "updated_at"])
+    waiting = set(
+        ParticipationSlot.objects.filter(
+            participation_id__in=active, status=ParticipationSlot.Status.OPEN
+        )
+        .exclude(submission__stage=Submission.Stage.DONE)
+        .values_list("participation_id", flat=True)
+    )
+    complete = [pk for pk in active if pk not in waiting]
+    if complete:
+        Participation.objects.filter(pk__in=complete).update(
+            status=Participation.Status.COMPLETED, completed_at=now, updated_at=now
+        )
 
 
 @dataclass
@@ -284,8 +294,7 @@ def _write(
         ],
     )
     done = sorted({p.submission.participation_id for p in planned if p.submission.done_at == now})
-    for participation_id in done:
-        _participation_complete_if_done(participation_id, now)
+    _participations_complete_if_done(done, now)
     notification_send_many(
         kind=Kind.SUBMISSION_DECIDED,
         organization=organization,
