@@ -232,29 +232,49 @@ def campaign_spend(access: OrgAccess, campaign: Campaign, *, with_posts: bool = 
     )
 
 
+MEDIAN_TO_TRANSFER_SQL = """
+WITH events AS (
+    -- the campaign's accruals (one per post, on the creator's payable account) ...
+    SELECT a.creator_id, t.created_at AS at, 0 AS is_payout, NULL::timestamptz AS transferred_at
+      FROM ledger_transaction t
+      JOIN ledger_entry e ON e.transaction_id = t.id AND e.amount_cents > 0
+      JOIN ledger_ledgeraccount a ON a.id = e.account_id AND a.kind = 'payable'
+     WHERE t.campaign_id = %(campaign)s AND t.kind = 'accrue'
+    UNION ALL
+    -- ... and the payouts that paid part of it
+    SELECT p.creator_id, p.created_at, 1, p.transferred_at
+      FROM payouts_payout p
+     WHERE p.organization_id = %(organization)s
+       AND p.state IN ('paid', 'reversed')
+       AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', %(campaign)s::int))
+), numbered AS (
+    -- newest first, a payout before an accrual of the same instant: an accrual's group is the
+    -- number of payouts made at or after it, so it shares it with the first of those
+    SELECT is_payout, at, creator_id, transferred_at,
+           count(*) FILTER (WHERE is_payout = 1) OVER (
+               PARTITION BY creator_id ORDER BY at DESC, is_payout DESC
+               ROWS UNBOUNDED PRECEDING) AS grp
+      FROM events
+), paired AS (
+    SELECT is_payout, at, grp,
+           max(transferred_at) OVER (PARTITION BY creator_id, grp) AS paid_at
+      FROM numbered
+)
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM paid_at - at))
+  FROM paired
+ WHERE is_payout = 0 AND grp > 0
+"""
+
+
 def _median_to_transfer(campaign: Campaign) -> timedelta | None:
     """Median time from a post's approval to the transfer that paid it: each accrual is paid by
     the creator's first paid payout of this campaign claimed after it (a run takes the whole
-    payable)."""
+    payable). One pass over the campaign's accruals and payouts, sorted per creator (window
+    functions), rather than a payout lookup per accrual: it stays fast at 50,000 entries."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT percentile_cont(0.5) WITHIN GROUP (
-                       ORDER BY extract(epoch FROM paid.transferred_at - t.created_at))
-              FROM ledger_transaction t
-              JOIN ledger_entry e ON e.transaction_id = t.id AND e.amount_cents > 0
-              JOIN ledger_ledgeraccount a ON a.id = e.account_id AND a.kind = 'payable'
-              CROSS JOIN LATERAL (
-                    SELECT p.transferred_at FROM payouts_payout p
-                     WHERE p.creator_id = a.creator_id
-                       AND p.organization_id = t.organization_id
-                       AND p.state IN ('paid', 'reversed')
-                       AND p.created_at >= t.created_at
-                       AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', t.campaign_id))
-                     ORDER BY p.created_at LIMIT 1) paid
-             WHERE t.campaign_id = %s AND t.kind = 'accrue'
-            """,
-            [campaign.pk],
+            MEDIAN_TO_TRANSFER_SQL,
+            {"campaign": campaign.pk, "organization": campaign.organization_id},
         )
         row = cursor.fetchone()
     return timedelta(seconds=float(row[0])) if row and row[0] is not None else None
