@@ -50,6 +50,16 @@ Funding (payouts)
 
 Keys are built by the ``*_key`` helpers below, so every caller spells them the same way.
 The general ``ledger_post(organization, campaign, kind, key, lines, data)`` underlies them all.
+
+Batches (a bulk review, a payout run): ``ledger_post_many(moves)`` posts any number of moves in
+a handful of statements (lock every account once in id order, read the posted keys once, check
+the signs move by move against running balances, insert transactions and entries together,
+update each account once) and answers per move with its transaction or its refusal.
+``accounts_for(...)`` reads (and makes) many accounts at once. ``accruals_post_many(accruals)``
+earns many posts' fees (a refused one fails alone); ``ledger_move(kind, parts, creator=,
+source=)`` is the one table-driven simple move (``_MOVES``: payout, settle, reverse, funding,
+funding refund) over one part per campaign, all or nothing; ``payout_post``, ``payout_settle``,
+``payout_reverse``, ``funding_receive`` and ``funding_refund`` are its one-part forms.
 Figures are in ``ledger.selectors``: ``balance(account)``; ``campaign_figures(campaign)`` (and
 ``campaigns_figures`` for many) → budget, funded, promised (= Campaign.committed_cents),
 committed (fees not yet earned), payable, in_transit, paid, accrued, capped, remaining;
