@@ -43,12 +43,16 @@ def stale_fundings(campaign: Campaign) -> Any:
 
 
 def funding_expiry_queue(*, campaign_id: int) -> None:
-    """Check the campaign's open sessions after this transaction commits (no-op when it has
-    none open). Call inside the transaction that changed the campaign or its funding."""
+    """Expire the campaign's stale sessions after this transaction commits (nothing is queued
+    when none is stale as the transaction sees it). Call inside the transaction that changed the
+    campaign or its funding."""
     from core.outbox import outbox_enqueue
     from payouts.tasks import expire_stale_fundings  # the task module imports this one
 
-    if Funding.objects.filter(campaign_id=campaign_id, status=Funding.Status.OPEN).exists():
+    campaign = Campaign.objects.filter(pk=campaign_id).only(
+        "status", "budget_cents", "funded_cents"
+    )
+    if any(stale_fundings(c).exists() for c in campaign):
         outbox_enqueue(
             expire_stale_fundings,
             args=[campaign_id],

@@ -103,6 +103,7 @@ def test_the_spend_page_and_csv_agree_with_the_ledger_and_flag_pay_by_at_risk(
         "funded": f.funded,
         "committed": f.committed,
         "accrued": f.accrued,
+        "in_transit": f.in_transit,
         "paid": f.paid,
         "remaining": f.remaining,
     }
