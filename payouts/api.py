@@ -165,8 +165,13 @@ class PayoutSerializer(serializers.ModelSerializer):
             "reversed_cents",
             "created_at",
             "transferred_at",
+            "paid_at",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "transferred_at": {"help_text": "When Stripe made the transfer (state in_transit)."},
+            "paid_at": {"help_text": "When the money reached the creator's bank (state paid)."},
+        }
 
 
 class PayoutFilter(django_filters.FilterSet):
