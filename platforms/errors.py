@@ -34,7 +34,11 @@ class AccountNotFound(PlatformError):
 
 
 class RateLimited(PlatformError):
-    """The platform throttled us. Do not call again before ``retry_after_seconds``."""
+    """The platform throttled us. Do not call again before ``retry_after_seconds``.
+
+    ``app_wide``: the limit is on our whole app (e.g. Graph code 4), not on one token, so
+    the park covers every token; otherwise only the token the call used is parked.
+    """
 
     def __init__(
         self,
@@ -44,9 +48,11 @@ class RateLimited(PlatformError):
         platform: str = "",
         code: str = "",
         status: int | None = None,
+        app_wide: bool = False,
     ) -> None:
         super().__init__(message, platform=platform, code=code, status=status)
         self.retry_after_seconds = max(1, int(retry_after_seconds))
+        self.app_wide = app_wide
 
 
 class AuthError(PlatformError):

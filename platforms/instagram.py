@@ -74,6 +74,10 @@ _SHORTCODE = re.compile(r"[A-Za-z0-9_-]{5,40}")
 
 # Graph error codes (graph-api/guides/error-handling, overview/rate-limiting).
 _THROTTLE_CODES = frozenset({4, 17, 32, 613}) | frozenset(range(80000, 80015))
+_APP_THROTTLE_CODES = frozenset({4})
+# Usage headers are whole-number percentages of the limit; at 100 % calls are refused, and
+# calling on extends the block. Stop a little before, for as long as Meta says (or a while).
+USAGE_PARK_PERCENT = 95
 _AUTH_CODES = frozenset({10, 102, 104, 190, 2500}) | frozenset(range(200, 300))
 _TRANSIENT_CODES = frozenset({1, 2})
 _NOT_FOUND_CODE = 110  # "Invalid user id"
@@ -347,6 +351,28 @@ class InstagramClient(BaseClient):
                 break
         return found
 
+    def _usage_parks(self, response: httpx.Response) -> list[tuple[int, bool]]:
+        """Parks from ``X-App-Usage`` (app-wide) and ``X-Business-Use-Case-Usage`` (per token).
+
+        Sent on successes too, once enough calls were made: a usage near 100 % or a positive
+        ``estimated_time_to_regain_access`` (minutes) stops us before Meta has to.
+        """
+        parks: list[tuple[int, bool]] = []
+        app = _json_header(response, "x-app-usage")
+        if isinstance(app, dict) and _peak_percent(app) >= USAGE_PARK_PERCENT:
+            parks.append((DEFAULT_RETRY_AFTER, True))
+        buc = _json_header(response, "x-business-use-case-usage")
+        for entries in buc.values() if isinstance(buc, dict) else []:
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                minutes = _int(entry.get("estimated_time_to_regain_access"))
+                if minutes > 0:
+                    parks.append((minutes * 60, False))
+                elif _peak_percent(entry) >= USAGE_PARK_PERCENT:
+                    parks.append((DEFAULT_RETRY_AFTER, False))
+        return parks
+
     def _raise_for_error(self, response: httpx.Response, payload: JSONObject | None) -> None:
         error = payload.get("error") if payload else None
         if isinstance(error, dict):
@@ -363,7 +389,13 @@ class InstagramClient(BaseClient):
             if code == _NOT_FOUND_CODE or subcode == _NOT_FOUND_SUBCODE:
                 raise AccountNotFound(message, **kwargs)
             if code in _THROTTLE_CODES:
-                raise RateLimited(message, retry_after_seconds=_retry_after(response), **kwargs)
+                raise RateLimited(
+                    message,
+                    retry_after_seconds=_retry_after(response),
+                    # Code 4 is the app-wide Platform limit; the others are per user/token.
+                    app_wide=code in _APP_THROTTLE_CODES,
+                    **kwargs,
+                )
             if code in _AUTH_CODES:
                 raise AuthError(message, **kwargs)
             if code in _TRANSIENT_CODES or error.get("is_transient") is True:
@@ -380,6 +412,17 @@ def _int(value: object) -> int:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return 0
+
+
+def _json_header(response: httpx.Response, name: str) -> object:
+    try:
+        return json.loads(response.headers.get(name, "") or "null")
+    except ValueError:
+        return None
+
+
+def _peak_percent(usage: dict[str, Any]) -> int:
+    return max(_int(usage.get(k)) for k in ("call_count", "total_time", "total_cputime"))
 
 
 def _retry_after(response: httpx.Response) -> int:

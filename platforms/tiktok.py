@@ -40,6 +40,7 @@ from platforms.errors import (
     RateLimited,
 )
 from platforms.handles import parse_handle, profile_url
+from platforms.ratelimit import APP_SCOPE
 from platforms.types import (
     AccountProfile,
     Platform,
@@ -279,6 +280,8 @@ class TikTokClient(BaseClient):
             params={"fields": fields},
             json_body=body,
             headers={"Authorization": f"Bearer {token}"},
+            # Client tokens are renewed every ~2 h; the limit is on our app, not on one token.
+            scope=APP_SCOPE,
         )
 
     def _client_token(self) -> str:

@@ -62,3 +62,11 @@ PLATFORM_CREDENTIALS = {
     "youtube": _credentials(api_key="YOUTUBE_API_KEY"),
 }
 PLATFORM_HTTP_TIMEOUT_SECONDS = env.int("PLATFORM_HTTP_TIMEOUT_SECONDS", default=10)
+# Rate-limit parks shared by every worker (platforms.ratelimit): Redis when there is one,
+# else each process remembers its own (embedded default).
+PLATFORM_RATE_LIMIT_REDIS_URL = env.str(
+    "PLATFORM_RATE_LIMIT_REDIS_URL", default=env.str("REDIS_URL", default="")
+)
+PLATFORM_RATE_LIMIT_KEY_PREFIX = env.str(
+    "PLATFORM_RATE_LIMIT_KEY_PREFIX", default="chorus:platforms:park"
+)
