@@ -127,7 +127,17 @@ def _message(request: HttpRequest, level: int, text: str) -> None:
 
 
 def connect_signals() -> None:
+    from allauth.socialaccount.models import SocialToken
     from allauth.socialaccount.signals import social_account_added, social_account_updated
+    from django.db.models.signals import post_save, pre_save
+
+    from creators.tokens import encrypt_token_on_save, restore_plain_after_save
+
+    # OAuth tokens are stored encrypted (creators.tokens); allauth keeps working in plain text.
+    pre_save.connect(encrypt_token_on_save, sender=SocialToken, dispatch_uid="creators-token-enc")
+    post_save.connect(
+        restore_plain_after_save, sender=SocialToken, dispatch_uid="creators-token-plain"
+    )
 
     social_account_added.connect(on_social_account_connected, dispatch_uid="creators-oauth-added")
     social_account_updated.connect(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from platforms.simulator.accounts import Account, Post, posts
-from platforms.simulator.control import token_owner
+from platforms.simulator.control import REFRESH_TOKEN_PREFIX, token_owner, user_token
 from platforms.simulator.http import (
     Request,
     Response,
@@ -102,6 +102,8 @@ MAX_QUERY_IDS = 20
 
 def handle(request: Request, state: SimulatorState) -> Response:
     if request.path == "/v2/oauth/token/":
+        if request.form().get("grant_type") == "refresh_token":
+            return _refresh(request, state)
         return _token(request)
     if request.path.startswith("/short/"):
         return _short_link(request, state)
@@ -229,6 +231,34 @@ def _token(request: Request) -> Response:
         {
             "access_token": f"clt.{secrets.token_urlsafe(24)}",
             "expires_in": TOKEN_LIFETIME,
+            "token_type": "Bearer",
+        },
+    )
+
+
+REFRESH_LIFETIME = 180 * 86_400
+
+
+def _refresh(request: Request, state: SimulatorState) -> Response:
+    """``grant_type=refresh_token``: a new access token and a *rotated* refresh token."""
+    form = request.form()
+    if not (form.get("client_key") and form.get("client_secret")):
+        return _oauth_error("invalid_client", "Client key or secret is missing or invalid.")
+    token = form.get("refresh_token", "")
+    handle_name = token.removeprefix(REFRESH_TOKEN_PREFIX).partition("~")[0].lower()
+    serial = state.use_refresh_token(token) if token.startswith(REFRESH_TOKEN_PREFIX) else None
+    if not handle_name or serial is None:
+        return _oauth_error("invalid_grant", "Refresh token is invalid or expired.")
+    account = state.account("tiktok", handle_name)
+    return json_response(
+        200,
+        {
+            "access_token": f"{user_token('tiktok', handle_name)}~{serial}",
+            "expires_in": TOKEN_LIFETIME,
+            "open_id": f"-000{account.external_id}",
+            "refresh_expires_in": REFRESH_LIFETIME,
+            "refresh_token": f"{REFRESH_TOKEN_PREFIX}{handle_name}~{serial}",
+            "scope": "user.info.basic,video.list",
             "token_type": "Bearer",
         },
     )
