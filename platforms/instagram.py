@@ -111,7 +111,7 @@ class InstagramClient(BaseClient):
         has_version = _VERSION_IN_PATH.search(httpx.URL(base_url).path)
         self._prefix = "" if has_version else f"/{api_version}"
 
-    def fetch_profile(self, handle: str) -> AccountProfile:
+    def fetch_profile(self, handle: str, *, access_token: str = "") -> AccountProfile:
         handle = parse_handle(self.platform, handle)
         if not (self._access_token and self._ig_user_id):
             raise AuthError("access_token and ig_user_id are required", platform="instagram")

@@ -123,6 +123,7 @@ def build_client(
             client_key=credentials.get("client_key", ""),
             client_secret=credentials.get("client_secret", ""),
             access_token=credentials.get("access_token", ""),
+            research_api=_truthy(credentials.get("research_api", "")),
             **options,
         )
     if platform == Platform.INSTAGRAM:
@@ -197,7 +198,15 @@ def _credentials(platform: Platform) -> dict[str, str]:
     configured = getattr(settings, "PLATFORM_CREDENTIALS", None) or {}
     mine = configured.get(platform.value) if isinstance(configured, Mapping) else None
     merged = dict(SIMULATOR_CREDENTIALS[platform.value])
+    if (mine or {}).get("client_key"):
+        # Real app keys: TikTok's Research API (approved research only) must be opted into,
+        # never inherited from the simulator's placeholders.
+        merged.pop("research_api", None)
     for name, value in (mine or {}).items():
         if value:
             merged[name] = str(value)
     return merged
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -110,6 +110,7 @@ def handle(request: Request, state: SimulatorState) -> Response:
     display = {
         "/v2/user/info/": ("GET", _display_user),
         "/v2/video/query/": ("POST", _display_query),
+        "/v2/video/list/": ("POST", _display_list),
     }
     if request.path in display and request.method == display[request.path][0]:
         failure = state.record_call("tiktok", f"{request.method} {request.path}")
@@ -196,6 +197,51 @@ def _display_query(
         values = _display_video(post, now)
         videos.append({k: v for k, v in values.items() if k in requested})
     return _ok({"videos": videos, "cursor": 0, "has_more": False})
+
+
+LIST_MAX_COUNT = 20
+
+
+def _display_list(
+    request: Request, state: SimulatorState, owner: str, requested: set[str]
+) -> Response:
+    """The owner's public videos, newest first; ``cursor`` = UTC ms, older than it."""
+    unknown = requested - DISPLAY_VIDEO_FIELDS
+    if unknown:
+        return _error(400, "invalid_params", f"invalid fields: {','.join(sorted(unknown))}")
+    body = request.json() if request.body else {}
+    if not isinstance(body, dict):
+        return _error(400, "invalid_params", "request body must be a JSON object")
+    max_count, cursor = body.get("max_count", 10), body.get("cursor")
+    if isinstance(max_count, bool) or not isinstance(max_count, int) or not 1 <= max_count <= 20:
+        return _error(400, "invalid_params", f"max_count must be 1-{LIST_MAX_COUNT}")
+    if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int)):
+        return _error(400, "invalid_params", "cursor must be a timestamp in milliseconds")
+    now = state.now()
+    account = state.account("tiktok", owner)
+    videos = [
+        {
+            **_video(account, p),
+            "id": p.id,
+            "share_url": f"https://www.tiktok.com/@{owner}/video/{p.id}",
+        }
+        for p in posts(account, now)
+    ]
+    videos += [
+        _display_video(p, now) for p in state.posts_of("tiktok", owner) if p.visibility == "public"
+    ]
+    videos.sort(key=lambda v: v["create_time"], reverse=True)
+    if cursor is not None:
+        videos = [v for v in videos if v["create_time"] * 1000 < cursor]
+    page = videos[:max_count]
+    next_cursor = page[-1]["create_time"] * 1000 if page else (cursor or 0)
+    return _ok(
+        {
+            "videos": [{k: v for k, v in video.items() if k in requested} for video in page],
+            "cursor": next_cursor,
+            "has_more": len(videos) > len(page),
+        }
+    )
 
 
 def _display_video(post: SimPost, now: datetime) -> dict[str, Any]:

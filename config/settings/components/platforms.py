@@ -55,6 +55,8 @@ PLATFORM_CREDENTIALS = {
         client_key="TIKTOK_CLIENT_KEY",
         client_secret="TIKTOK_CLIENT_SECRET",
         access_token="TIKTOK_ACCESS_TOKEN",
+        # "1" only for an approved Research API project; else profiles need creator tokens.
+        research_api="TIKTOK_RESEARCH_API",
     ),
     "instagram": _credentials(
         access_token="INSTAGRAM_ACCESS_TOKEN", ig_user_id="INSTAGRAM_USER_ID"
