@@ -45,10 +45,6 @@ T = TypeVar("T")
 
 ENCRYPTED_PREFIX = "enc1:"
 REFRESH_MARGIN = timedelta(minutes=5)
-# AuthError codes that a new access token cannot cure (a missing scope, a missing token).
-_NOT_CURED_BY_REFRESH = frozenset(
-    {"scope_not_authorized", "scope_permission_missed", "creator_token_required"}
-)
 
 # allauth provider id → our platform (creators.oauth.OAUTH_PROVIDERS, inverted).
 _PROVIDERS = {
@@ -263,7 +259,7 @@ def batch_with_fresh_token(
 
 
 def _cured_by_refresh(error: PlatformError) -> bool:
-    return isinstance(error, AuthError) and error.code not in _NOT_CURED_BY_REFRESH
+    return isinstance(error, AuthError) and error.token_rejected
 
 
 def _expiring(row: Any) -> bool:

@@ -58,6 +58,25 @@ class RateLimited(PlatformError):
 class AuthError(PlatformError):
     """Our credentials are missing, invalid, expired or lack a permission."""
 
+    @property
+    def token_rejected(self) -> bool:
+        """The token itself was refused (expired, revoked): a refreshed token may cure it.
+
+        A missing scope or permission (Graph 10/200-299, TikTok ``scope_*``) is not cured
+        by a new token of the same grant, so it is not a rejection.
+        """
+        head = self.code.split("/", 1)[0]
+        return (
+            self.code in _REJECTED_TOKEN_CODES
+            or head in _REJECTED_GRAPH_CODES
+            or (self.status == 401 and not self.code.startswith("scope_"))
+        )
+
+
+# TikTok v2 / OAuth, Google, and Graph (190 expired or invalid, 102 session, 2500 no token).
+_REJECTED_TOKEN_CODES = frozenset({"access_token_invalid", "authError", "invalid_token"})
+_REJECTED_GRAPH_CODES = frozenset({"190", "102", "2500"})
+
 
 class PlatformUnavailable(PlatformError):
     """Transient failure (5xx, timeout, connection error). Safe to retry later."""

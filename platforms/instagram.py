@@ -26,6 +26,7 @@ Posts are read with the creator's own token (Instagram Login, ``instagram_busine
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -53,6 +54,8 @@ from platforms.types import (
     Visibility,
 )
 
+logger = logging.getLogger("platforms")
+
 DEFAULT_API_VERSION = "v25.0"
 RECENT_MEDIA = 12
 PROFILE_FIELDS = "id,username,name,biography,profile_picture_url,followers_count,media_count"
@@ -67,7 +70,8 @@ POST_FIELDS = (
     "id,caption,timestamp,permalink,shortcode,media_type,media_product_type,username,owner"
 )
 INSIGHT_METRICS = "views,reach,saved,shares,total_interactions"
-METRIC_FIELDS = f"id,like_count,comments_count,insights.metric({INSIGHT_METRICS})"
+COUNT_FIELDS = "id,like_count,comments_count"
+METRIC_FIELDS = f"{COUNT_FIELDS},insights.metric({INSIGHT_METRICS})"
 _ALIASES = re.compile(r"aliases you requested do not exist: ([\w,\s]+)")
 _MEDIA_ID = re.compile(r"[0-9]{15,25}")
 _SHORTCODE = re.compile(r"[A-Za-z0-9_-]{5,40}")
@@ -198,7 +202,7 @@ class InstagramClient(BaseClient):
         def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
             part: PostBatch[PostMetrics] = PostBatch()
             now = self._now()
-            for media_id, media in self._read_media(chunk, METRIC_FIELDS, token, part).items():
+            for media_id, media in self._metrics_media(chunk, token, part).items():
                 insights = self._insights(media)
                 likes = self._read.opt_count(media, "like_count")  # absent when likes hidden
                 comments = self._read.opt_count(media, "comments_count")
@@ -222,6 +226,34 @@ class InstagramClient(BaseClient):
 
         found = self._batched(ids.values(), size=MAX_IDS, valid=_valid_media_id, fetch=fetch)
         return _rekey(found, ids, batch)
+
+    def _metrics_media(
+        self, chunk: list[str], token: str, part: PostBatch[PostMetrics]
+    ) -> dict[str, JSONObject]:
+        """Counts with insights for a chunk in one call; when Graph refuses the insights of
+        one media (too few viewers, a metric its product type lacks), that refusal fails the
+        whole multiple-id read: re-read the counts without insights, then ask each media's
+        insights edge, so one such post costs its own insights, not the chunk's figures."""
+        try:
+            return self._read_media(chunk, METRIC_FIELDS, token, part)
+        except PlatformError as exc:
+            if not _insights_refused(exc):
+                raise
+            logger.info("instagram refused insights in a batch (%s); asking one by one", exc)
+        media = self._read_media(chunk, COUNT_FIELDS, token, part)
+        for media_id, values in media.items():
+            try:
+                values["insights"] = self._request(
+                    "GET",
+                    f"{self._prefix}/{media_id}/insights",
+                    params={"metric": INSIGHT_METRICS},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except PlatformError as exc:
+                if not _insights_refused(exc):
+                    raise
+                values["insights"] = {"data": []}  # no figures: None, never 0
+        return media
 
     def _read_media[T](
         self, chunk: list[str], fields: str, token: str, part: PostBatch[T]
@@ -444,6 +476,18 @@ def _retry_after(response: httpx.Response) -> int:
 
 def _valid_media_id(value: str) -> bool:
     return bool(_MEDIA_ID.fullmatch(value))
+
+
+def _insights_refused(exc: PlatformError) -> bool:
+    """Graph declined insights for a media, not the call: ``(#10) Not enough viewers for the
+    media to show insights`` or ``(#100)`` about a metric its product type does not support."""
+    if isinstance(exc, RateLimited | PlatformUnavailable):
+        return False
+    head = exc.code.split("/", 1)[0]
+    text = exc.message.lower()
+    if head == "10":
+        return "insights" in text or "viewers" in text
+    return head == "100" and ("metric" in text or "insights" in text)
 
 
 def _alias_errors(exc: PlatformError, pending: list[str]) -> list[str]:

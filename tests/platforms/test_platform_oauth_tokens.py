@@ -166,3 +166,22 @@ def test_the_simulator_rotates_tiktok_refresh_tokens(simulator: SimulatorControl
     )
     assert first.access_token.startswith("act.sim.zoe~")
     assert second.refresh_token not in {first.refresh_token, "rft.sim.zoe"}
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "rejected"),
+    [
+        ("access_token_invalid", 401, True),  # TikTok: expired or revoked
+        ("190/463", 400, True),  # Graph: session has expired
+        ("190", 400, True),
+        ("authError", 401, True),  # Google
+        ("scope_not_authorized", 401, False),  # a new token of the same grant won't help
+        ("10", 400, False),  # Graph: permission (or too few viewers for insights)
+        ("200", 403, False),
+        ("creator_token_required", None, False),
+    ],
+)
+def test_only_a_refused_token_asks_for_a_refresh(
+    code: str, status: int | None, rejected: bool
+) -> None:
+    assert AuthError("x", code=code, status=status).token_rejected is rejected
