@@ -350,4 +350,3 @@ def test_unreadable_usage_headers_are_ignored() -> None:
     client.fetch_post_metrics([MEDIA], access_token="a")
 
     assert len(sent) == 2
-
