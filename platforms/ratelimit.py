@@ -23,6 +23,7 @@ logger = logging.getLogger("platforms")
 
 APP_SCOPE = "app"
 DEFAULT_KEY_PREFIX = "chorus:platforms:park"
+REDIS_RETRY_SECONDS = 10
 
 # Park only if the new park ends later than the current one (a shorter 429 must not
 # shorten a quota park); PX keeps millisecond precision.
@@ -82,6 +83,9 @@ class RedisThrottle:
         self._prefix = key_prefix
         self._local = MemoryThrottle()
         self._script = redis.register_script(_PARK_SCRIPT)
+        # After a Redis failure, skip it for a while: an outage must not add a connect
+        # timeout to every platform call (the local parks carry on meanwhile).
+        self._skip_until = 0.0
 
     @classmethod
     def from_url(cls, url: str, *, key_prefix: str = DEFAULT_KEY_PREFIX) -> RedisThrottle:
@@ -99,23 +103,34 @@ class RedisThrottle:
             return
         self._local.park(platform, scope, seconds)
         millis = max(1, int(seconds * 1000))
+        if self._skipping():
+            return
         try:
             self._script(keys=[self.key(platform, scope)], args=[millis, reason[:100] or "1"])
         except Exception as exc:  # redis.RedisError and socket errors: local park still holds
-            logger.warning("could not share a %s park in Redis: %s", platform, exc)
+            self._failed(f"could not share a {platform} park in Redis: {exc}")
 
     def remaining(self, platform: str, scopes: Sequence[str]) -> float:
         local = self._local.remaining(platform, scopes)
+        if self._skipping():
+            return local
         try:
             pipe = self._redis.pipeline(transaction=False)
             for scope in scopes:
                 pipe.pttl(self.key(platform, scope))
             ttls = pipe.execute()
         except Exception as exc:  # Redis away: what this process knows is all we have
-            logger.warning("could not read %s parks from Redis: %s", platform, exc)
+            self._failed(f"could not read {platform} parks from Redis: {exc}")
             return local
         shared = max([int(t) / 1000 for t in ttls if int(t) > 0] + [0.0])
         return max(local, shared)
+
+    def _skipping(self) -> bool:
+        return time.monotonic() < self._skip_until
+
+    def _failed(self, message: str) -> None:
+        logger.warning("%s; using this process's parks for %ds", message, REDIS_RETRY_SECONDS)
+        self._skip_until = time.monotonic() + REDIS_RETRY_SECONDS
 
     def forget_all(self) -> int:
         """Drop every park under this prefix (tests, or after changing credentials)."""
