@@ -153,18 +153,21 @@ def _uses_simulator(platform: str) -> bool:
 
 
 def _token_row(account: SocialAccount) -> Any:
+    """The stored token of this account: the connection whose uid is the account's platform
+    id when there is one (a creator may connect two accounts of a platform), else the newest."""
     from allauth.socialaccount.models import SocialToken
 
     provider = _PROVIDERS.get(Platform(account.platform))
     if not provider:
         return None
-    return (
-        SocialToken.objects.filter(
-            account__user_id=account.creator.user_id, account__provider=provider
-        )
-        .order_by("-id")
-        .first()
-    )
+    rows = SocialToken.objects.filter(
+        account__user_id=account.creator.user_id, account__provider=provider
+    ).order_by("-id")
+    if account.external_id:
+        exact = rows.filter(account__uid=account.external_id).first()
+        if exact is not None:
+            return exact
+    return rows.first()
 
 
 def platform_access_token(account: SocialAccount, *, rejected: str = "") -> str:

@@ -68,6 +68,16 @@ def _connect(
     return account, row
 
 
+def test_the_token_of_the_matching_connection_is_used() -> None:
+    creator = CreatorProfileFactory()
+    first, _ = _connect(creator, "tiktok", "first.one", token="act.first")
+    second, _ = _connect(creator, "tiktok", "second.one", token="act.second")
+    first.external_id, second.external_id = "uid-first.one", "uid-second.one"
+
+    assert platform_access_token(first) == "act.first"
+    assert platform_access_token(second) == "act.second"
+
+
 def _stored(row: SocialToken) -> tuple[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(
