@@ -57,6 +57,7 @@ from platforms.types import (
 logger = logging.getLogger("platforms")
 
 DEFAULT_API_VERSION = "v25.0"
+INSTAGRAM_LOGIN_HOST = "graph.instagram.com"  # where Instagram Login (creator) tokens work
 RECENT_MEDIA = 12
 PROFILE_FIELDS = "id,username,name,biography,profile_picture_url,followers_count,media_count"
 MEDIA_FIELDS = "id,timestamp,media_type,permalink,like_count,comments_count"
@@ -106,6 +107,7 @@ class InstagramClient(BaseClient):
         access_token: str,
         ig_user_id: str,
         api_version: str = DEFAULT_API_VERSION,
+        user_base_url: str = "",
         **options: Any,
     ):
         super().__init__(base_url=base_url, **options)
@@ -114,6 +116,7 @@ class InstagramClient(BaseClient):
         # Accept both https://graph.facebook.com and https://graph.facebook.com/v25.0.
         has_version = _VERSION_IN_PATH.search(httpx.URL(base_url).path)
         self._prefix = "" if has_version else f"/{api_version}"
+        self._user_root = _user_root(base_url, user_base_url, api_version)
 
     def fetch_profile(self, handle: str, *, access_token: str = "") -> AccountProfile:
         handle = parse_handle(self.platform, handle)
@@ -245,7 +248,7 @@ class InstagramClient(BaseClient):
             try:
                 values["insights"] = self._request(
                     "GET",
-                    f"{self._prefix}/{media_id}/insights",
+                    f"{self._root(token)}/{media_id}/insights",
                     params={"metric": INSIGHT_METRICS},
                     headers={"Authorization": f"Bearer {token}"},
                 )
@@ -266,7 +269,7 @@ class InstagramClient(BaseClient):
             try:
                 payload = self._request(
                     "GET",
-                    f"{self._prefix}/",
+                    f"{self._root(token)}/",
                     params={"ids": ",".join(pending), "fields": fields},
                     headers={"Authorization": f"Bearer {token}"},
                 )
@@ -369,7 +372,7 @@ class InstagramClient(BaseClient):
                 params["after"] = after
             page = self._request(
                 "GET",
-                f"{self._prefix}/{ig_user_id}/media",
+                f"{self._root(token)}/{ig_user_id}/media",
                 params=params,
                 headers={"Authorization": f"Bearer {token}"},
             )
@@ -382,6 +385,13 @@ class InstagramClient(BaseClient):
             if len(found) == len(wanted) or not paging.get("next") or not after:
                 break
         return found
+
+    def _root(self, token: str) -> str:
+        """Where a call with ``token`` goes: a creator's Instagram Login token is only valid on
+        graph.instagram.com; our own (Facebook Login) token on the configured base URL."""
+        if self._user_root and token != self._access_token:
+            return self._user_root
+        return self._prefix
 
     def _usage_parks(self, response: httpx.Response) -> list[tuple[int, bool]]:
         """Parks from ``X-App-Usage`` (app-wide) and ``X-Business-Use-Case-Usage`` (per token).
@@ -444,6 +454,18 @@ def _int(value: object) -> int:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return 0
+
+
+def _user_root(base_url: str, user_base_url: str, api_version: str) -> str:
+    """Absolute root for creator-token calls, or "" to use the configured base URL (the
+    simulator and other stand-ins serve both kinds of token on one host)."""
+    if user_base_url:
+        url = user_base_url.rstrip("/")
+    elif httpx.URL(base_url).host == "graph.facebook.com":
+        url = str(httpx.URL(base_url).copy_with(host=INSTAGRAM_LOGIN_HOST)).rstrip("/")
+    else:
+        return ""
+    return url if _VERSION_IN_PATH.search(httpx.URL(url).path) else f"{url}/{api_version}"
 
 
 def _json_header(response: httpx.Response, name: str) -> object:

@@ -8,7 +8,7 @@ Settings (all read when a client is first asked for):
     ``http://127.0.0.1:8765/tiktok`` … (the simulator accepts both forms too).
 ``PLATFORM_CREDENTIALS`` (optional) per platform:
     ``{"tiktok": {"client_key", "client_secret", "access_token"?},
-      "instagram": {"access_token", "ig_user_id", "api_version"?},
+      "instagram": {"access_token", "ig_user_id", "api_version"?, "user_api_base_url"?},
       "youtube": {"api_key"}}``
     A missing value falls back to the simulator's placeholder credentials, which the
     simulator accepts and every real API rejects (AuthError), so nothing silently works
@@ -127,9 +127,14 @@ def build_client(
             **options,
         )
     if platform == Platform.INSTAGRAM:
-        extra = (
-            {"api_version": credentials["api_version"]} if credentials.get("api_version") else {}
-        )
+        extra = {
+            key: credentials[name]
+            for key, name in (
+                ("api_version", "api_version"),
+                ("user_base_url", "user_api_base_url"),
+            )
+            if credentials.get(name)
+        }
         return InstagramClient(
             base_url=base_url,
             access_token=credentials.get("access_token", ""),

@@ -59,7 +59,10 @@ PLATFORM_CREDENTIALS = {
         research_api="TIKTOK_RESEARCH_API",
     ),
     "instagram": _credentials(
-        access_token="INSTAGRAM_ACCESS_TOKEN", ig_user_id="INSTAGRAM_USER_ID"
+        access_token="INSTAGRAM_ACCESS_TOKEN",
+        ig_user_id="INSTAGRAM_USER_ID",
+        # Creators' Instagram Login tokens: graph.instagram.com unless set (see the client).
+        user_api_base_url="INSTAGRAM_USER_API_BASE_URL",
     ),
     "youtube": _credentials(api_key="YOUTUBE_API_KEY"),
 }
