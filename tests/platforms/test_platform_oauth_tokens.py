@@ -185,3 +185,18 @@ def test_only_a_refused_token_asks_for_a_refresh(
     code: str, status: int | None, rejected: bool
 ) -> None:
     assert AuthError("x", code=code, status=status).token_rejected is rejected
+
+
+def test_token_urls_are_chosen_like_base_urls() -> None:
+    from config.settings.components.platforms import oauth_token_urls
+
+    sim = "http://127.0.0.1:8765"
+    assert oauth_token_urls({})["tiktok"] == "https://open.tiktokapis.com/v2/oauth/token/"
+    simulated = oauth_token_urls(
+        {"PLATFORM_SIMULATOR_URL": sim + "/", "YOUTUBE_OAUTH_TOKEN_URL": "http://google-stand-in/t"}
+    )
+    assert simulated == {
+        "tiktok": f"{sim}/tiktok/v2/oauth/token/",
+        "instagram": f"{sim}/instagram/refresh_access_token",
+        "youtube": "http://google-stand-in/t",  # explicit wins over the simulator
+    }
