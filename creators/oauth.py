@@ -97,6 +97,7 @@ def on_social_account_connected(
     from creators.selectors import creator_profile_for_user
     from creators.services import social_account_verify_oauth
 
+    _exchange_instagram_token(sociallogin)
     found = account_from_sociallogin(sociallogin)
     if found is None:
         return
@@ -119,6 +120,17 @@ def on_social_account_connected(
         _message(request, messages.SUCCESS, f"{account} is connected and verified.")
 
     transaction.on_commit(verify)
+
+
+def _exchange_instagram_token(sociallogin: Any) -> None:
+    """Instagram Login hands out a 1 h token: swap it for a long-lived one after the connect
+    commits (creators.tokens), so metric pulls can keep refreshing it."""
+    token = getattr(sociallogin, "token", None)
+    if sociallogin.account.provider != "instagram" or token is None or not token.pk:
+        return
+    from creators.tokens import token_make_long_lived
+
+    transaction.on_commit(lambda: token_make_long_lived(token.pk))
 
 
 def _message(request: HttpRequest, level: int, text: str) -> None:

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from creators.models import SocialAccount
 from platforms.errors import AuthError, PlatformError
-from platforms.oauth_tokens import refresh_user_token
+from platforms.oauth_tokens import exchange_instagram_token, refresh_user_token
 from platforms.types import Platform, PostBatch
 
 logger = logging.getLogger(__name__)
@@ -235,6 +235,39 @@ def token_refresh(token_pk: int, platform: Platform, *, rejected: str = "") -> s
         row.save(update_fields=["token", "token_secret", "expires_at"])
         logger.info("refreshed a %s token (row %s)", platform.value, token_pk)
         return grant.access_token
+
+
+SHORT_LIVED = timedelta(hours=2)
+
+
+def token_make_long_lived(token_pk: int) -> bool:
+    """Exchange a freshly connected Instagram Login token (1 h) for a long-lived one (60 d),
+    which alone can be refreshed later. True when exchanged; a failure is logged (the
+    short-lived token still works for its hour, and the creator can connect again)."""
+    from allauth.socialaccount.models import SocialToken
+
+    with transaction.atomic():
+        row = SocialToken.objects.select_for_update(of=("self",)).select_related("app")
+        row = row.get(pk=token_pk)
+        if row.expires_at is not None and row.expires_at > timezone.now() + SHORT_LIVED:
+            return False  # long-lived already
+        refresh_url = _token_url(Platform.INSTAGRAM)
+        try:
+            grant = exchange_instagram_token(
+                token_url=refresh_url.rsplit("/", 1)[0] + "/access_token",
+                access_token=decrypt_secret(row.token),
+                client_secret=_client_credentials(row, Platform.INSTAGRAM)[1],
+                timeout=float(getattr(settings, "PLATFORM_HTTP_TIMEOUT_SECONDS", 10)),
+            )
+        except (PlatformError, TokenDecryptError) as exc:
+            logger.warning("could not get a long-lived Instagram token (row %s): %s", row.pk, exc)
+            return False
+        row.token = grant.access_token
+        row.expires_at = (
+            timezone.now() + timedelta(seconds=grant.expires_in) if grant.expires_in else None
+        )
+        row.save(update_fields=["token", "token_secret", "expires_at"])
+        return True
 
 
 def batch_with_fresh_token(

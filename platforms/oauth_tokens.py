@@ -90,6 +90,29 @@ def refresh_user_token(
     raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
 
+def exchange_instagram_token(
+    *,
+    token_url: str,
+    access_token: str,
+    client_secret: str,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    transport: httpx.BaseTransport | None = None,
+) -> TokenGrant:
+    """Instagram Login's short-lived (1 h) token → a long-lived (60 days) one:
+    ``GET https://graph.instagram.com/access_token?grant_type=ig_exchange_token
+    &client_secret=…&access_token=…``. Only a long-lived token can be refreshed later."""
+    request: dict[str, Any] = {
+        "method": "GET",
+        "params": {
+            "grant_type": "ig_exchange_token",
+            "client_secret": client_secret,
+            "access_token": access_token,
+        },
+    }
+    with httpx.Client(timeout=timeout, transport=transport) as http:
+        return _grant(Platform.INSTAGRAM, _send(http, Platform.INSTAGRAM, token_url, request))
+
+
 def _send(
     http: httpx.Client, platform: Platform, url: str, request: dict[str, Any]
 ) -> dict[str, Any]:

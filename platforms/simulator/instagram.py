@@ -100,6 +100,8 @@ RETIRED_METRICS = frozenset(
 def handle(request: Request, state: SimulatorState) -> Response:
     if request.path.rstrip("/") == "/refresh_access_token" and request.method == "GET":
         return _refresh_token(request, state)
+    if request.path.rstrip("/") == "/access_token" and request.method == "GET":
+        return _refresh_token(request, state, grant="ig_exchange_token")
     root = _ROOT.fullmatch(request.path)
     node = _NODE.fullmatch(request.path)
     if (root is None and node is None) or request.method != "GET":
@@ -136,10 +138,15 @@ def handle(request: Request, state: SimulatorState) -> Response:
 LONG_LIVED_SECONDS = 60 * 86_400
 
 
-def _refresh_token(request: Request, state: SimulatorState) -> Response:
-    """graph.instagram.com ``refresh_access_token``: a long-lived token renews itself."""
-    if request.query.get("grant_type") != "ig_refresh_token":
-        return _error(400, 100, "(#100) grant_type must be ig_refresh_token")
+def _refresh_token(
+    request: Request, state: SimulatorState, grant: str = "ig_refresh_token"
+) -> Response:
+    """graph.instagram.com ``refresh_access_token`` (a long-lived token renews itself) and
+    ``access_token`` with ``ig_exchange_token`` (short-lived → long-lived)."""
+    if request.query.get("grant_type") != grant:
+        return _error(400, 100, f"(#100) grant_type must be {grant}")
+    if grant == "ig_exchange_token" and not request.query.get("client_secret"):
+        return _error(400, 101, "Missing client_secret parameter.")
     owner = token_owner("instagram", request.query.get("access_token", ""))
     if owner is None:
         return _error(400, 190, "Invalid OAuth access token - Cannot parse access token")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import threading
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,11 +17,13 @@ from django.db import connection
 from django.utils import timezone
 
 from creators.models import CreatorProfile, SocialAccount
+from creators.oauth import on_social_account_connected
 from creators.tokens import (
     TokenDecryptError,
     batch_with_fresh_token,
     decrypt_secret,
     platform_access_token,
+    token_make_long_lived,
     token_refresh,
     tokens_reencrypt,
 )
@@ -293,3 +296,23 @@ def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(
     assert len(set(results)) == 1  # nobody fell back to the expired token
     assert results[0] == decrypt_secret(row.token)
     assert results[0].startswith("act.sim.fred~")
+
+
+def test_a_connected_instagram_token_is_swapped_for_a_long_lived_one(
+    sim: SimulatorControl, django_capture_on_commit_callbacks: Any, rf: Any
+) -> None:
+    creator = CreatorProfileFactory()
+    account, row = _connect(
+        creator, "instagram", "gail", token="IGsim.gail", expires_in=timedelta(hours=1)
+    )
+    login = SimpleNamespace(account=row.account, token=row, user=creator.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        on_social_account_connected(sender=None, request=rf.get("/"), sociallogin=login)
+
+    row.refresh_from_db()
+    assert decrypt_secret(row.token).startswith("IGsim.gail~")
+    assert row.expires_at is not None
+    assert row.expires_at > timezone.now() + timedelta(days=59)
+    assert token_make_long_lived(row.pk) is False  # long-lived already: nothing to swap
+    assert platform_access_token(account) == decrypt_secret(row.token)

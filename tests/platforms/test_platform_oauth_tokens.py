@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from platforms.errors import AuthError, PlatformUnavailable
-from platforms.oauth_tokens import refresh_user_token
+from platforms.oauth_tokens import exchange_instagram_token, refresh_user_token
 from platforms.simulator.client import SimulatorControl
 
 
@@ -199,4 +199,27 @@ def test_token_urls_are_chosen_like_base_urls() -> None:
         "tiktok": f"{sim}/tiktok/v2/oauth/token/",
         "instagram": f"{sim}/instagram/refresh_access_token",
         "youtube": "http://google-stand-in/t",  # explicit wins over the simulator
+    }
+
+
+def test_instagram_short_lived_token_is_exchanged_with_the_app_secret() -> None:
+    transport, seen = _recording(
+        httpx.Response(
+            200, json={"access_token": "IG.long", "token_type": "bearer", "expires_in": 5183944}
+        )
+    )
+
+    grant = exchange_instagram_token(
+        token_url="https://graph.instagram.com/access_token",
+        access_token="IG.short",
+        client_secret="app-secret",
+        transport=transport,
+    )
+
+    assert (grant.access_token, grant.expires_in) == ("IG.long", 5183944)
+    assert seen[0].url.host == "graph.instagram.com"
+    assert dict(seen[0].url.params) == {
+        "grant_type": "ig_exchange_token",
+        "client_secret": "app-secret",
+        "access_token": "IG.short",
     }
