@@ -26,7 +26,7 @@ from ledger.selectors import (
     creator_figures,
 )
 from organizations.access import OrgAccess
-from payouts.models import ConnectedAccount, Payout
+from payouts.models import ConnectedAccount, Payout, PayoutRetry
 
 # A payable this close to its pay-by date, not sent yet, is flagged to the brand.
 AT_RISK_WITHIN = timedelta(days=2)
@@ -121,9 +121,10 @@ def _transfers_by_key(payouts: list[Payout]) -> dict[tuple[int, int], list[tuple
     for payout in sorted(payouts, key=lambda p: (p.transferred_at or p.created_at, p.pk)):
         if payout.state != Payout.State.PAID or payout.transferred_at is None:
             continue
+        arrived = payout.paid_at or payout.transferred_at  # the money reached the bank
         for part in payout.parts:
             key = (int(part["campaign_id"]), payout.creator_id)
-            out[key].append((int(part["amount_cents"]), payout.transferred_at))
+            out[key].append((int(part["amount_cents"]), arrived))
     return out
 
 
@@ -135,6 +136,7 @@ class Earnings:
     campaigns: list[tuple[Campaign, CreatorFigures]]
     posts: list[PostLine]
     payouts: list[Payout]
+    retries: list[tuple[PayoutRetry, str]] = field(default_factory=list)
     totals: dict[str, dict[str, int]] = field(default_factory=dict)  # currency → kind → cents
 
 
@@ -165,6 +167,7 @@ def creator_earnings(creator: CreatorProfile) -> Earnings:
         campaigns=[(campaigns[f.campaign_id], f) for f in figures if f.campaign_id in campaigns],
         posts=sorted(posts, key=lambda p: p.approved_at, reverse=True),
         payouts=payouts,
+        retries=[(r, retry_text(r)) for r in creator_retries(creator)],
         totals={cur: dict(k) for cur, k in totals.items()},
     )
 
@@ -247,7 +250,7 @@ WITH events AS (
     SELECT p.creator_id, p.created_at, 1, p.transferred_at
       FROM payouts_payout p
      WHERE p.organization_id = %(organization)s
-       AND p.state IN ('paid', 'reversed')
+       AND p.state IN ('in_transit', 'paid', 'reversed')
        AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', %(campaign)s::int))
 ), numbered AS (
     -- newest first, a payout before an accrual of the same instant: an accrual's group is the
@@ -273,11 +276,13 @@ MEDIAN_CACHE_SECONDS = 300
 
 def _median_to_transfer(campaign: Campaign) -> timedelta | None:
     """Median time from a post's approval to the transfer that paid it (``_median_compute``),
-    cached under the campaign's newest ledger transaction: every event that changes it (an
-    accrual, a settled, failed or reversed payout) posts one, so a page load after it computes
-    afresh; the rest read the cache (one indexed lookup instead of a pass over 50,000
-    entries). The expiry bounds what a transaction committed out of creation order could leave
-    stale."""
+    cached under the campaign's newest ledger transaction and the organization's number of
+    payouts still being sent. Every event that changes the median posts a ledger transaction
+    (an accrual, a claim, a settled, failed or reversed payout) except a transfer Stripe made
+    (pending → in transit), which lowers that number (only a claim, a new transaction, raises
+    it): so a page load after any of them computes afresh, the others read the cache (two
+    indexed lookups instead of a pass over 50,000 entries). The expiry bounds what a
+    transaction committed out of creation order could leave stale."""
     newest = (
         Transaction.objects.filter(organization_id=campaign.organization_id, campaign=campaign)
         .order_by("-created_at", "-id")
@@ -286,7 +291,10 @@ def _median_to_transfer(campaign: Campaign) -> timedelta | None:
     )
     if newest is None:
         return None
-    key = f"payouts:median-to-transfer:{campaign.pk}:{newest}"
+    sending = Payout.objects.filter(
+        state=Payout.State.PENDING, organization_id=campaign.organization_id
+    ).count()
+    key = f"payouts:median-to-transfer:{campaign.pk}:{newest}:{sending}"
     try:
         seconds = cache.get(key)
     except Exception:  # the cache is an optimisation: a cache that is down costs the query
@@ -339,10 +347,17 @@ def _at_risk(
         if a.can_receive_transfers
     }
     creators = CreatorProfile.objects.in_bulk(list(oldest))
+    retrying = {
+        r.creator_id: r
+        for r in PayoutRetry.objects.filter(brand_id=campaign.brand_id, creator_id__in=oldest)
+    }
     soon = timezone.now() + AT_RISK_WITHIN
     out = []
     for creator_id, pay_by in sorted(oldest.items(), key=lambda kv: kv[1]):
-        if creator_id not in ready:
+        retry = retrying.get(creator_id)
+        if retry is not None:
+            reason = retry_text(retry)
+        elif creator_id not in ready:
             reason = "The creator has not set up payouts with Stripe yet."
         elif pay_by <= soon:
             reason = "Not sent yet and the pay-by date is close."
@@ -357,3 +372,17 @@ def _at_risk(
             )
         )
     return out
+
+
+def retry_text(retry: PayoutRetry) -> str:
+    """Why a creator's payout is held back and when it is tried again, for people."""
+    times = "once" if retry.attempts == 1 else f"{retry.attempts} times in a row"
+    if retry.waits_for_account:
+        when = "It is sent once the creator's Stripe account can receive transfers."
+    else:
+        when = f"Next try {timezone.localtime(retry.next_attempt_at):%-d %b %Y %H:%M %Z}."
+    return f"Stripe refused the payout {times}: {retry.failure_reason} {when}"
+
+
+def creator_retries(creator: CreatorProfile) -> list[PayoutRetry]:
+    return list(PayoutRetry.objects.filter(creator=creator).select_related("brand").order_by("id"))

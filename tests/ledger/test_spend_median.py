@@ -27,7 +27,7 @@ SELECT percentile_cont(0.5) WITHIN GROUP (
         SELECT p.transferred_at FROM payouts_payout p
          WHERE p.creator_id = a.creator_id
            AND p.organization_id = t.organization_id
-           AND p.state IN ('paid', 'reversed')
+           AND p.state IN ('in_transit', 'paid', 'reversed')
            AND p.created_at >= t.created_at
            AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', t.campaign_id))
          ORDER BY p.created_at LIMIT 1) paid
@@ -79,7 +79,12 @@ def test_the_one_pass_median_equals_the_per_accrual_definition(seed: int) -> Non
         for p in people:
             at = random.choice(times)  # exactly an accrual's instant: a tie counts as after
             at += random.choice([timedelta(0), timedelta(seconds=1), timedelta(seconds=-1)])
-            _payout(c, p.creator_id, at, random.choice(["paid", "paid", "reversed", "failed"]))
+            _payout(
+                c,
+                p.creator_id,
+                at,
+                random.choice(["paid", "in_transit", "reversed", "failed", "pending"]),
+            )
             _payout(c, p.creator_id, at - timedelta(seconds=2), "paid", campaign_id=other.pk)
     expected = _definition(c)
     assert expected is not None
@@ -110,3 +115,13 @@ def test_the_page_reads_the_median_again_once_the_ledger_moved() -> None:
     with transaction.atomic():
         accruals_post_many([Accrual(c, p.creator, 2, 1_000)])  # the ledger moved
     assert _median_to_transfer(c) == _median_compute(c) == timedelta(days=30)
+    # A claim moves the ledger; the transfer Stripe then made (pending → in transit) does not.
+    second = Transaction.objects.get(key="accrue:slot:2").created_at
+    _payout(c, p.creator_id, second, "pending")
+    with transaction.atomic():
+        accruals_post_many([Accrual(c, p.creator, 3, 1_000)])  # (standing in for the claim)
+    assert _median_to_transfer(c) == timedelta(days=30)
+    Payout.objects.filter(state="pending").update(
+        state="in_transit", transferred_at=second + timedelta(days=2)
+    )
+    assert _median_to_transfer(c) == _median_compute(c) == timedelta(days=16)
