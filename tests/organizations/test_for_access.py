@@ -40,7 +40,7 @@ from organizations.models import (
     brand_path_of,
 )
 from organizations.roles import Role
-from payouts.models import Funding, Payout
+from payouts.models import Funding, Payout, PayoutRetry
 from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from submissions.models import (
     DraftVersion,
@@ -268,6 +268,16 @@ def _payout(brand: Brand) -> Payout:
     )
 
 
+def _payout_retry(brand: Brand) -> PayoutRetry:
+    return PayoutRetry.objects.create(
+        organization=brand.organization,
+        brand=brand,
+        creator=CreatorProfileFactory(),
+        currency="USD",
+        attempts=1,
+    )
+
+
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     Invitation: _invitation,
     ApiKey: _api_key,
@@ -299,6 +309,7 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     SlotReminder: _slot_reminder,
     Funding: _funding,
     Payout: _payout,
+    PayoutRetry: _payout_retry,
     PostMetricSnapshot: _snapshot,
     PostMetrics: _post_metrics,
     Conversion: _conversion,
