@@ -30,3 +30,18 @@ def execute_payout_run(run_id: int) -> None:
     from payouts.runs import payout_run_execute_by_id
 
     payout_run_execute_by_id(run_id=run_id)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def expire_stale_fundings(campaign_id: int) -> int:
+    from payouts.funding_expiry import funding_expire_stale
+
+    return funding_expire_stale(campaign_id=campaign_id)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def reconcile_in_transit() -> int:
+    """Beat: transfers in transit too long are checked against the connected accounts."""
+    from payouts.settlement import payout_in_transit_reconcile
+
+    return payout_in_transit_reconcile()
