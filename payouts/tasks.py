@@ -30,3 +30,12 @@ def execute_payout_run(run_id: int) -> None:
     from payouts.runs import payout_run_execute_by_id
 
     payout_run_execute_by_id(run_id=run_id)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def sweep_commissions() -> tuple[int, int]:
+    """Beat (every minute) and analytics after an order or refund commits (outbox): accrue
+    commissions owed and reverse refunded ones. Idempotent (ledger keys)."""
+    from payouts.commissions import commissions_sweep
+
+    return commissions_sweep()
