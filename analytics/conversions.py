@@ -153,7 +153,7 @@ def conversion_record(
             return existing, False
         ConversionCredit.objects.bulk_create(credits_build(conversion, attribution))
         if conversion.participation_id is not None:
-            transaction.on_commit(_commissions_requested)
+            _commissions_requested()  # an outbox row: published after commit
         return conversion, True
 
 
@@ -202,7 +202,7 @@ def conversion_refund_record(
             conversion.save(update_fields=["refunded_cents"])
             _credits_rescale(conversion)
         if conversion.participation_id is not None:
-            transaction.on_commit(_commissions_requested)
+            _commissions_requested()  # an outbox row: published after commit
         return row, True
 
 
