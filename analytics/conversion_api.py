@@ -8,9 +8,12 @@ never sent). A key limited to one brand attributes orders to that brand's creato
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 import django_filters
+import django_filters.fields
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -33,6 +36,39 @@ from organizations.roles import Scope
 from organizations.selectors import brand_get_for_org
 
 ORDER_ID_PATTERN = r"^[A-Za-z0-9._:#-]{1,64}$"
+YEARS = (1970, 2100)
+
+
+def _utc_in_range(value: datetime) -> datetime:
+    """In UTC (an offset such as +18:14 is valid ISO-8601 but not storable), years bounded."""
+    value = value.astimezone(UTC)
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"Use a date between {YEARS[0]} and {YEARS[1]}.")
+    return value
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value: Any) -> datetime:
+        parsed = super().to_internal_value(value)
+        try:
+            return _utc_in_range(parsed)
+        except (ValueError, OverflowError) as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class UtcIsoDateTimeFormField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return _utc_in_range(parsed)
+        except (ValueError, OverflowError) as exc:
+            raise DjangoValidationError(str(exc)) from exc
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeFormField
 
 
 class CreditSerializer(serializers.ModelSerializer):
@@ -82,7 +118,7 @@ class ConversionSerializer(serializers.ModelSerializer):
 
 class ConversionInSerializer(serializers.Serializer):
     order_id = serializers.RegexField(ORDER_ID_PATTERN, max_length=64)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = UtcDateTimeField()
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES)
     revenue_cents = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT_CENTS)
     promo_codes = serializers.ListField(
@@ -110,7 +146,7 @@ class RefundInSerializer(serializers.Serializer):
     order_id = serializers.RegexField(ORDER_ID_PATTERN, max_length=64)
     refund_id = serializers.RegexField(ORDER_ID_PATTERN, max_length=64)
     amount_cents = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT_CENTS)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = UtcDateTimeField()
 
 
 class RefundSerializer(serializers.ModelSerializer):
@@ -129,8 +165,8 @@ class ConversionFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=Conversion.Source.choices)
     method = django_filters.ChoiceFilter(choices=Conversion.Method.choices)
     order_id = django_filters.CharFilter(max_length=64)
-    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    occurred_after = UtcIsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = UtcIsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
 
     class Meta:
         model = Conversion
@@ -184,9 +220,6 @@ class ConversionViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
             .select_related("campaign", "participation__creator")
             .prefetch_related("credits__campaign", "credits__participation__creator")
         )
-
-    def _reload(self, conversion: Conversion) -> Conversion:
-        return self.scoped_queryset(self.access).get(pk=conversion.pk)  # type: ignore[no-any-return]
 
     def create(self, request: Request) -> Response:
         serializer = ConversionInSerializer(data=request.data)
@@ -254,7 +287,7 @@ class StoreSerializer(serializers.ModelSerializer):
         fields = ("id", "brand", "platform", "shop_domain", "secret", "secret_hint", "created_at")
         read_only_fields = ("id", "platform", "secret_hint", "created_at")
         # Uniqueness is the service's (409 shop_taken), checked by the database.
-        extra_kwargs = {"shop_domain": {"validators": []}}
+        extra_kwargs: ClassVar[dict[str, Any]] = {"shop_domain": {"validators": []}}
 
 
 @extend_schema_view(

@@ -118,43 +118,59 @@ def conversion_record(
 ) -> tuple[Conversion, bool]:
     """Record an order (attributed, credited); returns it and whether it is new."""
     with transaction.atomic(durable=True):
-        if _delivery_seen(organization_id, delivery):
-            existing = _existing(organization_id, source, order.order_id)
-            if existing is not None:
-                return existing, False
-        conversion = Conversion(
+        return conversion_record_in_transaction(
             organization_id=organization_id,
+            brand_id=brand_id,
             source=source,
-            order_id=order.order_id,
-            occurred_at=order.occurred_at,
-            currency=order.currency,
-            revenue_cents=order.revenue_cents,
-            customer_hash=customer_hash(order.customer_ref),
-            visitor_hash=visitor_hash(order.browser_ip) if order.browser_ip else "",
-            promo_code=next((c for c in order.promo_codes if c), "")[:64],
-            tracking_code=order.tracking_code[:32],
+            order=order,
+            delivery=delivery,
         )
-        attribution = conversion_attribute(
-            conversion, brand_id=brand_id, promo_codes=order.promo_codes
-        )
-        if attribution.participation is not None:
-            conversion.participation = attribution.participation
-            conversion.campaign_id = attribution.participation.campaign_id
-        conversion.method = attribution.method
-        conversion.creators_exposed = creators_exposed(attribution.touches)
-        try:
-            with transaction.atomic():
-                conversion.save(force_insert=True)
-        except IntegrityError:
-            # Another delivery of this order won the race (or came earlier): use its row.
-            existing = _existing(organization_id, source, order.order_id)
-            if existing is None:
-                raise
+
+
+def conversion_record_in_transaction(
+    *,
+    organization_id: int,
+    brand_id: int | None,
+    source: str,
+    order: OrderIn,
+    delivery: Delivery | None = None,
+) -> tuple[Conversion, bool]:
+    """``conversion_record`` inside the caller's transaction (demo loaders, batch imports)."""
+    if _delivery_seen(organization_id, delivery):
+        existing = _existing(organization_id, source, order.order_id)
+        if existing is not None:
             return existing, False
-        ConversionCredit.objects.bulk_create(credits_build(conversion, attribution))
-        if conversion.participation_id is not None:
-            _commissions_requested()  # an outbox row: published after commit
-        return conversion, True
+    conversion = Conversion(
+        organization_id=organization_id,
+        source=source,
+        order_id=order.order_id,
+        occurred_at=order.occurred_at,
+        currency=order.currency,
+        revenue_cents=order.revenue_cents,
+        customer_hash=customer_hash(order.customer_ref),
+        visitor_hash=visitor_hash(order.browser_ip) if order.browser_ip else "",
+        promo_code=next((c for c in order.promo_codes if c), "")[:64],
+        tracking_code=order.tracking_code[:32],
+    )
+    attribution = conversion_attribute(conversion, brand_id=brand_id, promo_codes=order.promo_codes)
+    if attribution.participation is not None:
+        conversion.participation = attribution.participation
+        conversion.campaign_id = attribution.participation.campaign_id
+    conversion.method = attribution.method
+    conversion.creators_exposed = creators_exposed(attribution.touches)
+    try:
+        with transaction.atomic():
+            conversion.save(force_insert=True)
+    except IntegrityError:
+        # Another delivery of this order won the race (or came earlier): use its row.
+        existing = _existing(organization_id, source, order.order_id)
+        if existing is None:
+            raise
+        return existing, False
+    ConversionCredit.objects.bulk_create(credits_build(conversion, attribution))
+    if conversion.participation_id is not None:
+        _commissions_requested()  # an outbox row: published after commit
+    return conversion, True
 
 
 def conversion_refund_record(

@@ -76,10 +76,20 @@ def _id(value: Any, name: str) -> str:
 
 
 def _time(value: Any, name: str) -> datetime:
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible (month 13)
+        parsed = None
     if parsed is None:
         raise BadPayload(f"{name} must be an ISO-8601 date and time.")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        # In UTC: an offset such as +18:14 parses but cannot be stored.
+        parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError as exc:
+        raise BadPayload(f"{name} is out of range.") from exc
+    if not 1970 <= parsed.year <= 2100:
+        raise BadPayload(f"{name} is out of range.")
+    return parsed
 
 
 def _cents(value: Any, currency: str, name: str) -> int:

@@ -65,6 +65,7 @@ def test_refund_endpoint_records_once_and_unknown_order_is_404(scene, api_client
         {"currency": "XYZ"},
         {"order_id": ""},
         {"occurred_at": "soon"},
+        {"occurred_at": "0529-07-04T01:58:46+18:14"},
         {"browser_ip": "not-an-ip"},
     ],
 )

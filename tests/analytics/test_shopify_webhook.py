@@ -100,6 +100,9 @@ def test_garbage_body_answers_400_json(scene, client, raw):
         {"id": None},
         {"id": "abc"},
         {"created_at": "yesterday"},
+        {"created_at": "2026-13-45T10:00:00Z"},
+        {"created_at": "0529-07-04T01:58:46+18:14"},
+        {"created_at": 1732975200},
         {"currency": "XXX1"},
         {"current_subtotal_price": 19.99},  # a float: inexact, refused
         {"current_subtotal_price": "19.999"},  # more decimals than USD has
