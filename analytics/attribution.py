@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -123,10 +123,11 @@ def clicked_touches(
     if not hashes:
         return []
     window = window or attribution_window()
+    earliest = datetime.min.replace(tzinfo=UTC) + window  # an order dated in year 1
     clicks = Click.objects.filter(
         organization_id=conversion.organization_id,
         visitor_hash__in=hashes,
-        created_at__gte=conversion.occurred_at - window,
+        created_at__gte=max(conversion.occurred_at, earliest) - window,
         created_at__lte=conversion.occurred_at,
     )
     if brand_id is not None:

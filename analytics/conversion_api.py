@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 import django_filters
 import django_filters.fields
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -36,35 +35,27 @@ from organizations.roles import Scope
 from organizations.selectors import brand_get_for_org
 
 ORDER_ID_PATTERN = r"^[A-Za-z0-9._:#-]{1,64}$"
-YEARS = (1970, 2100)
 
 
-def _utc_in_range(value: datetime) -> datetime:
-    """In UTC (an offset such as +18:14 is valid ISO-8601 but not storable), years bounded."""
-    value = value.astimezone(UTC)
-    if not YEARS[0] <= value.year <= YEARS[1]:
-        raise ValueError(f"Use a date between {YEARS[0]} and {YEARS[1]}.")
-    return value
+def _utc(value: datetime) -> datetime:
+    """In UTC: an offset such as +18:14 is valid ISO-8601 but PostgreSQL cannot store it. At
+    the very ends of the calendar (year 1, 9999), where the shift overflows, the offset is
+    dropped."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return value.replace(tzinfo=UTC)
 
 
 class UtcDateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value: Any) -> datetime:
-        parsed = super().to_internal_value(value)
-        try:
-            return _utc_in_range(parsed)
-        except (ValueError, OverflowError) as exc:
-            raise serializers.ValidationError(str(exc)) from exc
+        return _utc(super().to_internal_value(value))
 
 
 class UtcIsoDateTimeFormField(django_filters.fields.IsoDateTimeField):
     def to_python(self, value: Any) -> datetime | None:
         parsed = super().to_python(value)
-        if parsed is None:
-            return None
-        try:
-            return _utc_in_range(parsed)
-        except (ValueError, OverflowError) as exc:
-            raise DjangoValidationError(str(exc)) from exc
+        return None if parsed is None else _utc(parsed)
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -134,11 +125,13 @@ class ConversionInSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Your customer id or e-mail: hashed with a keyed hash, never stored.",
     )
-    browser_ip = serializers.IPAddressField(
+    browser_ip = serializers.CharField(
+        max_length=64,
         required=False,
         default="",
         allow_blank=True,
-        help_text="The buyer's address: hashed as tracking-link clicks are, to match them.",
+        help_text="The buyer's IP address as your store saw it: hashed as tracking-link clicks "
+        "are, to match them; never stored.",
     )
 
 
