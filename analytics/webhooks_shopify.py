@@ -139,9 +139,10 @@ def order_from_payload(payload: dict[str, Any]) -> OrderIn:
     if price is None:
         price = payload.get("total_price")
     revenue = _cents(price, currency, "current_subtotal_price")
+    discounts = payload.get("discount_codes")
     codes = [
         _text(d.get("code"))[:64]
-        for d in payload.get("discount_codes") or []
+        for d in (discounts if isinstance(discounts, list) else [])
         if isinstance(d, dict) and _text(d.get("code"))
     ]
     customer = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}

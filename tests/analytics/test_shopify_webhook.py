@@ -234,3 +234,24 @@ def test_secret_is_not_stored_in_clear(scene):
     scene.store.refresh_from_db()
     assert SECRET not in scene.store.secret_encrypted
     assert scene.store.secret_hint == SECRET[-4:]
+
+
+ODD_VALUES = [None, -1, 1.5, True, "x", [1, "a"], {"code": 5}, 2**70]
+
+
+def test_any_type_in_any_field_answers_200_or_400_never_500(scene, client):
+    base = order_payload(discount_codes=[{"code": "ALICE10"}])
+    seen = set()
+    for key in base:
+        for value in ODD_VALUES:
+            answer = send(client, {**base, key: value})
+            seen.add(answer.status_code)
+            assert answer.status_code in (200, 400), (key, value, answer.content)
+            assert "code" in answer.json() or "status" in answer.json()
+    assert seen == {200, 400}
+    for key in ("id", "order_id", "created_at", "transactions"):
+        for value in ODD_VALUES:
+            refund = refund_payload(820982911946154508, 5, "1.00")
+            refund[key] = value
+            answer = send(client, refund, topic="refunds/create")
+            assert answer.status_code in (200, 400, 404), (key, value, answer.content)
