@@ -198,11 +198,11 @@ def conversion_refund_record(
         existing = ConversionRefund.objects.filter(
             organization_id=organization_id, conversion=conversion, refund_id=refund.refund_id
         ).first()
-        if existing is not None or _delivery_seen(organization_id, delivery):
-            if existing is None:  # the delivery was seen, its refund is under another id
-                existing = conversion.refunds.order_by("-created_at").first()
-            if existing is not None:
-                return existing, False
+        if existing is not None:
+            return existing, False
+        # The order's row lock serialises its refunds, so the refund id is the guard here; the
+        # delivery is recorded for the log of what Shopify sent.
+        _delivery_seen(organization_id, delivery)
         applied = max(
             0, min(refund.amount_cents, conversion.revenue_cents - conversion.refunded_cents)
         )

@@ -255,3 +255,15 @@ def test_any_type_in_any_field_answers_200_or_400_never_500(scene, client):
             refund[key] = value
             answer = send(client, refund, topic="refunds/create")
             assert answer.status_code in (200, 400, 404), (key, value, answer.content)
+
+
+def test_promo_code_of_another_brand_of_the_same_organization_does_not_match(scene, client):
+    from tests.factories.organizations import BrandFactory
+
+    other_brand = BrandFactory(organization=scene.tenant.org, name="Acme Hats", slug="acme-hats")
+    ParticipationFactory(
+        campaign=CampaignFactory(organization=scene.tenant.org, brand=other_brand),
+        promo_code="HATS10",
+    )
+    send(client, order_payload(discount_codes=[{"code": "HATS10"}]))
+    assert Conversion.objects.get().participation is None
