@@ -10,6 +10,14 @@ second, the median and p95 per order, SQL queries per order, then the time of a 
 same order again) and of the campaign selectors (exposure distribution, credits per creator).
 
     .venv/bin/python -m bench.conversions [--creators 200] [--clicks 200000] [--orders 1000]
+
+Figures (2026-11-30, 2 vCPUs shared with other helpers' test runs, load average about 15,
+PostgreSQL 15): 1,000 orders against 200,000 clicks of 50,000 visitors and 200 creators: 7.6
+orders/s sequential in one process; per order median 114 ms, p95 210 ms, 21 SQL queries each
+(fixed, whatever the clicks); a replayed order median 117 ms (the machine's load dominates: the
+same replay takes 9 ms on an idle SQLite demo); 993 of 1,000 attributed, 9,525 credit rows;
+customers reached by 1 / 2 / 3 / 4+ creators: 53 / 138 / 181 / 613; both campaign selectors
+together median 84 ms.
 """
 
 from __future__ import annotations
