@@ -23,6 +23,7 @@ from analytics.conversions import OrderIn, RefundIn, conversion_record, conversi
 from analytics.conversions_stores import (
     store_connect,
     store_disconnect,
+    store_rotate_secret,
     stores_for_access,
 )
 from analytics.models import Conversion, ConversionCredit, ConversionRefund, StoreConnection
@@ -283,6 +284,10 @@ class StoreSerializer(serializers.ModelSerializer):
         extra_kwargs: ClassVar[dict[str, Any]] = {"shop_domain": {"validators": []}}
 
 
+class SecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(min_length=16, max_length=200, write_only=True)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List connected stores"),
     retrieve=extend_schema(summary="Get a store connection"),
@@ -295,6 +300,13 @@ class StoreSerializer(serializers.ModelSerializer):
         },
     ),
     destroy=extend_schema(summary="Disconnect a store", responses={204: None}),
+    rotate_secret=extend_schema(
+        summary="Replace the signing secret",
+        description="The previous secret stays valid for an hour (Shopify takes up to an hour "
+        "to sign with a rotated client secret).",
+        request=SecretSerializer,
+        responses={200: StoreSerializer, 400: error_response("Invalid secret.")},
+    ),
 )
 class StoreConnectionViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = StoreSerializer
@@ -305,6 +317,7 @@ class StoreConnectionViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Ret
         "retrieve": Scope.BRANDS_READ,
         "create": Scope.BRANDS_WRITE,
         "destroy": Scope.BRANDS_WRITE,
+        "rotate_secret": Scope.BRANDS_WRITE,
     }
 
     def scoped_queryset(self, access: OrgAccess) -> Any:
@@ -321,6 +334,16 @@ class StoreConnectionViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Ret
             access=access, brand=brand, shop_domain=data["shop_domain"], secret=data["secret"]
         )
         return Response(StoreSerializer(store).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request: Request, public_id: str) -> Response:
+        store = self.get_object()
+        serializer = SecretSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        store = store_rotate_secret(
+            access=self.access, store=store, secret=serializer.validated_data["secret"]
+        )
+        return Response(StoreSerializer(store).data)
 
     def destroy(self, request: Request, public_id: str) -> Response:
         store_disconnect(access=self.access, store=self.get_object())

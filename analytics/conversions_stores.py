@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from datetime import timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from analytics.models import StoreConnection
 from core.errors import ChorusError, NotFound
@@ -84,13 +86,7 @@ def store_connect(
     ):
         raise NotFound("No such brand.")
     domain = normalize_shop_domain(shop_domain)
-    secret = secret.strip()
-    if not SECRET_MIN <= len(secret) <= SECRET_MAX or not secret.isascii():
-        raise ChorusError(
-            "invalid_secret",
-            f"Paste the app's client secret ({SECRET_MIN} to {SECRET_MAX} characters).",
-            fields={"secret": ["Paste the whole secret, as Shopify shows it."]},
-        )
+    secret = _secret_check(secret)
     try:
         with transaction.atomic(durable=True):
             store = StoreConnection.objects.create(
@@ -116,6 +112,61 @@ def store_connect(
             status_code=409,
         ) from None
     return store
+
+
+def _secret_check(secret: str) -> str:
+    secret = secret.strip()
+    if not SECRET_MIN <= len(secret) <= SECRET_MAX or not secret.isascii():
+        raise ChorusError(
+            "invalid_secret",
+            f"Paste the app's client secret ({SECRET_MIN} to {SECRET_MAX} characters).",
+            fields={"secret": ["Paste the whole secret, as Shopify shows it."]},
+        )
+    return secret
+
+
+def store_secrets(store: StoreConnection) -> list[str]:
+    """The secrets a delivery may be signed with now: the current one, and the previous one
+    during the grace period after a rotation (Shopify takes up to an hour to switch)."""
+    secrets = [secret_decrypt(store.secret_encrypted)]
+    grace = timedelta(seconds=getattr(settings, "SHOPIFY_SECRET_GRACE_SECONDS", 3600))
+    if (
+        store.previous_secret_encrypted
+        and store.secret_rotated_at is not None
+        and timezone.now() - store.secret_rotated_at < grace
+    ):
+        secrets.append(secret_decrypt(store.previous_secret_encrypted))
+    return [s for s in secrets if s]
+
+
+def store_rotate_secret(
+    *, access: OrgAccess, store: StoreConnection, secret: str
+) -> StoreConnection:
+    """Replace the secret; the old one stays valid for the grace period."""
+    access.require(Scope.BRANDS_WRITE)
+    secret = _secret_check(secret)
+    with transaction.atomic(durable=True):
+        locked = StoreConnection.objects.for_access(access).select_for_update().get(pk=store.pk)
+        locked.previous_secret_encrypted = locked.secret_encrypted
+        locked.secret_encrypted = secret_encrypt(secret)
+        locked.secret_hint = secret[-4:]
+        locked.secret_rotated_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "previous_secret_encrypted",
+                "secret_encrypted",
+                "secret_hint",
+                "secret_rotated_at",
+            ]
+        )
+        audit_record(
+            organization=access.organization,
+            access=access,
+            action="store.secret_rotated",
+            target=locked,
+            data={"shop_domain": locked.shop_domain},
+        )
+    return locked
 
 
 def store_disconnect(*, access: OrgAccess, store: StoreConnection) -> None:

@@ -320,6 +320,10 @@ class StoreConnection(PublicIdModel):
     shop_domain = models.CharField(max_length=255, unique=True)
     secret_encrypted = models.TextField()
     secret_hint = models.CharField(max_length=8)
+    # After a rotation Shopify may sign with the old secret for up to an hour: both are accepted
+    # until ``secret_rotated_at`` + SHOPIFY_SECRET_GRACE_SECONDS.
+    previous_secret_encrypted = models.TextField(blank=True)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -34,7 +34,7 @@ from analytics.conversions import (
     conversion_record,
     conversion_refund_record,
 )
-from analytics.conversions_stores import secret_decrypt, unscoped_store_by_domain
+from analytics.conversions_stores import store_secrets, unscoped_store_by_domain
 from analytics.models import Conversion, StoreConnection
 from core.errors import ChorusError
 from core.money import MAX_AMOUNT_CENTS, is_currency, to_cents
@@ -55,10 +55,15 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def signature_valid(store: StoreConnection, body: bytes, header: str) -> bool:
-    secret = secret_decrypt(store.secret_encrypted)
-    if not secret or not header:
+    if not header:
         return False
-    return hmac.compare_digest(signature(secret, body).encode(), header.strip().encode())
+    given = header.strip().encode()
+    # Every candidate is compared (no early exit), each in constant time.
+    matches = [
+        hmac.compare_digest(signature(secret, body).encode(), given)
+        for secret in store_secrets(store)
+    ]
+    return any(matches)
 
 
 # -- parsing -------------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ class Migration(migrations.Migration):
                 ('shop_domain', models.CharField(max_length=255, unique=True)),
                 ('secret_encrypted', models.TextField()),
                 ('secret_hint', models.CharField(max_length=8)),
+                ('previous_secret_encrypted', models.TextField(blank=True)),
+                ('secret_rotated_at', models.DateTimeField(blank=True, null=True)),
                 ('brand', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.brand')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.organization')),

@@ -267,3 +267,31 @@ def test_promo_code_of_another_brand_of_the_same_organization_does_not_match(sce
     )
     send(client, order_payload(discount_codes=[{"code": "HATS10"}]))
     assert Conversion.objects.get().participation is None
+
+
+def test_after_a_rotation_both_secrets_sign_for_an_hour_then_only_the_new(
+    scene, client, api_client_for
+):
+    from datetime import timedelta as td
+
+    from django.utils import timezone
+
+    from analytics.models import StoreConnection
+
+    api = api_client_for(scene.tenant)
+    new_secret = "shpss_rotated_fedcba9876543210fedcba"
+    answer = api.post(
+        f"/api/v1/stores/{scene.store.public_id}/rotate-secret/",
+        {"secret": new_secret},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert new_secret not in answer.content.decode()
+    assert send(client, order_payload(order_id=1), secret=SECRET).status_code == 200
+    assert send(client, order_payload(order_id=2), secret=new_secret).status_code == 200
+    StoreConnection.objects.filter(pk=scene.store.pk).update(
+        secret_rotated_at=timezone.now() - td(hours=2)
+    )
+    assert send(client, order_payload(order_id=3), secret=SECRET).status_code == 401
+    assert send(client, order_payload(order_id=4), secret=new_secret).status_code == 200
+    assert sorted(Conversion.objects.values_list("order_id", flat=True)) == ["1", "2", "4"]
