@@ -16,7 +16,14 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.utils import timezone
 
-from analytics.models import Click
+from analytics.models import (
+    Click,
+    Conversion,
+    ConversionCredit,
+    ConversionRefund,
+    ShopifyDelivery,
+    StoreConnection,
+)
 from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.errors import NotFound
 from core.ownership import require_owns
@@ -105,6 +112,35 @@ def _click(brand: Brand) -> Click:
     participation = ParticipationFactory(campaign=_campaign(brand))
     return Click.objects.create(
         organization=brand.organization, participation=participation, visitor_hash="x" * 64
+    )
+
+
+def _conversion(brand: Brand) -> Conversion:
+    from analytics.conversions import OrderIn, conversion_record
+
+    participation = ParticipationFactory(campaign=_campaign(brand))
+    conversion, _ = conversion_record(
+        organization_id=brand.organization_id,
+        brand_id=None,
+        source=Conversion.Source.API,
+        order=OrderIn(
+            order_id=uuid.uuid4().hex,
+            occurred_at=timezone.now(),
+            currency="USD",
+            revenue_cents=1_000,
+            promo_codes=[participation.promo_code],
+        ),
+    )
+    return conversion
+
+
+def _store(brand: Brand) -> StoreConnection:
+    return StoreConnection.objects.create(
+        organization=brand.organization,
+        brand=brand,
+        shop_domain=f"s{uuid.uuid4().hex[:12]}.myshopify.com",
+        secret_encrypted="x",
+        secret_hint="x",
     )
 
 
@@ -208,6 +244,19 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
         batch=InviteBatchFactory(campaign=_campaign(brand))
     ),
     Click: _click,
+    Conversion: _conversion,
+    ConversionCredit: lambda brand: _conversion(brand).credits.first(),
+    ConversionRefund: lambda brand: ConversionRefund.objects.create(
+        organization=brand.organization,
+        conversion=_conversion(brand),
+        refund_id=uuid.uuid4().hex,
+        amount_cents=1,
+        occurred_at=timezone.now(),
+    ),
+    StoreConnection: _store,
+    ShopifyDelivery: lambda brand: ShopifyDelivery.objects.create(
+        organization=brand.organization, store=_store(brand), webhook_id="w", topic="t"
+    ),
     ParticipationSlot: lambda brand: ParticipationFactory(campaign=_campaign(brand)).slots.first(),
     LedgerAccount: lambda brand: account_for(campaign=_campaign(brand), kind=AccountKind.BUDGET),
     Transaction: _ledger_transaction,
