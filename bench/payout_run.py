@@ -220,6 +220,17 @@ def time_spend_page(org: Any, campaign: Any, runs: int) -> tuple[float, float, i
     return statistics.median(times), sorted(times)[int(len(times) * 0.95) - 1], entries
 
 
+class _Counter:
+    """Counts the SQL statements sent (a ``connection.execute_wrapper``; nothing kept)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -266,16 +277,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Loaded in {time.perf_counter() - started:.1f} s", flush=True)
 
         run = PayoutRun.objects.create(trigger=PayoutRun.Trigger.SCHEDULED)
-        started = time.perf_counter()
-        if os.environ.get("BENCH_PROFILE"):
-            import cProfile
-            import pstats
+        from django.db import connection
 
-            profile = cProfile.Profile()
-            run = profile.runcall(payout_run_execute, run=run)
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
-        else:
-            run = payout_run_execute(run=run)
+        counter = _Counter()
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            if os.environ.get("BENCH_PROFILE"):
+                import cProfile
+                import pstats
+
+                profile = cProfile.Profile()
+                run = profile.runcall(payout_run_execute, run=run)
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+            else:
+                run = payout_run_execute(run=run)
         wall = time.perf_counter() - started
         transfers = state.calls["POST /v1/transfers"]
         payouts = Payout.objects.count()
@@ -285,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             f"({paid:,} paid, {run.payouts_failed} failed), {transfers:,} Stripe transfers "
             f"for {args.creators:,} creators x 1 currency "
             f"({'exactly one each' if transfers == payouts == args.creators else 'MISMATCH'}); "
-            f"{wall / max(payouts, 1) * 1000:.1f} ms per payout",
+            f"{wall / max(payouts, 1) * 1000:.1f} ms per payout; {counter.n:,} SQL statements "
+            f"({counter.n / max(payouts, 1):.1f} per payout)",
             flush=True,
         )
         again = payout_run_execute(run=PayoutRun.objects.create(trigger=PayoutRun.Trigger.MANUAL))

@@ -149,6 +149,11 @@ class Transaction(PublicIdModel):
             models.Index(
                 fields=("organization", "campaign", "created_at"), name="ledger_txn_campaign"
             ),
+            # The few capped bonuses of a campaign, summed on its spend page without reading
+            # its tens of thousands of other transactions.
+            models.Index(
+                fields=("campaign",), condition=Q(capped_cents__gt=0), name="ledger_txn_capped"
+            ),
         ]
 
     def __str__(self) -> str:

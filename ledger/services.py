@@ -50,6 +50,16 @@ Funding (payouts)
 
 Keys are built by the ``*_key`` helpers below, so every caller spells them the same way.
 The general ``ledger_post(organization, campaign, kind, key, lines, data)`` underlies them all.
+
+Batches (a bulk review, a payout run): ``ledger_post_many(moves)`` posts any number of moves in
+a handful of statements (lock every account once in id order, read the posted keys once, check
+the signs move by move against running balances, insert transactions and entries together,
+update each account once) and answers per move with its transaction or its refusal.
+``accounts_for(...)`` reads (and makes) many accounts at once. ``accruals_post_many(accruals)``
+earns many posts' fees (a refused one fails alone); ``ledger_move(kind, parts, creator=,
+source=)`` is the one table-driven simple move (``_MOVES``: payout, settle, reverse, funding,
+funding refund) over one part per campaign, all or nothing; ``payout_post``, ``payout_settle``,
+``payout_reverse``, ``funding_receive`` and ``funding_refund`` are its one-part forms.
 Figures are in ``ledger.selectors``: ``balance(account)``; ``campaign_figures(campaign)`` (and
 ``campaigns_figures`` for many) → budget, funded, promised (= Campaign.committed_cents),
 committed (fees not yet earned), payable, in_transit, paid, accrued, capped, remaining;
@@ -58,16 +68,19 @@ committed (fees not yet earned), payable, in_transit, paid, accrued, capped, rem
 ``ledger_check_campaign(campaign)`` → recomputes from the entries and compares with the cache.
 """
 
+import copy
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
 
 from campaigns.models import Campaign
 from campaigns.services import campaign_budget_release, campaign_budget_reserve
 from core.errors import ChorusError
+from core.ids import new_public_id
 from core.money import MAX_AMOUNT_CENTS, format_money
 from creators.models import CreatorProfile
 from ledger.models import (
@@ -137,7 +150,77 @@ def _creator_id(creator: CreatorProfile | int) -> int:
     return creator if isinstance(creator, int) else creator.pk
 
 
-# -- accounts and the general post ------------------------------------------------------------
+# -- accounts ----------------------------------------------------------------------------------
+
+# (campaign id, kind, creator id or None): an account's identity within its campaign's currency.
+AccountKey = tuple[int, str, int | None]
+
+
+def _account_key(
+    campaign: Campaign, kind: AccountKind | str, creator: CreatorProfile | int | None
+) -> AccountKey:
+    creator_id = None if creator is None else _creator_id(creator)
+    if (kind in CREATOR_KINDS) != (creator_id is not None):
+        raise ValueError(f"A {kind} account {'needs' if creator_id is None else 'has no'} creator.")
+    return (campaign.pk, str(kind), creator_id)
+
+
+def _fetch_accounts(wanted: dict[AccountKey, Campaign]) -> dict[AccountKey, LedgerAccount]:
+    """One query for any number of accounts (it may read a few extra rows: filtered here)."""
+    campaign_level = [k for k in wanted if k[2] is None]
+    creator_level = [k for k in wanted if k[2] is not None]
+    q = Q()
+    if campaign_level:
+        q |= Q(
+            campaign_id__in={k[0] for k in campaign_level},
+            kind__in={k[1] for k in campaign_level},
+            creator__isnull=True,
+        )
+    if creator_level:
+        q |= Q(
+            campaign_id__in={k[0] for k in creator_level},
+            kind__in={k[1] for k in creator_level},
+            creator_id__in={k[2] for k in creator_level},
+        )
+    found: dict[AccountKey, LedgerAccount] = {}
+    for account in LedgerAccount.objects.filter(
+        q, currency__in={c.currency for c in wanted.values()}
+    ):
+        key = (account.campaign_id, account.kind, account.creator_id)
+        campaign = wanted.get(key)
+        if campaign is not None and account.currency == campaign.currency:
+            found[key] = account
+    return found
+
+
+def accounts_for(
+    wanted: Iterable[tuple[Campaign, AccountKind, CreatorProfile | int | None]],
+) -> dict[AccountKey, LedgerAccount]:
+    """Many accounts at once, keyed ``(campaign id, kind, creator id or None)``, each in its
+    campaign's currency: one query to read them; the missing ones are inserted together
+    (a concurrent insert of the same account is ignored: the unique constraints) and read
+    again. Not locked: ``ledger_post_many`` locks what it moves."""
+    by_key = {_account_key(c, kind, creator): c for c, kind, creator in wanted}
+    if not by_key:
+        return {}
+    found = _fetch_accounts(by_key)
+    missing = {k: c for k, c in by_key.items() if k not in found}
+    if missing:
+        LedgerAccount.objects.bulk_create(
+            [
+                LedgerAccount(
+                    organization_id=c.organization_id,
+                    campaign_id=c.pk,
+                    creator_id=creator_id,
+                    kind=kind,
+                    currency=c.currency,
+                )
+                for (_, kind, creator_id), c in missing.items()
+            ],
+            ignore_conflicts=True,
+        )
+        found |= _fetch_accounts(missing)
+    return found
 
 
 def account_for(
@@ -145,34 +228,227 @@ def account_for(
 ) -> LedgerAccount:
     """The campaign's account of ``kind`` in its currency (a creator's, for creator kinds),
     made on first use."""
-    creator_id = None if creator is None else _creator_id(creator)
-    if (kind in CREATOR_KINDS) != (creator_id is not None):
-        raise ValueError(f"A {kind} account {'needs' if creator_id is None else 'has no'} creator.")
-    account, _ = LedgerAccount.objects.get_or_create(
-        organization_id=campaign.organization_id,
-        campaign_id=campaign.pk,
-        creator_id=creator_id,
-        kind=kind,
-        currency=campaign.currency,
+    return accounts_for([(campaign, kind, creator)])[_account_key(campaign, kind, creator)]
+
+
+# -- the general post, one or many ---------------------------------------------------------------
+
+
+@dataclass
+class Move:
+    """One balanced transaction to post. ``refuse`` builds the error when an account would take
+    the wrong sign (default ``insufficient_balance``)."""
+
+    campaign: Campaign
+    kind: TransactionKind
+    key: str
+    lines: Sequence[Line]
+    data: dict[str, Any] = field(default_factory=dict)
+    capped_cents: int = 0
+    refuse: Callable[[LedgerAccount, int], ChorusError] | None = None
+    organization_id: int = 0  # the campaign's when not given
+
+    def __post_init__(self) -> None:
+        self.organization_id = self.organization_id or self.campaign.organization_id
+
+
+def _validate(move: Move) -> None:
+    if not move.key or len(move.key) > 200:
+        raise ValueError("A ledger key is 1 to 200 characters.")
+    totals: dict[str, int] = defaultdict(int)
+    for account, amount in move.lines:
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+            raise ValueError(f"Ledger amounts are non-zero integers, not {amount!r}.")
+        if (
+            account.organization_id != move.organization_id
+            or account.campaign_id != move.campaign.pk
+        ):
+            raise ValueError("Every account of a transaction belongs to its campaign.")
+        totals[account.currency] += amount
+    if any(totals.values()):
+        raise ValueError(f"A ledger transaction must balance per currency: {dict(totals)}.")
+
+
+def _conflict(key: str) -> ChorusError:
+    return ChorusError(
+        "ledger_key_conflict",
+        f"The ledger already holds a different movement under {key!r}.",
+        status_code=409,
     )
-    return account
 
 
-def _same_lines(txn: Transaction, lines: Sequence[Line]) -> bool:
-    posted = sorted(txn.entries.values_list("account_id", "amount_cents"))
-    return posted == sorted((account.pk, amount) for account, amount in lines)
+def _insufficient(account: LedgerAccount, balance: int, delta: int) -> ChorusError:
+    return ChorusError(
+        "insufficient_balance",
+        f"Not enough {account.get_kind_display().lower()}: "
+        f"{format_money(balance, account.currency)} "
+        f"cannot move {format_money(abs(delta), account.currency)}.",
+        status_code=409,
+    )
+
+
+def _lines_of(move: Move) -> list[tuple[int, int]]:
+    return sorted((account.pk, amount) for account, amount in move.lines)
+
+
+def _posted_many(moves: Sequence[Move]) -> dict[tuple[int, str], Transaction]:
+    """The transactions already posted under these moves' keys, with their lines."""
+    idents = {(m.organization_id, m.key) for m in moves}
+    posted = {
+        (t.organization_id, t.key): t
+        for t in Transaction.objects.filter(
+            organization_id__in={o for o, _ in idents}, key__in={k for _, k in idents}
+        ).order_by()
+        if (t.organization_id, t.key) in idents
+    }
+    if posted:
+        lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for txn_id, account_id, amount in Entry.objects.filter(
+            transaction_id__in=[t.pk for t in posted.values()]
+        ).values_list("transaction_id", "account_id", "amount_cents"):
+            lines[txn_id].append((account_id, amount))
+        for txn in posted.values():
+            txn.posted_lines = sorted(lines[txn.pk])  # type: ignore[attr-defined]
+            txn.created_now = False
+    return posted
+
+
+def _as_existing(txn: Transaction, move: Move) -> Transaction | ChorusError:
+    """The transaction posted before under the move's key, or a conflict if it differs."""
+    if txn.kind != move.kind or txn.posted_lines != _lines_of(move):  # type: ignore[attr-defined]
+        return _conflict(move.key)
+    again = copy.copy(txn)
+    again.created_now = False
+    return again
+
+
+def ledger_post_many(
+    moves: Sequence[Move], *, _retry: bool = True
+) -> list[Transaction | ChorusError]:
+    """Post many balanced transactions in a handful of statements, whatever their number: lock
+    every account they move (one query, id order: no deadlocks between posts), read what is
+    posted under their keys already, check each move's signs in order against the running
+    balances, insert the transactions and their entries together and update each account once.
+
+    Returns, per move, its Transaction (``created_now`` False for one posted before under the
+    key) or the ChorusError refusing it (``ledger_key_conflict``, ``insufficient_balance`` or
+    the move's own ``refuse``): a refused move writes nothing and the others go on. Raises
+    ValueError for a malformed move (before writing anything)."""
+    _require_atomic("ledger_post_many")
+    if not moves:
+        return []
+    for move in moves:
+        _validate(move)
+    account_ids = sorted({account.pk for m in moves for account, _ in m.lines})
+    locked: dict[int, LedgerAccount] = {}
+    if account_ids:
+        locked = {
+            a.pk: a
+            for a in LedgerAccount.objects.select_for_update()
+            .filter(pk__in=account_ids)
+            .order_by("pk")
+        }
+    # Read after the locks: a concurrent post of the same key waited on them and is visible now.
+    posted = _posted_many(moves)
+    balance = {pk: a.balance_cents for pk, a in locked.items()}
+    results: list[Transaction | ChorusError | None] = [None] * len(moves)
+    claimed: dict[tuple[int, str], int] = {}  # key → index of the move posting it in this batch
+    new: list[int] = []
+    for i, move in enumerate(moves):
+        ident = (move.organization_id, move.key)
+        if ident in posted:
+            results[i] = _as_existing(posted[ident], move)
+            continue
+        if ident in claimed:
+            continue  # the same key twice in one batch: answered after the first is written
+        deltas: dict[int, int] = defaultdict(int)
+        for account, amount in move.lines:
+            deltas[account.pk] += amount
+        refusal = None
+        for pk, delta in deltas.items():
+            account, after = locked[pk], balance[pk] + delta
+            if (after > 0) if account.kind in COUNTER_KINDS else (after < 0):
+                refusal = (
+                    move.refuse(account, delta)
+                    if move.refuse
+                    else _insufficient(account, balance[pk], delta)
+                )
+                break
+        if refusal is not None:
+            results[i] = refusal
+            continue
+        for pk, delta in deltas.items():
+            balance[pk] += delta
+        claimed[ident] = i
+        new.append(i)
+    if new:
+        txns = [
+            Transaction(
+                public_id=new_public_id(Transaction.public_id_prefix),
+                organization_id=moves[i].organization_id,
+                campaign=moves[i].campaign,
+                kind=moves[i].kind,
+                key=moves[i].key,
+                data=moves[i].data,
+                capped_cents=moves[i].capped_cents,
+            )
+            for i in new
+        ]
+        try:
+            with transaction.atomic():  # a savepoint: a same-key race without accounts lands here
+                Transaction.objects.bulk_create(txns, batch_size=500)
+        except IntegrityError:
+            if not _retry:
+                raise
+            return ledger_post_many(moves, _retry=False)  # the racer's rows are visible now
+        Entry.objects.bulk_create(
+            [
+                Entry(
+                    organization_id=txn.organization_id,
+                    transaction=txn,
+                    account_id=account.pk,
+                    amount_cents=amount,
+                    currency=account.currency,
+                )
+                for i, txn in zip(new, txns, strict=True)
+                for account, amount in moves[i].lines
+            ],
+            batch_size=1000,
+        )
+        for i, txn in zip(new, txns, strict=True):
+            txn.created_now = True
+            results[i] = txn
+        changed = {pk: balance[pk] - a.balance_cents for pk, a in locked.items()}
+        changed = {pk: delta for pk, delta in changed.items() if delta}
+        if changed:
+            LedgerAccount.objects.filter(pk__in=changed).update(
+                balance_cents=F("balance_cents")
+                + Case(
+                    *(When(pk=pk, then=Value(delta)) for pk, delta in changed.items()),
+                    output_field=BigIntegerField(),
+                )
+            )
+            for pk in changed:
+                locked[pk].balance_cents = balance[pk]
+    for i, move in enumerate(moves):
+        if results[i] is None:  # a repeated key within the batch
+            first = results[claimed[(move.organization_id, move.key)]]
+            assert isinstance(first, Transaction)
+            first.posted_lines = _lines_of(moves[claimed[(move.organization_id, move.key)]])  # type: ignore[attr-defined]
+            results[i] = _as_existing(first, move)
+    return cast(list[Transaction | ChorusError], results)
 
 
 def _existing(organization_id: int, key: str, kind: str, lines: Sequence[Line]) -> Transaction:
-    txn = Transaction.objects.get(organization_id=organization_id, key=key)
-    if txn.kind != kind or not _same_lines(txn, lines):
-        raise ChorusError(
-            "ledger_key_conflict",
-            f"The ledger already holds a different movement under {key!r}.",
-            status_code=409,
-        )
-    txn.created_now = False
-    return txn
+    """The transaction posted under ``key``, which must be this movement."""
+    move = Move(Campaign(), TransactionKind(kind), key, lines, organization_id=organization_id)
+    return _one(_as_existing(_posted_many([move])[(organization_id, key)], move))
+
+
+def _one(result: Transaction | ChorusError) -> Transaction:
+    if isinstance(result, ChorusError):
+        raise result
+    return result
 
 
 def ledger_post(
@@ -192,70 +468,8 @@ def ledger_post(
     (a creator's payable below zero, the budget above it, …)."""
     _require_atomic("ledger_post")
     org_id = organization if isinstance(organization, int) else organization.pk
-    if not key or len(key) > 200:
-        raise ValueError("A ledger key is 1 to 200 characters.")
-    totals: dict[str, int] = defaultdict(int)
-    for account, amount in lines:
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
-            raise ValueError(f"Ledger amounts are non-zero integers, not {amount!r}.")
-        if account.organization_id != org_id or account.campaign_id != campaign.pk:
-            raise ValueError("Every account of a transaction belongs to its campaign.")
-        totals[account.currency] += amount
-    if any(totals.values()):
-        raise ValueError(f"A ledger transaction must balance per currency: {dict(totals)}.")
-    if Transaction.objects.filter(organization_id=org_id, key=key).exists():
-        return _existing(org_id, key, kind, lines)
-
-    # Lock the accounts (id order: no deadlocks between posts), then re-check the key: a
-    # concurrent post of the same key waited on these locks and now sees it committed.
-    deltas: dict[int, int] = defaultdict(int)
-    for account, amount in lines:
-        deltas[account.pk] += amount
-    locked = {
-        a.pk: a
-        for a in LedgerAccount.objects.select_for_update().filter(pk__in=deltas).order_by("pk")
-    }
-    if Transaction.objects.filter(organization_id=org_id, key=key).exists():
-        return _existing(org_id, key, kind, lines)
-    for pk, delta in deltas.items():
-        account = locked[pk]
-        after = account.balance_cents + delta
-        if (after > 0) if account.kind in COUNTER_KINDS else (after < 0):
-            raise ChorusError(
-                "insufficient_balance",
-                f"Not enough {account.get_kind_display().lower()}: "
-                f"{format_money(account.balance_cents, account.currency)} "
-                f"cannot move {format_money(abs(delta), account.currency)}.",
-                status_code=409,
-            )
-    try:
-        with transaction.atomic():  # a savepoint: a same-key race without accounts lands here
-            txn = Transaction.objects.create(
-                organization_id=org_id,
-                campaign=campaign,
-                kind=kind,
-                key=key,
-                data=data or {},
-                capped_cents=capped_cents,
-            )
-    except IntegrityError:
-        return _existing(org_id, key, kind, lines)
-    Entry.objects.bulk_create(
-        Entry(
-            organization_id=org_id,
-            transaction=txn,
-            account=account,
-            amount_cents=amount,
-            currency=account.currency,
-        )
-        for account, amount in lines
-    )
-    for pk, delta in deltas.items():
-        if delta:
-            LedgerAccount.objects.filter(pk=pk).update(balance_cents=F("balance_cents") + delta)
-            locked[pk].balance_cents += delta
-    txn.created_now = True
-    return txn
+    move = Move(campaign, kind, key, lines, data or {}, capped_cents, organization_id=org_id)
+    return _one(ledger_post_many([move])[0])
 
 
 # -- commitments --------------------------------------------------------------------------------
@@ -345,6 +559,62 @@ def commitment_release(
 # -- earning ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Accrual:
+    """An approved live post's fee to earn (``accruals_post_many``)."""
+
+    campaign: Campaign
+    creator: CreatorProfile | int
+    slot_id: int
+    amount_cents: int
+    data: dict[str, Any] | None = None
+
+
+def _fee_not_committed(accrual: Accrual) -> Callable[[LedgerAccount, int], ChorusError]:
+    def refuse(account: LedgerAccount, delta: int) -> ChorusError:
+        return ChorusError(
+            "fee_not_committed",
+            f"This post's fee of {format_money(accrual.amount_cents, accrual.campaign.currency)} "
+            "is not committed to the creator any more (the participation was cancelled), so it "
+            "cannot be earned.",
+            status_code=409,
+        )
+
+    return refuse
+
+
+def accruals_post_many(accruals: Sequence[Accrual]) -> list[Transaction | ChorusError]:
+    """Approved live posts earn their slots' fees: committed → payable, exactly once per slot
+    (key ``accrue:slot:<id>``, unique). A handful of statements for any number: the accounts
+    are read (and made) together, then ``ledger_post_many``. Per accrual, its transaction or
+    ``fee_not_committed`` when the fee is not (or no longer: the participation was cancelled)
+    committed to the creator; a refused one writes nothing."""
+    _require_atomic("accruals_post_many")
+    for accrual in accruals:
+        _check_amount(accrual.amount_cents)
+    accounts = accounts_for(
+        (a.campaign, kind, a.creator)
+        for a in accruals
+        for kind in (AccountKind.COMMITTED, AccountKind.PAYABLE)
+    )
+    moves = []
+    for a in accruals:
+        creator_id = _creator_id(a.creator)
+        committed = accounts[(a.campaign.pk, AccountKind.COMMITTED.value, creator_id)]
+        payable = accounts[(a.campaign.pk, AccountKind.PAYABLE.value, creator_id)]
+        moves.append(
+            Move(
+                a.campaign,
+                TransactionKind.ACCRUE,
+                f"accrue:slot:{a.slot_id}",
+                [(committed, -a.amount_cents), (payable, a.amount_cents)],
+                {"slot_id": a.slot_id, **(a.data or {})},
+                refuse=_fee_not_committed(a),
+            )
+        )
+    return ledger_post_many(moves)
+
+
 def accrual_post(
     *,
     campaign: Campaign,
@@ -357,28 +627,7 @@ def accrual_post(
     (the key's unique constraint). ``fee_not_committed`` when the fee is not (or no longer:
     the participation was cancelled) committed to the creator."""
     _require_atomic("accrual_post")
-    _check_amount(amount_cents)
-    committed = account_for(campaign=campaign, kind=AccountKind.COMMITTED, creator=creator)
-    payable = account_for(campaign=campaign, kind=AccountKind.PAYABLE, creator=creator)
-    key = f"accrue:slot:{slot_id}"
-    if _posted(campaign, key) is None:
-        committed = LedgerAccount.objects.select_for_update().get(pk=committed.pk)
-        if committed.balance_cents < amount_cents:
-            raise ChorusError(
-                "fee_not_committed",
-                f"This post's fee of {format_money(amount_cents, campaign.currency)} is not "
-                "committed to the creator any more (the participation was cancelled), so it "
-                "cannot be earned.",
-                status_code=409,
-            )
-    return ledger_post(
-        organization=campaign.organization_id,
-        campaign=campaign,
-        kind=TransactionKind.ACCRUE,
-        key=key,
-        lines=[(committed, -amount_cents), (payable, amount_cents)],
-        data={"slot_id": slot_id, **(data or {})},
-    )
+    return _one(accruals_post_many([Accrual(campaign, creator, slot_id, amount_cents, data)])[0])
 
 
 def _cache_committed(campaign: Campaign, delta: int) -> None:
@@ -487,31 +736,64 @@ def commission_refund(
     )
 
 
-# -- paying -------------------------------------------------------------------------------------
+# -- paying and funding: one table of simple moves ----------------------------------------------
+
+# Each kind moves money from one account of the campaign (a creator's, for creator kinds) to
+# another. A payout returned (REVERSE) comes from in_transit (the transfer failed) or from paid
+# (Stripe reversed it): the caller names which.
+_MOVES: dict[TransactionKind, tuple[tuple[AccountKind, ...], AccountKind]] = {
+    TransactionKind.PAYOUT: ((AccountKind.PAYABLE,), AccountKind.IN_TRANSIT),
+    TransactionKind.SETTLE: ((AccountKind.IN_TRANSIT,), AccountKind.PAID),
+    TransactionKind.REVERSE: ((AccountKind.IN_TRANSIT, AccountKind.PAID), AccountKind.PAYABLE),
+    TransactionKind.FUNDING: ((AccountKind.FUNDING,), AccountKind.FUNDED),
+    TransactionKind.FUNDING_REFUND: ((AccountKind.FUNDED,), AccountKind.FUNDING),
+}
 
 
-def _move(
-    *,
-    campaign: Campaign,
-    creator: CreatorProfile | int | None,
-    source: AccountKind,
-    target: AccountKind,
-    amount_cents: int,
-    key: str,
+@dataclass(frozen=True)
+class Part:
+    """One campaign's part of a move (a payout spanning campaigns has one per campaign)."""
+
+    campaign: Campaign
+    amount_cents: int
+    key: str
+    data: dict[str, Any] | None = None
+
+
+def ledger_move(
     kind: TransactionKind,
-    data: dict[str, Any] | None,
-) -> Transaction:
-    _check_amount(amount_cents)
-    src = account_for(campaign=campaign, kind=source, creator=creator)
-    dst = account_for(campaign=campaign, kind=target, creator=creator)
-    return ledger_post(
-        organization=campaign.organization_id,
-        campaign=campaign,
-        kind=kind,
-        key=key,
-        lines=[(src, -amount_cents), (dst, amount_cents)],
-        data=data,
-    )
+    parts: Sequence[Part],
+    *,
+    creator: CreatorProfile | int | None = None,
+    source: AccountKind | None = None,
+) -> list[Transaction]:
+    """Post a simple move of ``kind`` (see ``_MOVES``) for each part, one transaction per part,
+    in a handful of statements whatever their number. All or nothing: the first refusal
+    (``insufficient_balance``, ``ledger_key_conflict``) raises before anything is written.
+    Idempotent per part key, as every post."""
+    _require_atomic(f"ledger_move({kind})")
+    sources, target = _MOVES[kind]
+    src = source or sources[0]
+    if src not in sources:
+        raise ValueError(f"A {kind} moves from {' or '.join(sources)}, not {src}.")
+    for part in parts:
+        _check_amount(part.amount_cents)
+    who = creator if target in CREATOR_KINDS else None
+    accounts = accounts_for((p.campaign, k, who) for p in parts for k in (src, target))
+    moves = [
+        Move(
+            p.campaign,
+            kind,
+            p.key,
+            [
+                (accounts[_account_key(p.campaign, src, who)], -p.amount_cents),
+                (accounts[_account_key(p.campaign, target, who)], p.amount_cents),
+            ],
+            dict(p.data or {}),
+        )
+        for p in parts
+    ]
+    return [_one(result) for result in ledger_post_many(moves)]
 
 
 def payout_post(
@@ -523,17 +805,8 @@ def payout_post(
     data: dict[str, Any] | None = None,
 ) -> Transaction:
     """A transfer was created for (part of) a creator's payable: payable → in_transit."""
-    _require_atomic("payout_post")
-    return _move(
-        campaign=campaign,
-        creator=creator,
-        source=AccountKind.PAYABLE,
-        target=AccountKind.IN_TRANSIT,
-        amount_cents=amount_cents,
-        key=key,
-        kind=TransactionKind.PAYOUT,
-        data=data,
-    )
+    part = Part(campaign, amount_cents, key, data)
+    return ledger_move(TransactionKind.PAYOUT, [part], creator=creator)[0]
 
 
 def payout_settle(
@@ -545,17 +818,8 @@ def payout_settle(
     data: dict[str, Any] | None = None,
 ) -> Transaction:
     """The transfer arrived: in_transit → paid."""
-    _require_atomic("payout_settle")
-    return _move(
-        campaign=campaign,
-        creator=creator,
-        source=AccountKind.IN_TRANSIT,
-        target=AccountKind.PAID,
-        amount_cents=amount_cents,
-        key=key,
-        kind=TransactionKind.SETTLE,
-        data=data,
-    )
+    part = Part(campaign, amount_cents, key, data)
+    return ledger_move(TransactionKind.SETTLE, [part], creator=creator)[0]
 
 
 def payout_reverse(
@@ -568,53 +832,19 @@ def payout_reverse(
     data: dict[str, Any] | None = None,
 ) -> Transaction:
     """The transfer failed (from in_transit) or was reversed (from paid): back to payable."""
-    _require_atomic("payout_reverse")
-    if source not in (AccountKind.IN_TRANSIT, AccountKind.PAID):
-        raise ValueError("A payout is reversed from in_transit or paid.")
-    return _move(
-        campaign=campaign,
-        creator=creator,
-        source=source,
-        target=AccountKind.PAYABLE,
-        amount_cents=amount_cents,
-        key=key,
-        kind=TransactionKind.REVERSE,
-        data=data,
-    )
-
-
-# -- funding ------------------------------------------------------------------------------------
+    part = Part(campaign, amount_cents, key, data)
+    return ledger_move(TransactionKind.REVERSE, [part], creator=creator, source=source)[0]
 
 
 def funding_receive(
     *, campaign: Campaign, amount_cents: int, key: str, data: dict[str, Any] | None = None
 ) -> Transaction:
     """The brand paid money in for the campaign (a completed Checkout): funding → funded."""
-    _require_atomic("funding_receive")
-    return _move(
-        campaign=campaign,
-        creator=None,
-        source=AccountKind.FUNDING,
-        target=AccountKind.FUNDED,
-        amount_cents=amount_cents,
-        key=key,
-        kind=TransactionKind.FUNDING,
-        data=data,
-    )
+    return ledger_move(TransactionKind.FUNDING, [Part(campaign, amount_cents, key, data)])[0]
 
 
 def funding_refund(
     *, campaign: Campaign, amount_cents: int, key: str, data: dict[str, Any] | None = None
 ) -> Transaction:
     """Money paid in goes back to the brand: funded → funding."""
-    _require_atomic("funding_refund")
-    return _move(
-        campaign=campaign,
-        creator=None,
-        source=AccountKind.FUNDED,
-        target=AccountKind.FUNDING,
-        amount_cents=amount_cents,
-        key=key,
-        kind=TransactionKind.FUNDING_REFUND,
-        data=data,
-    )
+    return ledger_move(TransactionKind.FUNDING_REFUND, [Part(campaign, amount_cents, key, data)])[0]

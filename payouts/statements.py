@@ -7,16 +7,18 @@ transfer (the campaign's median)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from creators.models import CreatorProfile
-from ledger.models import AccountKind, Entry, LedgerAccount, TransactionKind
+from ledger.models import AccountKind, Entry, LedgerAccount, Transaction, TransactionKind
 from ledger.selectors import (
     CampaignFigures,
     CreatorFigures,
@@ -24,7 +26,7 @@ from ledger.selectors import (
     creator_figures,
 )
 from organizations.access import OrgAccess
-from payouts.models import ConnectedAccount, Payout
+from payouts.models import ConnectedAccount, Payout, PayoutRetry
 
 # A payable this close to its pay-by date, not sent yet, is flagged to the brand.
 AT_RISK_WITHIN = timedelta(days=2)
@@ -119,9 +121,10 @@ def _transfers_by_key(payouts: list[Payout]) -> dict[tuple[int, int], list[tuple
     for payout in sorted(payouts, key=lambda p: (p.transferred_at or p.created_at, p.pk)):
         if payout.state != Payout.State.PAID or payout.transferred_at is None:
             continue
+        arrived = payout.paid_at or payout.transferred_at  # the money reached the bank
         for part in payout.parts:
             key = (int(part["campaign_id"]), payout.creator_id)
-            out[key].append((int(part["amount_cents"]), payout.transferred_at))
+            out[key].append((int(part["amount_cents"]), arrived))
     return out
 
 
@@ -133,6 +136,7 @@ class Earnings:
     campaigns: list[tuple[Campaign, CreatorFigures]]
     posts: list[PostLine]
     payouts: list[Payout]
+    retries: list[tuple[PayoutRetry, str]] = field(default_factory=list)
     totals: dict[str, dict[str, int]] = field(default_factory=dict)  # currency → kind → cents
 
 
@@ -163,6 +167,7 @@ def creator_earnings(creator: CreatorProfile) -> Earnings:
         campaigns=[(campaigns[f.campaign_id], f) for f in figures if f.campaign_id in campaigns],
         posts=sorted(posts, key=lambda p: p.approved_at, reverse=True),
         payouts=payouts,
+        retries=[(r, retry_text(r)) for r in creator_retries(creator)],
         totals={cur: dict(k) for cur, k in totals.items()},
     )
 
@@ -232,29 +237,84 @@ def campaign_spend(access: OrgAccess, campaign: Campaign, *, with_posts: bool = 
     )
 
 
+MEDIAN_TO_TRANSFER_SQL = """
+WITH events AS (
+    -- the campaign's accruals (one per post, on the creator's payable account) ...
+    SELECT a.creator_id, t.created_at AS at, 0 AS is_payout, NULL::timestamptz AS transferred_at
+      FROM ledger_transaction t
+      JOIN ledger_entry e ON e.transaction_id = t.id AND e.amount_cents > 0
+      JOIN ledger_ledgeraccount a ON a.id = e.account_id AND a.kind = 'payable'
+     WHERE t.campaign_id = %(campaign)s AND t.kind = 'accrue'
+    UNION ALL
+    -- ... and the payouts that paid part of it
+    SELECT p.creator_id, p.created_at, 1, p.transferred_at
+      FROM payouts_payout p
+     WHERE p.organization_id = %(organization)s
+       AND p.state IN ('in_transit', 'paid', 'reversed')
+       AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', %(campaign)s::int))
+), numbered AS (
+    -- newest first, a payout before an accrual of the same instant: an accrual's group is the
+    -- number of payouts made at or after it, so it shares it with the first of those
+    SELECT is_payout, at, creator_id, transferred_at,
+           count(*) FILTER (WHERE is_payout = 1) OVER (
+               PARTITION BY creator_id ORDER BY at DESC, is_payout DESC
+               ROWS UNBOUNDED PRECEDING) AS grp
+      FROM events
+), paired AS (
+    SELECT is_payout, at, grp,
+           max(transferred_at) OVER (PARTITION BY creator_id, grp) AS paid_at
+      FROM numbered
+)
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM paid_at - at))
+  FROM paired
+ WHERE is_payout = 0 AND grp > 0
+"""
+
+
+MEDIAN_CACHE_SECONDS = 300
+
+
 def _median_to_transfer(campaign: Campaign) -> timedelta | None:
-    """Median time from a post's approval to the transfer that paid it: each accrual is paid by
-    the creator's first paid payout of this campaign claimed after it (a run takes the whole
-    payable)."""
+    """Median time from a post's approval to the transfer that paid it (``_median_compute``),
+    cached under the campaign's newest ledger transaction and the organization's number of
+    payouts still being sent. Every event that changes the median posts a ledger transaction
+    (an accrual, a claim, a settled, failed or reversed payout) except a transfer Stripe made
+    (pending → in transit), which lowers that number (only a claim, a new transaction, raises
+    it): so a page load after any of them computes afresh, the others read the cache (two
+    indexed lookups instead of a pass over 50,000 entries). The expiry bounds what a
+    transaction committed out of creation order could leave stale."""
+    newest = (
+        Transaction.objects.filter(organization_id=campaign.organization_id, campaign=campaign)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if newest is None:
+        return None
+    sending = Payout.objects.filter(
+        state=Payout.State.PENDING, organization_id=campaign.organization_id
+    ).count()
+    key = f"payouts:median-to-transfer:{campaign.pk}:{newest}:{sending}"
+    try:
+        seconds = cache.get(key)
+    except Exception:  # the cache is an optimisation: a cache that is down costs the query
+        seconds = None
+    if seconds is None:
+        median = _median_compute(campaign)
+        seconds = median.total_seconds() if median is not None else -1.0
+        with contextlib.suppress(Exception):  # as above
+            cache.set(key, seconds, MEDIAN_CACHE_SECONDS)
+    return timedelta(seconds=seconds) if seconds >= 0 else None
+
+
+def _median_compute(campaign: Campaign) -> timedelta | None:
+    """Each accrual is paid by the creator's first paid payout of this campaign claimed after
+    it (a run takes the whole payable). One pass over the campaign's accruals and payouts,
+    sorted per creator (window functions), rather than a payout lookup per accrual."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT percentile_cont(0.5) WITHIN GROUP (
-                       ORDER BY extract(epoch FROM paid.transferred_at - t.created_at))
-              FROM ledger_transaction t
-              JOIN ledger_entry e ON e.transaction_id = t.id AND e.amount_cents > 0
-              JOIN ledger_ledgeraccount a ON a.id = e.account_id AND a.kind = 'payable'
-              CROSS JOIN LATERAL (
-                    SELECT p.transferred_at FROM payouts_payout p
-                     WHERE p.creator_id = a.creator_id
-                       AND p.organization_id = t.organization_id
-                       AND p.state IN ('paid', 'reversed')
-                       AND p.created_at >= t.created_at
-                       AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', t.campaign_id))
-                     ORDER BY p.created_at LIMIT 1) paid
-             WHERE t.campaign_id = %s AND t.kind = 'accrue'
-            """,
-            [campaign.pk],
+            MEDIAN_TO_TRANSFER_SQL,
+            {"campaign": campaign.pk, "organization": campaign.organization_id},
         )
         row = cursor.fetchone()
     return timedelta(seconds=float(row[0])) if row and row[0] is not None else None
@@ -287,10 +347,17 @@ def _at_risk(
         if a.can_receive_transfers
     }
     creators = CreatorProfile.objects.in_bulk(list(oldest))
+    retrying = {
+        r.creator_id: r
+        for r in PayoutRetry.objects.filter(brand_id=campaign.brand_id, creator_id__in=oldest)
+    }
     soon = timezone.now() + AT_RISK_WITHIN
     out = []
     for creator_id, pay_by in sorted(oldest.items(), key=lambda kv: kv[1]):
-        if creator_id not in ready:
+        retry = retrying.get(creator_id)
+        if retry is not None:
+            reason = retry_text(retry)
+        elif creator_id not in ready:
             reason = "The creator has not set up payouts with Stripe yet."
         elif pay_by <= soon:
             reason = "Not sent yet and the pay-by date is close."
@@ -305,3 +372,17 @@ def _at_risk(
             )
         )
     return out
+
+
+def retry_text(retry: PayoutRetry) -> str:
+    """Why a creator's payout is held back and when it is tried again, for people."""
+    times = "once" if retry.attempts == 1 else f"{retry.attempts} times in a row"
+    if retry.waits_for_account:
+        when = "It is sent once the creator's Stripe account can receive transfers."
+    else:
+        when = f"Next try {timezone.localtime(retry.next_attempt_at):%-d %b %Y %H:%M %Z}."
+    return f"Stripe refused the payout {times}: {retry.failure_reason} {when}"
+
+
+def creator_retries(creator: CreatorProfile) -> list[PayoutRetry]:
+    return list(PayoutRetry.objects.filter(creator=creator).select_related("brand").order_by("id"))

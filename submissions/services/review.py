@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.errors import ChorusError
 from core.ids import new_public_id
 from core.ownership import require_owns
-from ledger.services import accrual_post
+from ledger.services import Accrual, accruals_post_many
 from notifications.services import notification_send_many
 from organizations.access import OrgAccess
 from organizations.audit import audit_record_many
@@ -93,19 +93,29 @@ def _nothing_to_review(submission: Submission) -> ChorusError:
     )
 
 
-def _participation_complete_if_done(participation_id: int, now: datetime.datetime) -> None:
-    """A participation is completed when every slot has an approved live post."""
-    participation = Participation.objects.select_for_update().get(pk=participation_id)
-    if participation.status != Participation.Status.ACTIVE:
-        return
-    open_slots = ParticipationSlot.objects.filter(
-        participation_id=participation_id, status=ParticipationSlot.Status.OPEN
+def _participations_complete_if_done(participation_ids: list[int], now: datetime.datetime) -> None:
+    """A participation is completed when every slot has an approved live post (three
+    statements for any number of participations: lock, open slots not done, update)."""
+    active = list(
+        Participation.objects.select_for_update()
+        .filter(pk__in=participation_ids, status=Participation.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    if open_slots.exclude(submission__stage=Submission.Stage.DONE).exists():
+    if not active:
         return
-    participation.status = Participation.Status.COMPLETED
-    participation.completed_at = now
-    participation.save(update_fields=["status", "completed_at", "updated_at"])
+    waiting = set(
+        ParticipationSlot.objects.filter(
+            participation_id__in=active, status=ParticipationSlot.Status.OPEN
+        )
+        .exclude(submission__stage=Submission.Stage.DONE)
+        .values_list("participation_id", flat=True)
+    )
+    complete = [pk for pk in active if pk not in waiting]
+    if complete:
+        Participation.objects.filter(pk__in=complete).update(
+            status=Participation.Status.COMPLETED, completed_at=now, updated_at=now
+        )
 
 
 @dataclass
@@ -192,10 +202,11 @@ def _accrue(planned: list[_Planned], decision: Decision) -> list[tuple[_Planned,
     """[ledger, issue 10] Each approved live post earns its slot's fee in the decision's own
     transaction, once per slot (the ledger key's unique constraint): committed → payable.
 
-    Runs before anything is written, each in a savepoint, so a post whose fee is no longer
-    committed (its participation was cancelled) fails alone. Participations are locked first,
-    in id order, then campaigns (inside the ledger): the order cancellation takes them in, so
-    the two cannot deadlock. Returns the refused ones."""
+    Runs before anything is written, all in one batched ledger post (a handful of statements
+    for the whole batch); a post whose fee is no longer committed (its participation was
+    cancelled) is refused alone and writes nothing. Participations are locked first, in id
+    order, then the ledger accounts (inside the ledger): the order cancellation takes them in,
+    so the two cannot deadlock. Returns the refused ones."""
     approvals = [
         p
         for p in planned
@@ -205,21 +216,25 @@ def _accrue(planned: list[_Planned], decision: Decision) -> list[tuple[_Planned,
         return []
     participation_ids = sorted({p.submission.participation_id for p in approvals})
     list(Participation.objects.select_for_update().filter(pk__in=participation_ids).order_by("pk"))
-    refused: list[tuple[_Planned, ChorusError]] = []
-    for p in sorted(approvals, key=lambda p: (p.submission.campaign_id, p.submission.pk)):
-        assert isinstance(p.item, LivePost)
-        try:
-            with transaction.atomic():
-                accrual_post(
-                    campaign=p.submission.campaign,
-                    creator=p.submission.creator_id,
-                    slot_id=p.submission.slot_id,
-                    amount_cents=p.item.fee_cents,
-                    data={"live_post": p.item.public_id},
-                )
-        except ChorusError as exc:
-            refused.append((p, exc))
-    return refused
+    approvals.sort(key=lambda p: (p.submission.campaign_id, p.submission.pk))
+    results = accruals_post_many(
+        [
+            Accrual(
+                campaign=p.submission.campaign,
+                creator=p.submission.creator_id,
+                slot_id=p.submission.slot_id,
+                amount_cents=p.item.fee_cents,
+                data={"live_post": p.item.public_id},
+            )
+            for p in approvals
+            if isinstance(p.item, LivePost)
+        ]
+    )
+    return [
+        (p, result)
+        for p, result in zip(approvals, results, strict=True)
+        if isinstance(result, ChorusError)
+    ]
 
 
 def _write(
@@ -279,8 +294,7 @@ def _write(
         ],
     )
     done = sorted({p.submission.participation_id for p in planned if p.submission.done_at == now})
-    for participation_id in done:
-        _participation_complete_if_done(participation_id, now)
+    _participations_complete_if_done(done, now)
     notification_send_many(
         kind=Kind.SUBMISSION_DECIDED,
         organization=organization,

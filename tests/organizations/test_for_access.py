@@ -21,6 +21,8 @@ from analytics.models import (
     Conversion,
     ConversionCredit,
     ConversionRefund,
+    PostMetrics,
+    PostMetricSnapshot,
     ShopifyDelivery,
     StoreConnection,
 )
@@ -40,7 +42,7 @@ from organizations.models import (
     brand_path_of,
 )
 from organizations.roles import Role
-from payouts.models import Funding, Payout
+from payouts.models import Funding, Payout, PayoutRetry
 from recruitment.models import Application, CampaignInvitation, Participation, ParticipationSlot
 from submissions.models import (
     DraftVersion,
@@ -115,23 +117,34 @@ def _click(brand: Brand) -> Click:
     )
 
 
-def _conversion(brand: Brand) -> Conversion:
-    from analytics.conversions import OrderIn, conversion_record
+def _live_post(brand: Brand) -> LivePost:
+    post = _submission(brand).current_post
+    assert post is not None
+    return post
 
-    participation = ParticipationFactory(campaign=_campaign(brand))
-    conversion, _ = conversion_record(
-        organization_id=brand.organization_id,
-        brand_id=None,
-        source=Conversion.Source.API,
-        order=OrderIn(
-            order_id=uuid.uuid4().hex,
-            occurred_at=timezone.now(),
-            currency="USD",
-            revenue_cents=1_000,
-            promo_codes=[participation.promo_code],
-        ),
+
+def _snapshot(brand: Brand) -> PostMetricSnapshot:
+    post = _live_post(brand)
+    return PostMetricSnapshot.objects.create(
+        organization=post.organization,
+        live_post=post,
+        campaign=post.campaign,
+        participation=post.slot.participation,
+        platform=post.platform,
+        retrieved_at=timezone.now(),
+        views=10,
     )
-    return conversion
+
+
+def _post_metrics(brand: Brand) -> PostMetrics:
+    post = _live_post(brand)
+    return PostMetrics.objects.create(
+        organization=post.organization,
+        live_post=post,
+        campaign=post.campaign,
+        participation=post.slot.participation,
+        platform=post.platform,
+    )
 
 
 def _store(brand: Brand) -> StoreConnection:
@@ -141,6 +154,48 @@ def _store(brand: Brand) -> StoreConnection:
         shop_domain=f"s{uuid.uuid4().hex[:12]}.myshopify.com",
         secret_encrypted="x",
         secret_hint="x",
+    )
+
+
+def _conversion(brand: Brand) -> Conversion:
+    participation = ParticipationFactory(campaign=_campaign(brand))
+    return Conversion.objects.create(
+        organization=brand.organization,
+        source=Conversion.Source.API,
+        order_id=uuid.uuid4().hex,
+        occurred_at=timezone.now(),
+        currency="USD",
+        revenue_cents=5000,
+        campaign=participation.campaign,
+        participation=participation,
+        method=Conversion.Method.PROMO_CODE,
+    )
+
+
+def _conversion_refund(brand: Brand) -> ConversionRefund:
+    conversion = _conversion(brand)
+    return ConversionRefund.objects.create(
+        organization=conversion.organization,
+        conversion=conversion,
+        refund_id="r1",
+        amount_cents=100,
+        occurred_at=timezone.now(),
+    )
+
+
+def _conversion_credit(brand: Brand) -> ConversionCredit:
+    conversion = _conversion(brand)
+    assert conversion.campaign is not None
+    assert conversion.participation is not None
+    return ConversionCredit.objects.create(
+        organization=conversion.organization,
+        conversion=conversion,
+        model=ConversionCredit.Model.LINEAR,
+        campaign=conversion.campaign,
+        participation=conversion.participation,
+        weight_ppm=1_000_000,
+        revenue_cents=conversion.revenue_cents,
+        occurred_at=conversion.occurred_at,
     )
 
 
@@ -225,6 +280,16 @@ def _payout(brand: Brand) -> Payout:
     )
 
 
+def _payout_retry(brand: Brand) -> PayoutRetry:
+    return PayoutRetry.objects.create(
+        organization=brand.organization,
+        brand=brand,
+        creator=CreatorProfileFactory(),
+        currency="USD",
+        attempts=1,
+    )
+
+
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     Invitation: _invitation,
     ApiKey: _api_key,
@@ -244,19 +309,6 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
         batch=InviteBatchFactory(campaign=_campaign(brand))
     ),
     Click: _click,
-    Conversion: _conversion,
-    ConversionCredit: lambda brand: _conversion(brand).credits.first(),
-    ConversionRefund: lambda brand: ConversionRefund.objects.create(
-        organization=brand.organization,
-        conversion=_conversion(brand),
-        refund_id=uuid.uuid4().hex,
-        amount_cents=1,
-        occurred_at=timezone.now(),
-    ),
-    StoreConnection: _store,
-    ShopifyDelivery: lambda brand: ShopifyDelivery.objects.create(
-        organization=brand.organization, store=_store(brand), webhook_id="w", topic="t"
-    ),
     ParticipationSlot: lambda brand: ParticipationFactory(campaign=_campaign(brand)).slots.first(),
     LedgerAccount: lambda brand: account_for(campaign=_campaign(brand), kind=AccountKind.BUDGET),
     Transaction: _ledger_transaction,
@@ -269,6 +321,16 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     SlotReminder: _slot_reminder,
     Funding: _funding,
     Payout: _payout,
+    PayoutRetry: _payout_retry,
+    PostMetricSnapshot: _snapshot,
+    PostMetrics: _post_metrics,
+    Conversion: _conversion,
+    ConversionRefund: _conversion_refund,
+    ConversionCredit: _conversion_credit,
+    StoreConnection: _store,
+    ShopifyDelivery: lambda brand: ShopifyDelivery.objects.create(
+        organization=brand.organization, store=_store(brand), webhook_id="w", topic="t"
+    ),
 }
 
 
