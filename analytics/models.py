@@ -3,10 +3,13 @@
 import uuid
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from core.ids import new_public_id
+from core.models import PublicIdModel
 from organizations.models import Organization, OrgScopedQuerySet
 from recruitment.models import Participation
 
@@ -173,6 +176,8 @@ class Conversion(models.Model):
         NONE = "none", "Not attributed"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Opaque id for URLs and the API (added in 0007; the database integer is never shown).
+    public_id = models.CharField(max_length=32, unique=True, editable=False)
     source = models.CharField(max_length=8, choices=Source.choices)
     order_id = models.CharField(max_length=64)
     occurred_at = models.DateTimeField()
@@ -216,6 +221,11 @@ class Conversion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} order {self.order_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.public_id:
+            self.public_id = new_public_id("conv")
+        super().save(*args, **kwargs)
 
 
 class ConversionRefund(models.Model):
@@ -286,3 +296,68 @@ class ConversionCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} credit of {self.conversion_id} to {self.participation_id}"
+
+
+# Store connections (Shopify) --------------------------------------------------------------
+
+
+class StoreConnection(PublicIdModel):
+    """A brand's Shopify store: webhooks from ``shop_domain`` are checked with its secret.
+
+    The secret (the Shopify app's client secret, or the signing key shown in the store's
+    notification settings) is stored encrypted (``analytics.conversions_stores``) and never
+    shown again after it is entered; ``secret_hint`` keeps its last characters to recognise it.
+    """
+
+    public_id_prefix = "store"
+
+    class Platform(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey("organizations.Brand", on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=10, choices=Platform.choices, default="shopify")
+    shop_domain = models.CharField(max_length=255, unique=True)
+    secret_encrypted = models.TextField()
+    secret_hint = models.CharField(max_length=8)
+    # After a rotation Shopify may sign with the old secret for up to an hour: both are accepted
+    # until ``secret_rotated_at`` + SHOPIFY_SECRET_GRACE_SECONDS.
+    previous_secret_encrypted = models.TextField(blank=True)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    brand_path: ClassVar[str | None] = "brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("organization", "brand"), name="store_org_brand")]
+
+    def __str__(self) -> str:
+        return self.shop_domain
+
+
+class ShopifyDelivery(models.Model):
+    """One accepted webhook delivery, by ``X-Shopify-Webhook-Id``: a redelivery is answered
+    200 and changes nothing. Written in the transaction that records its order or refund."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(StoreConnection, on_delete=models.CASCADE, related_name="+")
+    webhook_id = models.CharField(max_length=100)
+    topic = models.CharField(max_length=40)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    brand_path: ClassVar[str | None] = "store__brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organization", "store", "webhook_id"), name="shopify_delivery_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.webhook_id}"

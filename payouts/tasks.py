@@ -45,3 +45,12 @@ def reconcile_in_transit() -> int:
     from payouts.settlement import payout_in_transit_reconcile
 
     return payout_in_transit_reconcile()
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def sweep_commissions() -> tuple[int, int]:
+    """Beat (every minute) and analytics after an order or refund commits (outbox): accrue
+    commissions owed and reverse refunded ones. Idempotent (ledger keys)."""
+    from payouts.commissions import commissions_sweep
+
+    return commissions_sweep()

@@ -6,6 +6,7 @@ small: a run touches every operation a few times.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from discovery.models import InviteBatch, InviteBatchRow
 from organizations.models import Invitation, Membership
 from organizations.roles import Role
 from organizations.services import api_key_create
-from recruitment.models import Application
+from recruitment.models import Application, Participation
 from submissions.services import submission_decide
 from tests.conftest import Tenant
 from tests.factories.campaigns import CampaignFactory
@@ -98,7 +99,10 @@ def seed_agency() -> Seeded:
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
 
+    store, conversion = _seed_conversions(tenant, participation)
     ids = {
+        "store": [store.public_id],
+        "conversion": [conversion.public_id],
         "brand": list(org.brands.values_list("public_id", flat=True)),
         "member": list(
             Membership.objects.filter(organization=org, user=viewer).values_list(
@@ -120,3 +124,30 @@ def seed_agency() -> Seeded:
         "submission": [s.public_id for s in submissions],
     }
     return Seeded(tenant=tenant, api_key=raw, ids=ids)
+
+
+def _seed_conversions(tenant: Tenant, participation: Participation) -> tuple[Any, Any]:
+    """A connected store and an order attributed by promo code (the conversions API)."""
+    from analytics.conversions import OrderIn, conversion_record
+    from analytics.conversions_stores import store_connect
+    from analytics.models import Conversion
+
+    store = store_connect(
+        access=tenant.access(),
+        brand=tenant.brand,
+        shop_domain="contract-shoes.myshopify.com",
+        secret="shpss_contract_secret_0123456789",
+    )
+    conversion, _ = conversion_record(
+        organization_id=tenant.org.pk,
+        brand_id=None,
+        source=Conversion.Source.API,
+        order=OrderIn(
+            order_id="contract-order-1",
+            occurred_at=timezone.now(),
+            currency="USD",
+            revenue_cents=4_990,
+            promo_codes=[participation.promo_code],
+        ),
+    )
+    return store, conversion

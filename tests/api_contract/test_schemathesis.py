@@ -46,6 +46,8 @@ RESOURCES = {
     "participations": "participation",
     "campaign-invitations": "campaign-invitation",
     "submissions": "submission",
+    "conversions": "conversion",
+    "stores": "store",
 }
 
 

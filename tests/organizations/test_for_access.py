@@ -23,6 +23,8 @@ from analytics.models import (
     ConversionRefund,
     PostMetrics,
     PostMetricSnapshot,
+    ShopifyDelivery,
+    StoreConnection,
 )
 from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.errors import NotFound
@@ -142,6 +144,16 @@ def _post_metrics(brand: Brand) -> PostMetrics:
         campaign=post.campaign,
         participation=post.slot.participation,
         platform=post.platform,
+    )
+
+
+def _store(brand: Brand) -> StoreConnection:
+    return StoreConnection.objects.create(
+        organization=brand.organization,
+        brand=brand,
+        shop_domain=f"s{uuid.uuid4().hex[:12]}.myshopify.com",
+        secret_encrypted="x",
+        secret_hint="x",
     )
 
 
@@ -315,6 +327,10 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     Conversion: _conversion,
     ConversionRefund: _conversion_refund,
     ConversionCredit: _conversion_credit,
+    StoreConnection: _store,
+    ShopifyDelivery: lambda brand: ShopifyDelivery.objects.create(
+        organization=brand.organization, store=_store(brand), webhook_id="w", topic="t"
+    ),
 }
 
 

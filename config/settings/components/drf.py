@@ -61,6 +61,10 @@ SPECTACULAR_SETTINGS = {
         "ReviewDecisionEnum": "submissions.models.ReviewDecision.Decision",
         "ReviewStateEnum": "submissions.models.ReviewState",
         "PayoutStateEnum": "payouts.models.Payout.State",
+        "ConversionSourceEnum": "analytics.models.Conversion.Source",
+        "StorePlatformEnum": "analytics.models.StoreConnection.Platform",
+        "PlatformEnum": "platforms.types.Platform",
+        "SourceEnum": "discovery.models.InviteBatch.Source",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every error status an operation can answer, with the {code, message, fields} shape, and

@@ -1,0 +1,54 @@
+"""Demo conversions: attributed orders on Glow, customers reached by several creators, a test
+order sent over real HTTP by the management command."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from analytics.attribution import campaign_exposure_distribution
+from analytics.conversions_demo import DEMO_SHOP, GLOW, seed_conversions_demo
+from analytics.models import Conversion
+from campaigns.demo import seed_campaigns_demo
+from campaigns.models import Campaign
+from creators.demo import seed_creators_demo
+from ledger.models import Transaction, TransactionKind
+from payouts.commissions import commissions_sweep
+from recruitment.demo import seed_recruitment_demo
+from web.demo import seed_demo
+
+
+def _seed() -> int:
+    with transaction.atomic():  # as seed_demo's command runs it
+        seed_demo()
+        seed_creators_demo()
+        seed_campaigns_demo()
+        seed_recruitment_demo()
+        return seed_conversions_demo()
+
+
+@pytest.mark.django_db
+def test_demo_orders_are_attributed_and_reach_customers_through_several_creators():
+    assert _seed() == 10
+    glow = Campaign.objects.get(name=GLOW, organization__slug="northstar")
+    orders = Conversion.objects.filter(campaign=glow)
+    assert orders.count() == 10
+    assert not Conversion.objects.filter(participation__isnull=True).exists()
+    buckets = {b.label: b.customers for b in campaign_exposure_distribution(glow)}
+    assert buckets["1"] > 0
+    assert buckets["2"] > 0
+    assert buckets["3"] > 0
+    assert buckets["4+"] > 0
+    commissions_sweep()
+    assert Transaction.objects.filter(kind=TransactionKind.COMMISSION).count() == 10
+    assert _seed() == 0  # idempotent
+    assert Conversion.objects.count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_test_order_command_posts_a_signed_order_over_http(live_server):
+    _seed()
+    before = Conversion.objects.count()
+    call_command("conversions_test_order", DEMO_SHOP, url=f"{live_server.url}/webhooks/shopify/")
+    assert Conversion.objects.count() == before + 1
+    newest = Conversion.objects.order_by("-created_at").first()
+    assert newest.participation is not None
