@@ -30,3 +30,12 @@ def execute_payout_run(run_id: int) -> None:
     from payouts.runs import payout_run_execute_by_id
 
     payout_run_execute_by_id(run_id=run_id)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def accrue_view_bonuses() -> int:
+    """Beat (every minute): accrue view bonuses of posts whose views grew (exactly once per
+    snapshot, capped per post and by the budget). Safe to run twice and concurrently."""
+    from payouts.bonuses import bonuses_sweep
+
+    return bonuses_sweep()

@@ -64,13 +64,14 @@ def tracked(
     *,
     age: datetime.timedelta = datetime.timedelta(hours=2),
     campaign: Any = None,
+    participation: Any = None,
     state: str = ReviewState.APPROVED,
     **post_fields: Any,
 ) -> list[LivePost]:
-    """``count`` live posts of one new creator on ``platform``, published ``age`` ago on the
-    simulator and approved (by default)."""
+    """``count`` live posts of one (new by default) creator on ``platform``, published ``age``
+    ago on the simulator and approved (by default)."""
     handle = f"pull.creator{next(_handles)}"
-    participation = ParticipationFactory(campaign=campaign or CampaignFactory())
+    participation = participation or ParticipationFactory(campaign=campaign or CampaignFactory())
     SocialAccountFactory(creator=participation.creator, platform=platform, handle=handle)
     submission = SubmissionFactory(slot=participation.slots.order_by("id").first())
     now = timezone.now()
