@@ -63,23 +63,24 @@ def post_bonus_accrue(metrics_id: int) -> int:
         )
         if row is None:
             return 0
-        snapshot = (
+        latest = (
             PostMetricSnapshot.objects.filter(
                 organization_id=row.organization_id,
                 live_post_id=row.live_post_id,
                 views__isnull=False,
             )
             .order_by("-retrieved_at")
-            .values("pk", "views")
+            .values_list("pk", "views")
             .first()
         )
-        if snapshot is None or snapshot["views"] <= row.bonus_views:
+        snapshot_id, views = latest if latest else (0, None)
+        if views is None or views <= row.bonus_views:
             # Nothing new to earn from (a recount went down): not due again until views grow.
             PostMetrics.objects.filter(pk=row.pk).update(bonus_views=row.views or 0)
             return 0
         campaign = row.campaign
         earned = bonus_for_views(
-            snapshot["views"],
+            views,
             per_1k_cents=campaign.bonus_per_1k_views_cents,
             cap_cents=campaign.bonus_cap_per_post_cents,
         )
@@ -99,16 +100,15 @@ def post_bonus_accrue(metrics_id: int) -> int:
                     txn = bonus_accrue(
                         campaign=campaign,
                         creator=creator_id,
-                        key=bonus_key(row.live_post_id, snapshot["pk"]),
+                        key=bonus_key(row.live_post_id, snapshot_id),
                         amount_cents=owed,
-                        data={"views": snapshot["views"], "snapshot": snapshot["pk"]},
+                        data={"views": views, "snapshot": snapshot_id},
                     )
                 granted = owed - txn.capped_cents if txn.created_now else 0
             except ChorusError as exc:  # e.g. the amount is out of range: leave it for a human
                 logger.warning("view bonus of post %s refused: %s", row.live_post_id, exc)
                 return 0
-        row.bonus_views = snapshot["views"]
-        PostMetrics.objects.filter(pk=row.pk).update(bonus_views=row.bonus_views)
+        PostMetrics.objects.filter(pk=row.pk).update(bonus_views=views)
         return granted
 
 
