@@ -4,7 +4,7 @@ NOTHING``) against raw PostgreSQL ``COPY`` of the same rows into the same table.
 
 It creates a database (``chorus_bench_snapshots`` next to the one in ``DATABASE_URL``, or
 ``BENCH_SNAPSHOTS_DATABASE_URL``), migrates it, makes one campaign with ``--posts`` approved
-live posts, then for ``--rows`` snapshots (posts × pull times, as the pulls would produce):
+live posts, then for ``--rows`` snapshots (posts x pull times, as the pulls would produce):
 
 1. **COPY**: the rows into ``analytics_postmetricsnapshot`` (constraints and indexes in place).
 2. **Write path, large chunks**: the table emptied, the same rows through ``snapshots_write`` in
@@ -14,7 +14,7 @@ live posts, then for ``--rows`` snapshots (posts × pull times, as the pulls wou
 4. **Redelivery**: the last chunk written again: rows added (must be 0).
 
 Only the database write is timed; building the rows is not. Rows/s of each and the ratio to
-COPY (goal: the write path within 5× of COPY).
+COPY (goal: the write path within 5x of COPY).
 
     .venv/bin/python -m bench snapshot_ingest [--rows 1000000] [--posts 1000] [--keep]
 """
@@ -151,10 +151,13 @@ def time_copy(posts: list[tuple[int, int, int, int]], total: int, chunk: int) ->
     for part in chunks(rows(posts, total), chunk):
         encoded = [(*r[:-1], json.dumps(r[-1])) for r in part]
         started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            with cursor.cursor.copy(statement) as copy:
-                for row in encoded:
-                    copy.write_row(row)
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(statement) as copy,
+        ):
+            for row in encoded:
+                copy.write_row(row)
         elapsed += time.perf_counter() - started
     return elapsed
 
@@ -228,14 +231,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             drop_database(url)
 
-    print(f"\n  {'rows/s':>10} {'seconds':>8} {'× COPY':>7}  path")
+    print(f"\n  {'rows/s':>10} {'seconds':>8} {'x COPY':>7}  path")
     for name, seconds in results:
         print(f"  {total / seconds:>10,.0f} {seconds:>8.1f} {seconds / copy_s:>7.2f}  {name}")
     ratio = large_s / copy_s
     print(
-        f"\nWrite path (chunks of {args.chunk:,}) takes {ratio:.2f}× COPY's time "
-        f"({'within' if ratio <= GOAL_RATIO else 'OVER'} the {GOAL_RATIO:.0f}× goal); "
-        f"pull-sized batches {small_s / copy_s:.2f}×. Redelivered chunk added {again} rows."
+        f"\nWrite path (chunks of {args.chunk:,}) takes {ratio:.2f}x COPY's time "
+        f"({'within' if ratio <= GOAL_RATIO else 'OVER'} the {GOAL_RATIO:.0f}x goal); "
+        f"pull-sized batches {small_s / copy_s:.2f}x. Redelivered chunk added {again} rows."
     )
     return 0 if again == 0 else 1
 
