@@ -46,6 +46,7 @@ RESOURCES = {
     "participations": "participation",
     "campaign-invitations": "campaign-invitation",
     "submissions": "submission",
+    "post-metrics": "post-metrics",
 }
 
 
