@@ -195,15 +195,21 @@ def pulls_dispatch(*, now: datetime.datetime | None = None) -> list[PullBatch]:
 # 3. One pull -----------------------------------------------------------------------------
 
 
-def _token(platform: str, creator_id: int | None) -> str:
-    if creator_id is None:
-        return ""
-    account = (
+def creator_account(creator_id: int, platform: str) -> SocialAccount | None:
+    """The account whose token reads a creator's posts on ``platform`` (verified first)."""
+    account: SocialAccount | None = (
         SocialAccount.objects.filter(creator_id=creator_id, platform=platform)
         .select_related("creator")
         .order_by(F("verified_at").desc(nulls_last=True), "pk")
         .first()
     )
+    return account
+
+
+def _token(platform: str, creator_id: int | None) -> str:
+    if creator_id is None:
+        return ""
+    account = creator_account(creator_id, platform)
     return platform_access_token(account) if account else ""
 
 
