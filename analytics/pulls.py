@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import logging
 import random
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -139,6 +140,7 @@ def posts_track(*, limit: int = 1_000) -> int:
 class PullBatch:
     platform: str
     metrics_ids: list[int]
+    lease: str  # the claim's token: pull_batch pulls only rows this claim still holds
 
 
 def due_claim(
@@ -160,10 +162,12 @@ def due_claim(
         )
         if not ids:
             return []
-        PostMetrics.objects.filter(pk__in=ids).update(leased_until=now + lease)
+        PostMetrics.objects.filter(pk__in=ids).update(
+            leased_until=now + lease, lease_token=uuid.uuid4()
+        )
     return list(
         PostMetrics.objects.filter(pk__in=ids)
-        .only("pk", "platform", "live_post__creator_id")
+        .only("pk", "platform", "lease_token", "live_post__creator_id")
         .select_related("live_post")
     )
 
@@ -181,6 +185,9 @@ def pulls_dispatch(*, now: datetime.datetime | None = None) -> list[PullBatch]:
     so all its posts batch together."""
     posts_track()
     claimed = due_claim(now=now)
+    if not claimed:
+        return []
+    lease = str(claimed[0].lease_token)
     groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
     for row in claimed:
         groups[_group_key(row)].append(row.pk)
@@ -188,7 +195,7 @@ def pulls_dispatch(*, now: datetime.datetime | None = None) -> list[PullBatch]:
     for (platform, _), ids in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or 0)):
         size = batch_size(platform)
         for start in range(0, len(ids), size):
-            batches.append(PullBatch(platform, ids[start : start + size]))
+            batches.append(PullBatch(platform, ids[start : start + size], lease))
     return batches
 
 
@@ -217,18 +224,27 @@ def _api_id(post: LivePost) -> str:
     return post.api_post_id or post.post_id
 
 
-def pull_batch(metrics_ids: Sequence[int], *, now: datetime.datetime | None = None) -> int:
-    """Pull one batch (claimed by ``pulls_dispatch``); returns how many posts got figures.
+def pull_batch(
+    metrics_ids: Sequence[int], *, lease: str, now: datetime.datetime | None = None
+) -> int:
+    """Pull one batch claimed by ``pulls_dispatch`` under ``lease``; returns how many posts got
+    figures.
 
-    Only rows still leased and due are pulled, so a redelivered task after the first one
-    finished calls nothing and writes nothing."""
+    The rows are taken over from the claim's token to this run's own in one UPDATE, so of two
+    deliveries of one task only one pulls, and a redelivery after the first finished (lease
+    cleared) calls nothing and writes nothing."""
     now = now or timezone.now()
-    ids = list(metrics_ids)
+    mine = uuid.uuid4()
+    taken = PostMetrics.objects.filter(
+        pk__in=list(metrics_ids), lease_token=lease, leased_until__gte=now
+    ).update(lease_token=mine)
+    if not taken:
+        return 0
     try:
         rows = list(
-            PostMetrics.objects.filter(
-                pk__in=ids, status__in=PULLABLE, next_pull_at__lte=now, leased_until__gte=now
-            ).select_related("live_post")
+            PostMetrics.objects.filter(lease_token=mine, status__in=PULLABLE)
+            .select_related("live_post")
+            .order_by("pk")
         )
         by_group: dict[tuple[str, int | None], list[PostMetrics]] = defaultdict(list)
         for row in rows:
@@ -239,8 +255,9 @@ def pull_batch(metrics_ids: Sequence[int], *, now: datetime.datetime | None = No
             found += _store(group, batch, now)
         return found
     finally:
-        # Its own transaction: a failed write above still frees the rows for the next claim.
-        PostMetrics.objects.filter(pk__in=ids).update(leased_until=None)
+        # Its own transaction: a failed write above still frees the rows for the next claim;
+        # only rows this run still holds (an expired lease may have been claimed again).
+        PostMetrics.objects.filter(lease_token=mine).update(leased_until=None, lease_token=None)
 
 
 def _fetch(

@@ -25,13 +25,14 @@ def dispatch_metric_pulls() -> int:
 
     batches = pulls_dispatch()
     for batch in batches:
-        pull_metrics.delay(batch.metrics_ids)
+        pull_metrics.delay(batch.metrics_ids, batch.lease)
     return len(batches)
 
 
 @shared_task(queue=Queue.METRICS, acks_late=True)
-def pull_metrics(metrics_ids: list[int]) -> int:
-    """One batched platform call for these PostMetrics rows (leased by the dispatcher)."""
+def pull_metrics(metrics_ids: list[int], lease: str) -> int:
+    """One batched platform call for these PostMetrics rows (leased by the dispatcher under
+    ``lease``; a duplicate delivery finds them taken and does nothing)."""
     from analytics.pulls import pull_batch
 
-    return pull_batch(metrics_ids)
+    return pull_batch(metrics_ids, lease=lease)

@@ -95,7 +95,7 @@ def tracked(
 
 def pull_all(now: datetime.datetime | None = None) -> int:
     """One dispatcher run with every batch pulled at once (as the workers would)."""
-    return sum(pull_batch(b.metrics_ids, now=now) for b in pulls_dispatch(now=now))
+    return sum(pull_batch(b.metrics_ids, lease=b.lease, now=now) for b in pulls_dispatch(now=now))
 
 
 def metrics_of(post: LivePost) -> PostMetrics:
@@ -212,7 +212,7 @@ def test_a_server_error_within_a_pull_fails_its_call_only_and_the_rest_goes_on(s
     simulator.fail("server_error", count=3, platform="tiktok")  # every attempt of call one
     before = timezone.now()
 
-    assert pull_batch(batch.metrics_ids) == 20
+    assert pull_batch(batch.metrics_ids, lease=batch.lease) == 20
 
     rows = {r.live_post_id: r for r in PostMetrics.objects.all()}
     failed = [rows[p.pk] for p in posts[:20]]
@@ -283,14 +283,54 @@ def test_a_deleted_or_private_post_is_unavailable_and_never_pulled_again(simulat
 def test_a_redelivered_pull_calls_nothing_and_writes_nothing(simulator):
     tracked(simulator, "tiktok", 3)
     (batch,) = pulls_dispatch()
-    pull_batch(batch.metrics_ids)
+    pull_batch(batch.metrics_ids, lease=batch.lease)
     client = get_client("tiktok")
     before = client.http_calls
 
-    assert pull_batch(batch.metrics_ids) == 0
+    assert pull_batch(batch.metrics_ids, lease=batch.lease) == 0
 
     assert client.http_calls == before
     assert PostMetricSnapshot.objects.count() == 3
+
+
+def test_a_task_whose_expired_claim_was_taken_over_pulls_nothing(simulator):
+    tracked(simulator, "tiktok", 2)
+    (stale,) = pulls_dispatch()
+    later = timezone.now() + datetime.timedelta(minutes=11)  # its worker died; lease ran out
+    (fresh,) = pulls_dispatch(now=later)
+    client = get_client("tiktok")
+    before = client.http_calls
+
+    assert pull_batch(stale.metrics_ids, lease=stale.lease, now=later) == 0
+
+    assert client.http_calls == before
+    assert PostMetrics.objects.filter(leased_until__isnull=False).count() == 2  # still held
+    assert pull_batch(fresh.metrics_ids, lease=fresh.lease, now=later) == 2
+    assert PostMetricSnapshot.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_of_one_pull_at_once_pull_once(simulator):
+    tracked(simulator, "youtube", 5)
+    (batch,) = pulls_dispatch()
+    barrier = threading.Barrier(2)
+    found: list[int] = []
+
+    def deliver() -> None:
+        try:
+            barrier.wait(timeout=20)
+            found.append(pull_batch(batch.metrics_ids, lease=batch.lease))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert sorted(found) == [0, 5]
+    assert PostMetricSnapshot.objects.count() == 5
 
 
 def test_snapshots_written_twice_are_stored_once(simulator):

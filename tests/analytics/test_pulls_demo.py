@@ -72,7 +72,7 @@ def test_demo_posts_are_put_on_the_simulator_and_get_figures(posts_file, setting
 
     for _ in started_simulator(posts_file, settings):
         for batch in pulls_dispatch():
-            pull_batch(batch.metrics_ids)
+            pull_batch(batch.metrics_ids, lease=batch.lease)
     row = PostMetrics.objects.get(live_post=post)
     assert row.status == PostMetrics.Status.OK
     assert row.views is not None
