@@ -97,6 +97,7 @@ def on_social_account_connected(
     from creators.selectors import creator_profile_for_user
     from creators.services import social_account_verify_oauth
 
+    _exchange_instagram_token(sociallogin)
     found = account_from_sociallogin(sociallogin)
     if found is None:
         return
@@ -121,13 +122,34 @@ def on_social_account_connected(
     transaction.on_commit(verify)
 
 
+def _exchange_instagram_token(sociallogin: Any) -> None:
+    """Instagram Login hands out a 1 h token: swap it for a long-lived one after the connect
+    commits (creators.tokens), so metric pulls can keep refreshing it."""
+    token = getattr(sociallogin, "token", None)
+    if sociallogin.account.provider != "instagram" or token is None or not token.pk:
+        return
+    from creators.tokens import token_make_long_lived
+
+    transaction.on_commit(lambda: token_make_long_lived(token.pk))
+
+
 def _message(request: HttpRequest, level: int, text: str) -> None:
     # fail_silently: a request without the messages middleware (e.g. in tests) is fine.
     messages.add_message(request, level, text, fail_silently=True)
 
 
 def connect_signals() -> None:
+    from allauth.socialaccount.models import SocialToken
     from allauth.socialaccount.signals import social_account_added, social_account_updated
+    from django.db.models.signals import post_save, pre_save
+
+    from creators.tokens import encrypt_token_on_save, restore_plain_after_save
+
+    # OAuth tokens are stored encrypted (creators.tokens); allauth keeps working in plain text.
+    pre_save.connect(encrypt_token_on_save, sender=SocialToken, dispatch_uid="creators-token-enc")
+    post_save.connect(
+        restore_plain_after_save, sender=SocialToken, dispatch_uid="creators-token-plain"
+    )
 
     social_account_added.connect(on_social_account_connected, dispatch_uid="creators-oauth-added")
     social_account_updated.connect(

@@ -35,6 +35,7 @@ from creators.models import (
     PortfolioItem,
     SocialAccount,
 )
+from creators.tokens import platform_access_token
 from creators.validators import photo_problem
 from platforms.errors import AccountNotFound, AuthError, PlatformError, RateLimited
 from platforms.handles import parse_handle
@@ -302,7 +303,7 @@ def social_account_verify_by_bio(
     if _verified_elsewhere(creator=creator, platform=account.platform, handle=account.handle):
         raise _taken_error(label, account.handle)
 
-    profile = _fetch_profile(account.platform, account.handle)
+    profile = _fetch_profile(account.platform, account.handle, account=account)
     code = account.verification_code
     if not code or code.upper() not in profile.bio.upper():
         message = (
@@ -409,7 +410,7 @@ def social_account_refresh(*, account_id: int) -> RefreshResult:
     if account is None:
         return RefreshResult(account=None)
     try:
-        profile = _fetch_profile(account.platform, account.handle)
+        profile = _fetch_profile(account.platform, account.handle, account=account)
     except PlatformFetchError as exc:
         with transaction.atomic(durable=True):
             SocialAccount.objects.filter(pk=account_id).update(
@@ -503,11 +504,17 @@ def _apply_profile(account: SocialAccount, profile: AccountProfile) -> None:
     account.last_refreshed_at = profile.fetched_at
 
 
-def _fetch_profile(platform: str, handle: str) -> AccountProfile:
-    """The account as its platform reports it; platform failures become clear messages."""
+def _fetch_profile(
+    platform: str, handle: str, *, account: SocialAccount | None = None
+) -> AccountProfile:
+    """The account as its platform reports it; platform failures become clear messages.
+
+    With ``account``, the creator's own OAuth token goes along: TikTok's Display API (the
+    production path) reads a profile only with the owner's token."""
     label = Platform(platform).label
+    token = platform_access_token(account) if account is not None else ""
     try:
-        return get_client(platform).fetch_profile(handle)
+        return get_client(platform).fetch_profile(handle, access_token=token)
     except AccountNotFound as exc:
         hint = (
             " Instagram only shows Business and Creator accounts: switch yours in the app's settings."
@@ -525,6 +532,12 @@ def _fetch_profile(platform: str, handle: str) -> AccountProfile:
             "rate_limited", message, retry_after_seconds=seconds, status_code=429
         ) from exc
     except AuthError as exc:
+        if exc.code == "creator_token_required":
+            message = (
+                f"{label} shares an account's stats only with its owner's permission: "
+                f"connect @{handle} with “Connect with {label}” on your accounts page."
+            )
+            raise PlatformFetchError("connect_account", message, status_code=400) from exc
         logger.error("platform credentials rejected: %s", exc)
         message = f"We could not reach {label} just now; try again later."
         raise PlatformFetchError("platform_unavailable", message, status_code=503) from exc

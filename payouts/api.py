@@ -13,7 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.models import Campaign
-from campaigns.selectors import campaigns_for_org
+from campaigns.selectors import campaign_get_for_org, campaigns_for_org
+from core.api.refs import RefField, resolve_ref
+from core.api.schema import error_response
 from creators.api_base import CreatorScopedViewSet
 from creators.models import CreatorProfile
 from ledger.models import Transaction
@@ -21,9 +23,16 @@ from ledger.selectors import campaigns_figures, creator_figures
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
 from organizations.roles import Scope
-from payouts import runs
+from payouts import funding, runs
 from payouts.idempotency import idempotent
-from payouts.models import Payout, PayoutRun
+from payouts.models import Funding, Payout, PayoutRun
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Same key and body: the saved response. Same key, other body: 422.",
+)
 
 # -- campaign balances ----------------------------------------------------------------------------
 
@@ -156,8 +165,13 @@ class PayoutSerializer(serializers.ModelSerializer):
             "reversed_cents",
             "created_at",
             "transferred_at",
+            "paid_at",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "transferred_at": {"help_text": "When Stripe made the transfer (state in_transit)."},
+            "paid_at": {"help_text": "When the money reached the creator's bank (state paid)."},
+        }
 
 
 class PayoutFilter(django_filters.FilterSet):
@@ -226,14 +240,7 @@ class PayoutRunViewSet(
     @extend_schema(
         request=PayoutRunCreateSerializer,
         responses={201: PayoutRunSerializer},
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="Same key and body: the saved response. Same key, other body: 422.",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
     )
     def create(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}
@@ -248,6 +255,113 @@ class PayoutRunViewSet(
         code, data, replayed = idempotent(
             organization=access.organization,
             endpoint="payout-runs:create",
+            key=request.headers.get("Idempotency-Key"),
+            body=dict(body),
+            run=start,
+        )
+        response = Response(data, status=code)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+# -- funding ----------------------------------------------------------------------------------------
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    """A brand paying a campaign's budget in through Stripe Checkout: pay at ``checkout_url``
+    while ``status`` is ``open``; ``paid_cents`` is what Stripe says was paid."""
+
+    id = serializers.CharField(source="public_id", read_only=True)
+    campaign = serializers.CharField(source="campaign.public_id", read_only=True)
+
+    class Meta:
+        model = Funding
+        fields = (
+            "id",
+            "campaign",
+            "amount_cents",
+            "currency",
+            "status",
+            "checkout_url",
+            "paid_cents",
+            "paid_at",
+            "failure_reason",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class FundingCreateSerializer(serializers.Serializer):
+    campaign = RefField("campaign", "cmp", help_text="Campaign id (cmp_…) to fund.")
+
+
+class FundingFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(
+        field_name="campaign__public_id", help_text="Campaign id (cmp_…)."
+    )
+    status = django_filters.ChoiceFilter(choices=Funding.Status.choices)
+
+    class Meta:
+        model = Funding
+        fields = ("campaign", "status")
+
+
+class FundingViewSet(
+    OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
+):
+    """``/fundings``: Checkout sessions opened to fund campaigns, and opening one."""
+
+    serializer_class = FundingSerializer
+    filterset_class = FundingFilter
+    ordering_fields = ("created_at",)
+    ordering = ("-created_at",)
+    http_method_names = ["get", "post", "head", "options"]
+    required_scopes = {
+        "list": Scope.PAYOUTS_READ,
+        "retrieve": Scope.PAYOUTS_READ,
+        "create": Scope.PAYOUTS_WRITE,
+    }
+
+    def scoped_queryset(self, access: OrgAccess) -> Any:
+        return Funding.objects.for_access(access).select_related("campaign")
+
+    @extend_schema(
+        summary="Open a Checkout session to fund a campaign",
+        description="A Stripe Checkout session for the part of the campaign's budget not "
+        "funded yet; pay at `checkout_url`. An open session for the same amount is answered "
+        "again rather than duplicated. 409: the campaign is funded already, or closed.",
+        request=FundingCreateSerializer,
+        responses={
+            201: FundingSerializer,
+            422: error_response("This Idempotency-Key was used with another body."),
+            502: error_response("Stripe refused the request (`stripe_refused`)."),
+            503: error_response(
+                "Stripe could not be reached, or payments are not set up on this server "
+                "(`stripe_unavailable`, `stripe_not_configured`); nothing was charged."
+            ),
+        },
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def create(self, request: Request) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        serializer = FundingCreateSerializer(data=body)
+        serializer.is_valid(raise_exception=True)
+        access = self.access
+
+        def start() -> tuple[int, Any]:
+            campaign = resolve_ref(
+                "campaign",
+                "campaign",
+                serializer.validated_data["campaign"],
+                lambda v: campaign_get_for_org(access, v),
+            )
+            row = funding.funding_start(access=access, campaign=campaign, request=request._request)
+            return status.HTTP_201_CREATED, FundingSerializer(row).data
+
+        code, data, replayed = idempotent(
+            organization=access.organization,
+            endpoint="fundings:create",
             key=request.headers.get("Idempotency-Key"),
             body=dict(body),
             run=start,

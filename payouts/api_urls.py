@@ -7,6 +7,7 @@ from core.api.routers import OptionalSlashRouter
 from payouts.api import (
     CampaignBalanceViewSet,
     CreatorEarningViewSet,
+    FundingViewSet,
     LedgerTransactionViewSet,
     PayoutRunViewSet,
     PayoutViewSet,
@@ -16,6 +17,7 @@ router = OptionalSlashRouter()
 router.register("campaign-balances", CampaignBalanceViewSet, basename="campaign-balance")
 router.register("ledger-transactions", LedgerTransactionViewSet, basename="ledger-transaction")
 router.register("payouts", PayoutViewSet, basename="payout")
+router.register("fundings", FundingViewSet, basename="funding")
 router.register("payout-runs", PayoutRunViewSet, basename="payout-run")
 
 creator_router = OptionalSlashRouter()

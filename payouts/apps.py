@@ -17,3 +17,11 @@ class PayoutsConfig(AppConfig):
         )
 
         activity.register()
+
+        from django.db.models.signals import post_save
+
+        from campaigns.models import Campaign
+        from payouts.funding_expiry import on_campaign_saved
+
+        # A budget or status change may leave open Checkout sessions stale (payouts pulls).
+        post_save.connect(on_campaign_saved, sender=Campaign, dispatch_uid="payouts.funding_expiry")

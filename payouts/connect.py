@@ -24,6 +24,7 @@ from core.links import absolute_url
 from creators.models import CreatorProfile
 from payouts.events import handles
 from payouts.models import ConnectedAccount, StripeEvent
+from payouts.retries import retry_release_account
 from payouts.stripe_api import as_dict, stripe_client, unavailable
 
 
@@ -138,6 +139,9 @@ def _apply(account_pk: int, remote: dict[str, Any]) -> ConnectedAccount:
             "updated_at",
         ]
     )
+    if account.can_receive_transfers:
+        # Payouts refused for the account's sake go in the next run (payouts.retries).
+        retry_release_account(creator_id=account.creator_id)
     return account
 
 

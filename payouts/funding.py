@@ -156,8 +156,15 @@ def _open_checkout(funding: Funding, campaign: Campaign, request: HttpRequest | 
             checkout_session_id=session.id,
             checkout_url=session.url or "",
         )
+        _queue_expiry(campaign.pk)  # sessions opened for an older amount are stale now
     funding.refresh_from_db()
     return funding
+
+
+def _queue_expiry(campaign_id: int) -> None:
+    from payouts.funding_expiry import funding_expiry_queue  # it imports this module
+
+    funding_expiry_queue(campaign_id=campaign_id)
 
 
 def funding_sync(*, access: OrgAccess, campaign: Campaign, session_id: str) -> Funding | None:
@@ -223,6 +230,7 @@ def funding_record_paid(*, session: dict[str, Any]) -> Funding | None:
         ]
     )
     Campaign.objects.filter(pk=funding.campaign_id).update(funded_cents=F("funded_cents") + amount)
+    _queue_expiry(funding.campaign_id)  # other open sessions no longer match what is left
     for posting in _POSTINGS:
         posting(funding)
     audit_record(

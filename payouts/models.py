@@ -235,7 +235,16 @@ class Payout(PublicIdModel):
     attempts = models.PositiveIntegerField(default=0)
     stripe_transfer_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     destination = models.CharField(max_length=64, blank=True)
-    transferred_at = models.DateTimeField(null=True, blank=True)
+    transferred_at = models.DateTimeField(null=True, blank=True)  # we recorded the transfer
+    # Stripe's ``created`` of the transfer: a connected account's payout.paid settles the
+    # transfers made before that payout.
+    transfer_created_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)  # settled: in_transit → paid
+    # The first Stripe call under the idempotency key: Stripe may forget a key after 24 h, so a
+    # pending payout older than that asks Stripe for the transfer before sending again.
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A pending payout whose answer was lost is asked again from this time (growing delay).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     reversed_cents = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -246,6 +255,11 @@ class Payout(PublicIdModel):
         ordering = ("-created_at", "-id")
         indexes = [
             models.Index(fields=("state", "created_at"), name="payout_state"),
+            models.Index(
+                fields=("destination", "transfer_created_at"),
+                condition=Q(state="in_transit"),
+                name="payout_in_transit",
+            ),
             models.Index(fields=("creator", "-created_at"), name="payout_creator"),
             models.Index(fields=("organization", "-created_at"), name="payout_org"),
         ]
@@ -267,6 +281,48 @@ class Payout(PublicIdModel):
     @property
     def campaign_public_ids(self) -> list[str]:
         return [str(part["campaign"]) for part in self.parts]
+
+
+class PayoutRetry(PublicIdModel):
+    """A creator's money (one brand, one currency) whose last payout Stripe refused: how often
+    it failed, why, and when a run may try again — a growing delay, or (the account cannot
+    receive transfers) not before ``account.updated`` says it can. Deleted when a transfer is
+    made; one row per group (unique), so concurrent failures update one record."""
+
+    public_id_prefix = "prt"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey("organizations.Brand", on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(
+        CreatorProfile, on_delete=models.CASCADE, related_name="payout_retries"
+    )
+    currency = models.CharField(max_length=3)
+    attempts = models.PositiveIntegerField(default=0)  # failed payouts in a row
+    failure_code = models.CharField(max_length=100, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    # None: waiting for the creator's Stripe account (released by account.updated).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_payout = models.ForeignKey(
+        Payout, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    brand_path: ClassVar[str | None] = "brand"
+    objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("brand", "creator", "currency"), name="payout_retry_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} {self.currency} x{self.attempts} ({self.failure_code})"
+
+    @property
+    def waits_for_account(self) -> bool:
+        return self.next_attempt_at is None
 
 
 class ApiIdempotencyKey(models.Model):

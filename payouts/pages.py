@@ -175,6 +175,7 @@ def campaign_spend_csv(request: HttpRequest, access: OrgAccess, campaign_id: str
             ("funded", f.funded),
             ("committed", f.committed),
             ("accrued", f.accrued),
+            ("in_transit", f.in_transit),
             ("paid", f.paid),
             ("remaining", f.remaining),
         )

@@ -12,12 +12,15 @@ Exactly once, in two steps:
    our commit leaves the row pending; the next run sends it again under the same key and Stripe
    answers with the transfer it already made.
 
-Answers: a transfer → ``paid`` (Stripe moves the money to the connected account at once; the
-ledger settles in_transit → paid). A refusal that made no transfer (``balance_insufficient``,
-the account cannot receive transfers, a 429 rate limit) → ``failed`` with the reason, the money
-back to payable, and the next run makes a new payout. An answer we never got (network error,
-Stripe 5xx) may hide a transfer: the row stays ``pending`` and the next run asks again with the
-same key, never a new one.
+Answers: a transfer → ``in_transit`` (the money is on the creator's Stripe account, not yet in
+their bank); the connected account's ``payout.paid`` settles in_transit → paid
+(``payout_settle_for_account``). A refusal that made no transfer (``balance_insufficient``, the
+account cannot receive transfers, a 429 rate limit) → ``failed`` with the reason, the money back
+to payable, and a later run makes a new payout — after a growing delay, or once the account can
+receive transfers (``payouts.retries``). An answer we never got (network error, Stripe 5xx) may
+hide a transfer: the row stays ``pending`` and a later run asks again with the same key, never a
+new one; when that key is old enough for Stripe to have forgotten it, Stripe is asked for the
+transfer first (``payouts.transfer_lookup``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import stripe
@@ -40,8 +43,10 @@ from ledger.services import payout_post, payout_reverse, payout_settle
 from organizations.access import OrgAccess
 from organizations.audit import audit_record
 from organizations.roles import Scope
+from payouts import retries
 from payouts.models import ConnectedAccount, Payout, PayoutRun
 from payouts.stripe_api import as_dict, stripe_client
+from payouts.transfer_lookup import key_may_be_forgotten, transfer_find
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +127,7 @@ def payout_run_execute(*, run: PayoutRun, brand_id: int | None = None) -> Payout
     for group in groups:
         if payout_claim(group=group, run=run) is not None:
             created += 1
-    pending = Payout.objects.filter(state=Payout.State.PENDING)
+    pending = Payout.objects.filter(retries.pending_due(), state=Payout.State.PENDING)
     if run.organization_id is not None:
         pending = pending.filter(organization_id=run.organization_id)
     if brand_id is not None:
@@ -135,7 +140,7 @@ def payout_run_execute(*, run: PayoutRun, brand_id: int | None = None) -> Payout
     PayoutRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(),
         payouts_created=created,
-        payouts_paid=outcome[Payout.State.PAID],
+        payouts_paid=outcome[Payout.State.IN_TRANSIT] + outcome[Payout.State.PAID],
         payouts_failed=outcome[Payout.State.FAILED],
         payouts_pending=outcome[Payout.State.PENDING],
         skipped_creators=skipped,
@@ -163,12 +168,15 @@ def _payable_groups(organization_id: int | None, brand_id: int | None) -> tuple[
             "creator_id", flat=True
         )
     )
+    held = retries.held_groups(organization_id=organization_id, brand_id=brand_id)
     groups: list[_Group] = []
     waiting: set[int] = set()
     for row in rows:
         if row["creator_id"] not in ready:
             waiting.add(row["creator_id"])
             continue
+        if (row["campaign__brand_id"], row["creator_id"], row["currency"]) in held:
+            continue  # backing off after a refusal (payouts.retries)
         groups.append(
             _Group(
                 row["organization_id"],
@@ -287,20 +295,31 @@ def payout_send(*, payout_id: int) -> str | None:
         payout.attempts += 1
         payout.destination = destination
         try:
-            transfer = _create_transfer(payout, destination)
+            transfer = None
+            if key_may_be_forgotten(payout):
+                # Stripe may have pruned the key: a transfer it made must be found, not re-made.
+                transfer = transfer_find(payout, destination)
+            if transfer is None:
+                if payout.first_attempt_at is None or key_may_be_forgotten(payout):
+                    payout.first_attempt_at = timezone.now()  # the key's (new) life starts
+                transfer = _create_transfer(payout, destination)
         except _REFUSED as exc:
             _fail(payout, _code(exc), str(exc.user_message or exc)[:500])
             return payout.state
         except stripe.StripeError as exc:
-            # No answer, or a 5xx: a transfer may exist. Same key next time, never a new payout.
+            # No answer, or a 5xx: a transfer may exist. Same key next time, never a new payout;
+            # asked again after a growing delay.
             payout.failure_code = _code(exc)
             payout.failure_reason = f"Stripe's answer was lost; retrying: {exc}"[:500]
+            payout.next_attempt_at = retries.pending_backoff(payout)
             payout.save(
                 update_fields=[
                     "attempts",
                     "destination",
                     "failure_code",
                     "failure_reason",
+                    "first_attempt_at",
+                    "next_attempt_at",
                     "updated_at",
                 ]
             )
@@ -319,22 +338,64 @@ def _code(exc: stripe.StripeError) -> str:
 
 
 def payout_record_transfer(payout: Payout, transfer: dict[str, Any]) -> None:
-    """Stripe made the transfer: the payout is paid and the ledger settles in_transit → paid."""
+    """Stripe made the transfer: the money is on the creator's Stripe account — in transit to
+    their bank (the ledger keeps it in in_transit until the account's payout.paid)."""
     payout.stripe_transfer_id = str(transfer["id"])
-    payout.state = Payout.State.PAID
+    payout.state = Payout.State.IN_TRANSIT
     payout.transferred_at = timezone.now()
+    created = transfer.get("created")
+    payout.transfer_created_at = (
+        datetime.fromtimestamp(created, tz=UTC) if isinstance(created, int) else timezone.now()
+    )
     payout.failure_code = ""
     payout.failure_reason = ""
+    payout.next_attempt_at = None
     payout.save()
-    campaigns = Campaign.objects.in_bulk([p["campaign_id"] for p in payout.parts])
-    for part in payout.parts:
-        payout_settle(
-            campaign=campaigns[part["campaign_id"]],
-            creator=payout.creator_id,
-            amount_cents=int(part["amount_cents"]),
-            key=f"settle:{payout.public_id}:{part['campaign_id']}",
-            data={"payout": payout.public_id, "transfer": payout.stripe_transfer_id},
+    retries.retry_clear(payout=payout)
+
+
+def payout_settle_for_account(*, account_id: str, paid_out_at: datetime) -> int:
+    """The connected account paid its balance out to the bank (``payout.paid``): every transfer
+    to it made before that payout has arrived — in_transit → paid. Idempotent (settled payouts
+    are no longer in transit; the ledger keys are per payout and campaign). Returns how many."""
+    settled = 0
+    payouts = (
+        Payout.objects.select_for_update()
+        .filter(
+            state=Payout.State.IN_TRANSIT,
+            destination=account_id,
+            transfer_created_at__lte=paid_out_at,
         )
+        .order_by("id")
+    )
+    for payout in payouts:
+        campaigns = Campaign.objects.in_bulk([p["campaign_id"] for p in payout.parts])
+        for part, reversed_part in zip(payout.parts, _reversed_by_part(payout), strict=True):
+            amount = int(part["amount_cents"]) - reversed_part
+            if amount > 0:
+                payout_settle(
+                    campaign=campaigns[part["campaign_id"]],
+                    creator=payout.creator_id,
+                    amount_cents=amount,
+                    key=f"settle:{payout.public_id}:{part['campaign_id']}",
+                    data={"payout": payout.public_id, "transfer": payout.stripe_transfer_id},
+                )
+        payout.state = Payout.State.PAID
+        payout.paid_at = timezone.now()
+        payout.save(update_fields=["state", "paid_at", "updated_at"])
+        settled += 1
+    return settled
+
+
+def _reversed_by_part(payout: Payout) -> list[int]:
+    """How much of each part the reversals so far took (the parts in order)."""
+    left = payout.reversed_cents
+    out = []
+    for part in payout.parts:
+        taken = min(left, int(part["amount_cents"]))
+        out.append(taken)
+        left -= taken
+    return out
 
 
 def _fail(payout: Payout, code: str, reason: str) -> None:
@@ -342,6 +403,7 @@ def _fail(payout: Payout, code: str, reason: str) -> None:
     payout.state = Payout.State.FAILED
     payout.failure_code = code
     payout.failure_reason = reason
+    payout.next_attempt_at = None
     payout.save()
     campaigns = Campaign.objects.in_bulk([p["campaign_id"] for p in payout.parts])
     for part in payout.parts:
@@ -353,6 +415,7 @@ def _fail(payout: Payout, code: str, reason: str) -> None:
             source=AccountKind.IN_TRANSIT,
             data={"payout": payout.public_id, "failure": code},
         )
+    retries.retry_record(payout=payout, code=code, reason=reason)
 
 
 # -- transfer.reversed --------------------------------------------------------------------------
@@ -368,10 +431,14 @@ def payout_transfer_reversed(
         qs.filter(stripe_transfer_id=transfer_id).first()
         or qs.filter(public_id=payout_public_id).first()
     )
-    if payout is None or (
-        payout.state != Payout.State.PAID and payout.state != Payout.State.REVERSED
+    if payout is None or payout.state not in (
+        Payout.State.IN_TRANSIT,
+        Payout.State.PAID,
+        Payout.State.REVERSED,
     ):
         return False
+    # Reversed before it settled: from in_transit; after: from paid.
+    source = AccountKind.IN_TRANSIT if payout.paid_at is None else AccountKind.PAID
     target = min(reversed_cents, payout.amount_cents)
     if target <= payout.reversed_cents:
         return False
@@ -388,7 +455,7 @@ def payout_transfer_reversed(
                 creator=payout.creator_id,
                 amount_cents=after - before,
                 key=f"reverse:{transfer_id}:{part['campaign_id']}:{after}",
-                source=AccountKind.PAID,
+                source=source,
                 data={"payout": payout.public_id, "transfer": transfer_id},
             )
     payout.reversed_cents = target
@@ -405,5 +472,6 @@ __all__ = [
     "payout_run_schedule",
     "payout_run_start",
     "payout_send",
+    "payout_settle_for_account",
     "payout_transfer_reversed",
 ]

@@ -24,7 +24,7 @@ from ledger.selectors import (
     creator_figures,
 )
 from organizations.access import OrgAccess
-from payouts.models import ConnectedAccount, Payout
+from payouts.models import ConnectedAccount, Payout, PayoutRetry
 
 # A payable this close to its pay-by date, not sent yet, is flagged to the brand.
 AT_RISK_WITHIN = timedelta(days=2)
@@ -119,9 +119,10 @@ def _transfers_by_key(payouts: list[Payout]) -> dict[tuple[int, int], list[tuple
     for payout in sorted(payouts, key=lambda p: (p.transferred_at or p.created_at, p.pk)):
         if payout.state != Payout.State.PAID or payout.transferred_at is None:
             continue
+        arrived = payout.paid_at or payout.transferred_at  # the money reached the bank
         for part in payout.parts:
             key = (int(part["campaign_id"]), payout.creator_id)
-            out[key].append((int(part["amount_cents"]), payout.transferred_at))
+            out[key].append((int(part["amount_cents"]), arrived))
     return out
 
 
@@ -133,6 +134,7 @@ class Earnings:
     campaigns: list[tuple[Campaign, CreatorFigures]]
     posts: list[PostLine]
     payouts: list[Payout]
+    retries: list[tuple[PayoutRetry, str]] = field(default_factory=list)
     totals: dict[str, dict[str, int]] = field(default_factory=dict)  # currency → kind → cents
 
 
@@ -163,6 +165,7 @@ def creator_earnings(creator: CreatorProfile) -> Earnings:
         campaigns=[(campaigns[f.campaign_id], f) for f in figures if f.campaign_id in campaigns],
         posts=sorted(posts, key=lambda p: p.approved_at, reverse=True),
         payouts=payouts,
+        retries=[(r, retry_text(r)) for r in creator_retries(creator)],
         totals={cur: dict(k) for cur, k in totals.items()},
     )
 
@@ -248,7 +251,7 @@ def _median_to_transfer(campaign: Campaign) -> timedelta | None:
                     SELECT p.transferred_at FROM payouts_payout p
                      WHERE p.creator_id = a.creator_id
                        AND p.organization_id = t.organization_id
-                       AND p.state IN ('paid', 'reversed')
+                       AND p.state IN ('in_transit', 'paid', 'reversed')
                        AND p.created_at >= t.created_at
                        AND p.parts @> jsonb_build_array(jsonb_build_object('campaign_id', t.campaign_id))
                      ORDER BY p.created_at LIMIT 1) paid
@@ -287,10 +290,17 @@ def _at_risk(
         if a.can_receive_transfers
     }
     creators = CreatorProfile.objects.in_bulk(list(oldest))
+    retrying = {
+        r.creator_id: r
+        for r in PayoutRetry.objects.filter(brand_id=campaign.brand_id, creator_id__in=oldest)
+    }
     soon = timezone.now() + AT_RISK_WITHIN
     out = []
     for creator_id, pay_by in sorted(oldest.items(), key=lambda kv: kv[1]):
-        if creator_id not in ready:
+        retry = retrying.get(creator_id)
+        if retry is not None:
+            reason = retry_text(retry)
+        elif creator_id not in ready:
             reason = "The creator has not set up payouts with Stripe yet."
         elif pay_by <= soon:
             reason = "Not sent yet and the pay-by date is close."
@@ -305,3 +315,17 @@ def _at_risk(
             )
         )
     return out
+
+
+def retry_text(retry: PayoutRetry) -> str:
+    """Why a creator's payout is held back and when it is tried again, for people."""
+    times = "once" if retry.attempts == 1 else f"{retry.attempts} times in a row"
+    if retry.waits_for_account:
+        when = "It is sent once the creator's Stripe account can receive transfers."
+    else:
+        when = f"Next try {timezone.localtime(retry.next_attempt_at):%-d %b %Y %H:%M %Z}."
+    return f"Stripe refused the payout {times}: {retry.failure_reason} {when}"
+
+
+def creator_retries(creator: CreatorProfile) -> list[PayoutRetry]:
+    return list(PayoutRetry.objects.filter(creator=creator).select_related("brand").order_by("id"))

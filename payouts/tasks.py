@@ -33,6 +33,21 @@ def execute_payout_run(run_id: int) -> None:
 
 
 @shared_task(queue=Queue.DEFAULT, acks_late=True)
+def expire_stale_fundings(campaign_id: int) -> int:
+    from payouts.funding_expiry import funding_expire_stale
+
+    return funding_expire_stale(campaign_id=campaign_id)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def reconcile_in_transit() -> int:
+    """Beat: transfers in transit too long are checked against the connected accounts."""
+    from payouts.settlement import payout_in_transit_reconcile
+
+    return payout_in_transit_reconcile()
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
 def accrue_view_bonuses() -> int:
     """Beat (every minute): accrue view bonuses of posts whose views grew (exactly once per
     snapshot, capped per post and by the budget). Safe to run twice and concurrently."""

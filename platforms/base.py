@@ -1,10 +1,15 @@
 """HTTP plumbing shared by the platform clients: transport, retries, throttle memory.
 
-Each client supplies ``_raise_for_error`` (its platform's error shape → our errors);
-this class turns transport failures into PlatformUnavailable, retries those with a
-short bounded backoff (tenacity), and never retries RateLimited. After a RateLimited
-the client refuses further calls until ``retry_after`` has passed, because every
-platform extends a block when it is hammered.
+Each client supplies ``_raise_for_error`` (its platform's error shape → our errors) and may
+read usage headers (``_usage_park``); this class turns transport failures into
+PlatformUnavailable and retries those (5xx, timeouts) with jittered exponential backoff
+(tenacity ``wait_random_exponential``), so many workers do not retry in step. A RateLimited
+parks the token it was told about in the shared throttle (:mod:`platforms.ratelimit`: Redis
+when configured, so every worker refrains until the reset) and is retried in the call only
+when the platform asks for a wait of a few seconds; otherwise it fails fast and the caller
+reschedules after ``retry_after_seconds``. Before each request the client checks the park
+of its app and of the token it is about to use: a parked token is refused without a call,
+other tokens go on.
 """
 
 from __future__ import annotations
@@ -12,22 +17,23 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from tenacity import (
+    RetryCallState,
     Retrying,
     before_sleep_log,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
-    wait_exponential,
+    wait_random_exponential,
 )
 
 from platforms._parse import JSONObject, Reader
 from platforms.errors import PlatformError, PlatformUnavailable, RateLimited, UnexpectedResponse
+from platforms.ratelimit import APP_SCOPE, MemoryThrottle, Throttle, token_scope
 from platforms.types import Platform, PostBatch, PostUnavailable, UnavailableReason
 
 logger = logging.getLogger("platforms")
@@ -35,6 +41,11 @@ logger = logging.getLogger("platforms")
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_BACKOFF_SECONDS = 0.2
+MAX_BACKOFF_SECONDS = 4.0
+# A rate limit asking for at most this wait is waited out inside the call (with jitter);
+# a longer one parks the token and fails fast, for the caller to reschedule.
+DEFAULT_MAX_INLINE_WAIT_SECONDS = 5
+CLIENT_BACKOFF = "client_backoff"  # RateLimited.code when we refused without calling
 
 
 def retry_after_header(response: httpx.Response) -> int | None:
@@ -55,6 +66,8 @@ class BaseClient:
         backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], datetime] | None = None,
+        throttle: Throttle | None = None,
+        max_inline_wait_seconds: int = DEFAULT_MAX_INLINE_WAIT_SECONDS,
     ) -> None:
         if not base_url:
             raise ValueError(f"{self.platform.label} client needs a base_url")
@@ -68,7 +81,9 @@ class BaseClient:
         self._backoff = backoff_seconds
         self._clock = clock or (lambda: datetime.now(UTC))
         self._read = Reader(self.platform.value)
-        self._blocked_until = 0.0  # time.monotonic() before which we do not call
+        # Shared parks (the registry passes one per process, or Redis); alone, our own memory.
+        self._throttle: Throttle = throttle or MemoryThrottle()
+        self._max_inline_wait = max_inline_wait_seconds
         self._lock = threading.Lock()
         self.http_calls = 0  # requests sent (for call-budget tests and batch logs)
 
@@ -92,21 +107,47 @@ class BaseClient:
         json_body: Any = None,
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        scope: str | None = None,
     ) -> JSONObject:
-        """One logical call: retried on transient failures, mapped to our errors."""
+        """One logical call: retried on transient failures, mapped to our errors.
+
+        ``scope`` names the credential for the throttle; by default the token in the
+        ``Authorization`` (or ``X-Goog-Api-Key``) header, else the app.
+        """
+        scope = scope or token_scope(_credential(headers))
         retrying = Retrying(
             stop=stop_after_attempt(self._max_attempts),
-            wait=wait_exponential(multiplier=self._backoff, max=2.0),
-            retry=retry_if_exception_type(PlatformUnavailable),
+            wait=self._wait,
+            retry=retry_if_exception(self._retryable),
             before_sleep=before_sleep_log(logger, logging.WARNING),
             reraise=True,
         )
         for attempt in retrying:
             with attempt:
                 return self._request_once(
-                    method, path, params=params, json_body=json_body, data=data, headers=headers
+                    method,
+                    path,
+                    params=params,
+                    json_body=json_body,
+                    data=data,
+                    headers=headers,
+                    scope=scope,
                 )
         raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+    def _retryable(self, exc: BaseException) -> bool:
+        if isinstance(exc, RateLimited):  # a short wait asked for by the platform itself
+            return exc.code != CLIENT_BACKOFF and exc.retry_after_seconds <= self._max_inline_wait
+        return isinstance(exc, PlatformUnavailable)
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Full-jitter exponential backoff; a rate limit's own wait (plus jitter) at least."""
+        jitter = wait_random_exponential(multiplier=self._backoff, max=MAX_BACKOFF_SECONDS)
+        wait = float(jitter(state))
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimited):
+            wait += exc.retry_after_seconds
+        return wait
 
     def _request_once(
         self,
@@ -117,8 +158,9 @@ class BaseClient:
         json_body: Any,
         data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
+        scope: str = APP_SCOPE,
     ) -> JSONObject:
-        self._check_not_blocked()
+        self._check_not_blocked(scope)
         with self._lock:
             self.http_calls += 1
         try:
@@ -132,10 +174,12 @@ class BaseClient:
                 f"connection failed: {exc.__class__.__name__}", platform=self.platform.value
             ) from exc
         payload = self._decode(response)
+        for seconds, app_wide in self._usage_parks(response):
+            self._park(APP_SCOPE if app_wide else scope, seconds, "usage header")
         try:
             self._raise_for_error(response, payload)
         except RateLimited as exc:
-            self._block_for(exc.retry_after_seconds)
+            self._park(APP_SCOPE if exc.app_wide else scope, exc.retry_after_seconds, exc.code)
             raise
         if payload is None:
             raise UnexpectedResponse(
@@ -144,6 +188,10 @@ class BaseClient:
                 status=response.status_code,
             )
         return payload
+
+    def _usage_parks(self, response: httpx.Response) -> list[tuple[int, bool]]:
+        """(seconds, app_wide) parks the response's usage headers call for (none by default)."""
+        return []
 
     def _decode(self, response: httpx.Response) -> JSONObject | None:
         """The JSON object in the body, or None when there is none (HTML error page, junk)."""
@@ -222,20 +270,30 @@ class BaseClient:
         return PostUnavailable(self.platform, post_id, reason, message)
 
     # Throttle memory ---------------------------------------------------------
-    def _block_for(self, seconds: int) -> None:
-        with self._lock:
-            self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
+    def _park(self, scope: str, seconds: int, reason: str = "") -> None:
+        self._throttle.park(self.platform.value, scope, seconds, reason)
 
-    def _check_not_blocked(self) -> None:
-        with self._lock:
-            remaining = self._blocked_until - time.monotonic()
+    def _check_not_blocked(self, scope: str = APP_SCOPE) -> None:
+        scopes = [APP_SCOPE] if scope == APP_SCOPE else [APP_SCOPE, scope]
+        remaining = self._throttle.remaining(self.platform.value, scopes)
         if remaining > 0:
             raise RateLimited(
                 "still rate limited; not calling again yet",
                 retry_after_seconds=int(remaining) + 1,
                 platform=self.platform.value,
-                code="client_backoff",
+                code=CLIENT_BACKOFF,
             )
 
     def _now(self) -> datetime:
         return self._clock()
+
+
+def _credential(headers: Mapping[str, str] | None) -> str:
+    """The token or API key a request is sent with ("" when none)."""
+    for name, value in (headers or {}).items():
+        lowered = name.lower()
+        if lowered == "authorization":
+            return value.partition(" ")[2].strip() or value
+        if lowered == "x-goog-api-key":
+            return value
+    return ""

@@ -26,6 +26,7 @@ Posts are read with the creator's own token (Instagram Login, ``instagram_busine
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -53,7 +54,10 @@ from platforms.types import (
     Visibility,
 )
 
+logger = logging.getLogger("platforms")
+
 DEFAULT_API_VERSION = "v25.0"
+INSTAGRAM_LOGIN_HOST = "graph.instagram.com"  # where Instagram Login (creator) tokens work
 RECENT_MEDIA = 12
 PROFILE_FIELDS = "id,username,name,biography,profile_picture_url,followers_count,media_count"
 MEDIA_FIELDS = "id,timestamp,media_type,permalink,like_count,comments_count"
@@ -67,13 +71,18 @@ POST_FIELDS = (
     "id,caption,timestamp,permalink,shortcode,media_type,media_product_type,username,owner"
 )
 INSIGHT_METRICS = "views,reach,saved,shares,total_interactions"
-METRIC_FIELDS = f"id,like_count,comments_count,insights.metric({INSIGHT_METRICS})"
+COUNT_FIELDS = "id,like_count,comments_count"
+METRIC_FIELDS = f"{COUNT_FIELDS},insights.metric({INSIGHT_METRICS})"
 _ALIASES = re.compile(r"aliases you requested do not exist: ([\w,\s]+)")
 _MEDIA_ID = re.compile(r"[0-9]{15,25}")
 _SHORTCODE = re.compile(r"[A-Za-z0-9_-]{5,40}")
 
 # Graph error codes (graph-api/guides/error-handling, overview/rate-limiting).
 _THROTTLE_CODES = frozenset({4, 17, 32, 613}) | frozenset(range(80000, 80015))
+_APP_THROTTLE_CODES = frozenset({4})
+# Usage headers are whole-number percentages of the limit; at 100 % calls are refused, and
+# calling on extends the block. Stop a little before, for as long as Meta says (or a while).
+USAGE_PARK_PERCENT = 95
 _AUTH_CODES = frozenset({10, 102, 104, 190, 2500}) | frozenset(range(200, 300))
 _TRANSIENT_CODES = frozenset({1, 2})
 _NOT_FOUND_CODE = 110  # "Invalid user id"
@@ -98,6 +107,7 @@ class InstagramClient(BaseClient):
         access_token: str,
         ig_user_id: str,
         api_version: str = DEFAULT_API_VERSION,
+        user_base_url: str = "",
         **options: Any,
     ):
         super().__init__(base_url=base_url, **options)
@@ -106,8 +116,9 @@ class InstagramClient(BaseClient):
         # Accept both https://graph.facebook.com and https://graph.facebook.com/v25.0.
         has_version = _VERSION_IN_PATH.search(httpx.URL(base_url).path)
         self._prefix = "" if has_version else f"/{api_version}"
+        self._user_root = _user_root(base_url, user_base_url, api_version)
 
-    def fetch_profile(self, handle: str) -> AccountProfile:
+    def fetch_profile(self, handle: str, *, access_token: str = "") -> AccountProfile:
         handle = parse_handle(self.platform, handle)
         if not (self._access_token and self._ig_user_id):
             raise AuthError("access_token and ig_user_id are required", platform="instagram")
@@ -194,7 +205,7 @@ class InstagramClient(BaseClient):
         def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
             part: PostBatch[PostMetrics] = PostBatch()
             now = self._now()
-            for media_id, media in self._read_media(chunk, METRIC_FIELDS, token, part).items():
+            for media_id, media in self._metrics_media(chunk, token, part).items():
                 insights = self._insights(media)
                 likes = self._read.opt_count(media, "like_count")  # absent when likes hidden
                 comments = self._read.opt_count(media, "comments_count")
@@ -219,6 +230,34 @@ class InstagramClient(BaseClient):
         found = self._batched(ids.values(), size=MAX_IDS, valid=_valid_media_id, fetch=fetch)
         return _rekey(found, ids, batch)
 
+    def _metrics_media(
+        self, chunk: list[str], token: str, part: PostBatch[PostMetrics]
+    ) -> dict[str, JSONObject]:
+        """Counts with insights for a chunk in one call; when Graph refuses the insights of
+        one media (too few viewers, a metric its product type lacks), that refusal fails the
+        whole multiple-id read: re-read the counts without insights, then ask each media's
+        insights edge, so one such post costs its own insights, not the chunk's figures."""
+        try:
+            return self._read_media(chunk, METRIC_FIELDS, token, part)
+        except PlatformError as exc:
+            if not _insights_refused(exc):
+                raise
+            logger.info("instagram refused insights in a batch (%s); asking one by one", exc)
+        media = self._read_media(chunk, COUNT_FIELDS, token, part)
+        for media_id, values in media.items():
+            try:
+                values["insights"] = self._request(
+                    "GET",
+                    f"{self._root(token)}/{media_id}/insights",
+                    params={"metric": INSIGHT_METRICS},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except PlatformError as exc:
+                if not _insights_refused(exc):
+                    raise
+                values["insights"] = {"data": []}  # no figures: None, never 0
+        return media
+
     def _read_media[T](
         self, chunk: list[str], fields: str, token: str, part: PostBatch[T]
     ) -> dict[str, JSONObject]:
@@ -230,7 +269,7 @@ class InstagramClient(BaseClient):
             try:
                 payload = self._request(
                     "GET",
-                    f"{self._prefix}/",
+                    f"{self._root(token)}/",
                     params={"ids": ",".join(pending), "fields": fields},
                     headers={"Authorization": f"Bearer {token}"},
                 )
@@ -333,7 +372,7 @@ class InstagramClient(BaseClient):
                 params["after"] = after
             page = self._request(
                 "GET",
-                f"{self._prefix}/{ig_user_id}/media",
+                f"{self._root(token)}/{ig_user_id}/media",
                 params=params,
                 headers={"Authorization": f"Bearer {token}"},
             )
@@ -346,6 +385,35 @@ class InstagramClient(BaseClient):
             if len(found) == len(wanted) or not paging.get("next") or not after:
                 break
         return found
+
+    def _root(self, token: str) -> str:
+        """Where a call with ``token`` goes: a creator's Instagram Login token is only valid on
+        graph.instagram.com; our own (Facebook Login) token on the configured base URL."""
+        if self._user_root and token != self._access_token:
+            return self._user_root
+        return self._prefix
+
+    def _usage_parks(self, response: httpx.Response) -> list[tuple[int, bool]]:
+        """Parks from ``X-App-Usage`` (app-wide) and ``X-Business-Use-Case-Usage`` (per token).
+
+        Sent on successes too, once enough calls were made: a usage near 100 % or a positive
+        ``estimated_time_to_regain_access`` (minutes) stops us before Meta has to.
+        """
+        parks: list[tuple[int, bool]] = []
+        app = _json_header(response, "x-app-usage")
+        if isinstance(app, dict) and _peak_percent(app) >= USAGE_PARK_PERCENT:
+            parks.append((DEFAULT_RETRY_AFTER, True))
+        buc = _json_header(response, "x-business-use-case-usage")
+        for entries in buc.values() if isinstance(buc, dict) else []:
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                minutes = _int(entry.get("estimated_time_to_regain_access"))
+                if minutes > 0:
+                    parks.append((minutes * 60, False))
+                elif _peak_percent(entry) >= USAGE_PARK_PERCENT:
+                    parks.append((DEFAULT_RETRY_AFTER, False))
+        return parks
 
     def _raise_for_error(self, response: httpx.Response, payload: JSONObject | None) -> None:
         error = payload.get("error") if payload else None
@@ -363,7 +431,13 @@ class InstagramClient(BaseClient):
             if code == _NOT_FOUND_CODE or subcode == _NOT_FOUND_SUBCODE:
                 raise AccountNotFound(message, **kwargs)
             if code in _THROTTLE_CODES:
-                raise RateLimited(message, retry_after_seconds=_retry_after(response), **kwargs)
+                raise RateLimited(
+                    message,
+                    retry_after_seconds=_retry_after(response),
+                    # Code 4 is the app-wide Platform limit; the others are per user/token.
+                    app_wide=code in _APP_THROTTLE_CODES,
+                    **kwargs,
+                )
             if code in _AUTH_CODES:
                 raise AuthError(message, **kwargs)
             if code in _TRANSIENT_CODES or error.get("is_transient") is True:
@@ -380,6 +454,29 @@ def _int(value: object) -> int:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return 0
+
+
+def _user_root(base_url: str, user_base_url: str, api_version: str) -> str:
+    """Absolute root for creator-token calls, or "" to use the configured base URL (the
+    simulator and other stand-ins serve both kinds of token on one host)."""
+    if user_base_url:
+        url = user_base_url.rstrip("/")
+    elif httpx.URL(base_url).host == "graph.facebook.com":
+        url = str(httpx.URL(base_url).copy_with(host=INSTAGRAM_LOGIN_HOST)).rstrip("/")
+    else:
+        return ""
+    return url if _VERSION_IN_PATH.search(httpx.URL(url).path) else f"{url}/{api_version}"
+
+
+def _json_header(response: httpx.Response, name: str) -> object:
+    try:
+        return json.loads(response.headers.get(name, "") or "null")
+    except ValueError:
+        return None
+
+
+def _peak_percent(usage: dict[str, Any]) -> int:
+    return max(_int(usage.get(k)) for k in ("call_count", "total_time", "total_cputime"))
 
 
 def _retry_after(response: httpx.Response) -> int:
@@ -401,6 +498,18 @@ def _retry_after(response: httpx.Response) -> int:
 
 def _valid_media_id(value: str) -> bool:
     return bool(_MEDIA_ID.fullmatch(value))
+
+
+def _insights_refused(exc: PlatformError) -> bool:
+    """Graph declined insights for a media, not the call: ``(#10) Not enough viewers for the
+    media to show insights`` or ``(#100)`` about a metric its product type does not support."""
+    if isinstance(exc, RateLimited | PlatformUnavailable):
+        return False
+    head = exc.code.split("/", 1)[0]
+    text = exc.message.lower()
+    if head == "10":
+        return "insights" in text or "viewers" in text
+    return head == "100" and ("metric" in text or "insights" in text)
 
 
 def _alias_errors(exc: PlatformError, pending: list[str]) -> list[str]:

@@ -8,12 +8,15 @@ Settings (all read when a client is first asked for):
     ``http://127.0.0.1:8765/tiktok`` … (the simulator accepts both forms too).
 ``PLATFORM_CREDENTIALS`` (optional) per platform:
     ``{"tiktok": {"client_key", "client_secret", "access_token"?},
-      "instagram": {"access_token", "ig_user_id", "api_version"?},
+      "instagram": {"access_token", "ig_user_id", "api_version"?, "user_api_base_url"?},
       "youtube": {"api_key"}}``
     A missing value falls back to the simulator's placeholder credentials, which the
     simulator accepts and every real API rejects (AuthError), so nothing silently works
     against production with fake keys.
 ``PLATFORM_HTTP_TIMEOUT_SECONDS`` (optional, default 10).
+``PLATFORM_RATE_LIMIT_REDIS_URL`` (optional) where every worker shares rate-limit parks
+    (:mod:`platforms.ratelimit`); empty: one throttle memory per process (embedded default).
+``PLATFORM_RATE_LIMIT_KEY_PREFIX`` (optional) prefix of those Redis keys.
 ``PLATFORM_SHORT_LINK_BASE_URLS`` (optional) short-link host → base URL to ask instead,
     e.g. ``{"vm.tiktok.com": "http://127.0.0.1:8765/tiktok/short"}``; a host without an
     entry is asked at ``https://<host>`` (see :func:`get_short_link_resolver`).
@@ -37,6 +40,7 @@ from django.core.exceptions import ImproperlyConfigured
 from platforms.base import DEFAULT_TIMEOUT_SECONDS
 from platforms.instagram import InstagramClient
 from platforms.post_urls import HttpShortLinkResolver, PostRef, parse_post_url
+from platforms.ratelimit import DEFAULT_KEY_PREFIX, MemoryThrottle, RedisThrottle, Throttle
 from platforms.simulator import SIMULATOR_CREDENTIALS
 from platforms.tiktok import TikTokClient
 from platforms.types import Platform, PlatformClient
@@ -48,11 +52,14 @@ SETTING_NAMES = frozenset(
         "PLATFORM_CREDENTIALS",
         "PLATFORM_HTTP_TIMEOUT_SECONDS",
         "PLATFORM_SHORT_LINK_BASE_URLS",
+        "PLATFORM_RATE_LIMIT_REDIS_URL",
+        "PLATFORM_RATE_LIMIT_KEY_PREFIX",
     }
 )
 
 _cache: dict[tuple[Any, ...], PlatformClient] = {}
 _resolvers: dict[tuple[Any, ...], HttpShortLinkResolver] = {}
+_throttles: dict[tuple[str, str], Throttle] = {}
 _cache_lock = threading.Lock()
 
 
@@ -62,15 +69,43 @@ def get_client(platform: Platform | str) -> PlatformClient:
     base_url = _base_url(platform)
     credentials = _credentials(platform)
     timeout = float(getattr(settings, "PLATFORM_HTTP_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
-    key = (platform, base_url, tuple(sorted(credentials.items())), timeout)
+    throttle_key = _throttle_settings()
+    key = (platform, base_url, tuple(sorted(credentials.items())), timeout, throttle_key)
     with _cache_lock:
         client = _cache.get(key)
         if client is None:
             client = build_client(
-                platform, base_url=base_url, credentials=credentials, timeout=timeout
+                platform,
+                base_url=base_url,
+                credentials=credentials,
+                timeout=timeout,
+                throttle=_throttle(throttle_key),
             )
             _cache[key] = client
         return client
+
+
+def get_throttle() -> Throttle:
+    """The rate-limit parks every client of this process shares (Redis when configured)."""
+    key = _throttle_settings()
+    with _cache_lock:
+        return _throttle(key)
+
+
+def _throttle_settings() -> tuple[str, str]:
+    url = str(getattr(settings, "PLATFORM_RATE_LIMIT_REDIS_URL", "") or "")
+    prefix = str(getattr(settings, "PLATFORM_RATE_LIMIT_KEY_PREFIX", "") or DEFAULT_KEY_PREFIX)
+    return url, prefix
+
+
+def _throttle(key: tuple[str, str]) -> Throttle:
+    """Caller holds ``_cache_lock``."""
+    throttle = _throttles.get(key)
+    if throttle is None:
+        url, prefix = key
+        throttle = RedisThrottle.from_url(url, key_prefix=prefix) if url else MemoryThrottle()
+        _throttles[key] = throttle
+    return throttle
 
 
 def build_client(
@@ -88,12 +123,18 @@ def build_client(
             client_key=credentials.get("client_key", ""),
             client_secret=credentials.get("client_secret", ""),
             access_token=credentials.get("access_token", ""),
+            research_api=_truthy(credentials.get("research_api", "")),
             **options,
         )
     if platform == Platform.INSTAGRAM:
-        extra = (
-            {"api_version": credentials["api_version"]} if credentials.get("api_version") else {}
-        )
+        extra = {
+            key: credentials[name]
+            for key, name in (
+                ("api_version", "api_version"),
+                ("user_base_url", "user_api_base_url"),
+            )
+            if credentials.get(name)
+        }
         return InstagramClient(
             base_url=base_url,
             access_token=credentials.get("access_token", ""),
@@ -128,16 +169,26 @@ def parse_post_url_resolving(text: str) -> PostRef:
 
 
 def clear_client_cache() -> None:
-    """Close and forget every cached client (settings changed, or tests)."""
+    """Close and forget every cached client and its throttle (settings changed, or tests).
+
+    Also drops the rate-limit parks under the configured Redis key prefix, so one test's
+    429 does not park the next test's token (tests give each process its own prefix).
+    """
     with _cache_lock:
         clients = list(_cache.values())
         resolvers = list(_resolvers.values())
+        throttles = list(_throttles.values())
         _cache.clear()
         _resolvers.clear()
+        _throttles.clear()
     for client in clients:
         client.close()
     for resolver in resolvers:
         resolver.close()
+    for throttle in throttles:
+        if isinstance(throttle, RedisThrottle):
+            throttle.forget_all()
+            throttle.close()
 
 
 def _base_url(platform: Platform) -> str:
@@ -152,7 +203,15 @@ def _credentials(platform: Platform) -> dict[str, str]:
     configured = getattr(settings, "PLATFORM_CREDENTIALS", None) or {}
     mine = configured.get(platform.value) if isinstance(configured, Mapping) else None
     merged = dict(SIMULATOR_CREDENTIALS[platform.value])
+    if (mine or {}).get("client_key"):
+        # Real app keys: TikTok's Research API (approved research only) must be opted into,
+        # never inherited from the simulator's placeholders.
+        merged.pop("research_api", None)
     for name, value in (mine or {}).items():
         if value:
             merged[name] = str(value)
     return merged
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

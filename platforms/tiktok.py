@@ -1,17 +1,20 @@
 """TikTok client.
 
-Looking up *someone else's* public account by handle is only offered by the
-Research API (``POST /v2/research/user/info/`` with a client access token from the
-``client_credentials`` grant). The Display API's ``/v2/user/info/`` only describes
-the owner of a user token and takes no handle, so it cannot back ``fetch_profile``.
-TikTok grants Research API access to approved research projects only; a production
-deployment without it should switch this lookup to the creator's own OAuth token
-(Display API), which is where post-metrics pulls will live anyway.
+Profiles: the production path is the **Display API** with the creator's own OAuth token
+(``fetch_profile(handle, access_token=...)``): ``GET /v2/user/info/`` describes the token's
+owner (``user.info.basic``/``.profile``/``.stats`` scopes) and ``POST /v2/video/list/``
+pages their public videos, newest first (``cursor`` = a UTC timestamp in milliseconds,
+``max_count`` ≤ 20, ``has_more``; a page may hold fewer videos than asked even when more
+follow). The Display API takes no handle: it describes only the token's own account, so a
+token of another account is refused rather than answered with the wrong profile.
 
-Recent videos come from ``POST /v2/research/video/query/`` (username EQ filter,
-last 30 days — the API's maximum date range).
+Looking up *someone else's* public account by handle is only offered by the Research API
+(``POST /v2/research/user/info/`` and ``/v2/research/video/query/`` with a client token from
+the ``client_credentials`` grant). TikTok grants it to approved academic research only, so it
+is used only when configured (``research_api``, e.g. the simulator); without it and without
+a creator token a profile lookup is an AuthError (``creator_token_required``).
 
-Posts (lookup and metrics) go through the **Display API** with the creator's own OAuth
+Posts (lookup and metrics) go through the Display API with the creator's own OAuth
 token (``act.…``, scope ``video.list``): ``POST /v2/video/query/?fields=…`` with
 ``{"filters": {"video_ids": [...]}}``, at most 20 ids per call. TikTok answers only for
 videos that belong to the token's user, so a video left out of ``data.videos`` is a
@@ -40,6 +43,7 @@ from platforms.errors import (
     RateLimited,
 )
 from platforms.handles import parse_handle, profile_url
+from platforms.ratelimit import APP_SCOPE
 from platforms.types import (
     AccountProfile,
     Platform,
@@ -61,6 +65,12 @@ MAX_VIDEO_IDS = 20  # /v2/video/query/ filters.video_ids limit
 POST_FIELDS = "id,create_time,share_url,title,video_description,duration"
 METRIC_FIELDS = "id,view_count,like_count,comment_count,share_count"
 OWNER_FIELDS = "open_id,username"
+DISPLAY_USER_FIELDS = (
+    "open_id,username,display_name,bio_description,avatar_url,follower_count,video_count"
+)
+LIST_FIELDS = "id,create_time,like_count,comment_count,share_count,view_count"
+LIST_PAGE = 20  # /v2/video/list/ max_count
+MAX_LIST_PAGES = 5
 _SCOPE_CODES = frozenset({"scope_not_authorized", "scope_permission_missed"})
 
 
@@ -81,9 +91,11 @@ class TikTokClient(BaseClient):
         client_key: str = "",
         client_secret: str = "",
         access_token: str = "",
+        research_api: bool = False,
         **options: Any,
     ):
         super().__init__(base_url=base_url, **options)
+        self._research_api = research_api
         self._client_key = client_key
         self._client_secret = client_secret
         # A pre-obtained client token is used until TikTok rejects it; then, given a
@@ -92,8 +104,17 @@ class TikTokClient(BaseClient):
         self._token_expires_at = float("inf") if access_token else 0.0  # time.monotonic()
         self._token_lock = threading.Lock()
 
-    def fetch_profile(self, handle: str) -> AccountProfile:
+    def fetch_profile(self, handle: str, *, access_token: str = "") -> AccountProfile:
         handle = parse_handle(self.platform, handle)
+        if access_token:
+            return self._display_profile(handle, access_token)
+        if not self._research_api:
+            raise AuthError(
+                "a TikTok profile is read with the creator's own token (Display API); "
+                "the Research API is not configured",
+                platform="tiktok",
+                code="creator_token_required",
+            )
         user = self._read.obj(
             self._research(
                 "/v2/research/user/info/", fields=USER_FIELDS, body={"username": handle}
@@ -125,6 +146,77 @@ class TikTokClient(BaseClient):
             avatar_url=self._read.string(user, "avatar_url"),
             posts_sampled=len(videos),
         )
+
+    def _display_profile(self, handle: str, token: str) -> AccountProfile:
+        """The token owner's profile and recent videos (user/info + paged video/list)."""
+        payload = self._request(
+            "GET",
+            "/v2/user/info/",
+            params={"fields": DISPLAY_USER_FIELDS},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        user = self._read.opt_obj(self._read.opt_obj(payload, "data"), "user")
+        username = self._read.string(user, "username").lower()
+        if username != handle:
+            raise AuthError(
+                f"this TikTok token belongs to @{username or '?'}, not @{handle}",
+                platform="tiktok",
+                code="token_of_another_account",
+            )
+        followers = self._read.count(user, "follower_count", required=True)
+        videos = self._listed_videos(token)
+        return AccountProfile(
+            platform=self.platform,
+            handle=handle,
+            external_id=self._read.string(user, "open_id") or handle,
+            display_name=self._read.string(user, "display_name") or handle,
+            bio=self._read.string(user, "bio_description"),
+            profile_url=profile_url(self.platform, handle),
+            follower_count=followers,
+            average_views=metrics.average([self._read.count(v, "view_count") for v in videos]),
+            engagement_rate_bp=metrics.engagement_rate_bp(
+                [
+                    self._read.count(v, "like_count")
+                    + self._read.count(v, "comment_count")
+                    + self._read.count(v, "share_count")
+                    for v in videos
+                ],
+                followers,
+            ),
+            fetched_at=self._now(),
+            avatar_url=self._read.string(user, "avatar_url"),
+            posts_sampled=len(videos),
+        )
+
+    def _listed_videos(self, token: str) -> list[JSONObject]:
+        """The newest RECENT_VIDEOS public videos of the token's user, following the cursor."""
+        videos: dict[str, JSONObject] = {}
+        cursor: int | None = None
+        for _ in range(MAX_LIST_PAGES):
+            body: JSONObject = {"max_count": LIST_PAGE}
+            if cursor is not None:
+                body["cursor"] = cursor
+            payload = self._request(
+                "POST",
+                "/v2/video/list/",
+                params={"fields": LIST_FIELDS},
+                json_body=body,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            data = self._read.opt_obj(payload, "data")
+            for video in self._read.items(data, "videos"):
+                videos.setdefault(self._read.string(video, "id", required=True), video)
+            next_cursor = self._read.count(data, "cursor")
+            # A short page does not mean the end: only has_more does (and a cursor that moves).
+            if len(videos) >= RECENT_VIDEOS or data.get("has_more") is not True:
+                break
+            if next_cursor == cursor or not next_cursor:
+                break
+            cursor = next_cursor
+        ordered = sorted(
+            videos.values(), key=lambda v: self._read.count(v, "create_time"), reverse=True
+        )
+        return ordered[:RECENT_VIDEOS]
 
     # Posts (Display API, creator's token) -------------------------------------------
     def lookup_posts(
@@ -279,6 +371,8 @@ class TikTokClient(BaseClient):
             params={"fields": fields},
             json_body=body,
             headers={"Authorization": f"Bearer {token}"},
+            # Client tokens are renewed every ~2 h; the limit is on our app, not on one token.
+            scope=APP_SCOPE,
         )
 
     def _client_token(self) -> str:

@@ -50,8 +50,12 @@ class PlatformClient(Protocol):
 
     platform: Platform
 
-    def fetch_profile(self, handle: str) -> AccountProfile:
+    def fetch_profile(self, handle: str, *, access_token: str = "") -> AccountProfile:
         """Look up a public account by handle (``@Foo``, ``foo`` or a profile URL).
+
+        ``access_token`` is the account owner's own OAuth token: TikTok then reads the
+        profile through the Display API (its production path); Instagram and YouTube read
+        public profiles with the app's credentials and ignore it.
 
         Raises ``ValueError`` for a handle that cannot be valid, and a
         :class:`platforms.errors.PlatformError` subclass for anything the platform says.

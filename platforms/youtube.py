@@ -81,7 +81,7 @@ class YouTubeClient(BaseClient):
         has_prefix = httpx.URL(base_url).path.rstrip("/").endswith(API_PREFIX)
         self._prefix = "" if has_prefix else API_PREFIX
 
-    def fetch_profile(self, handle: str) -> AccountProfile:
+    def fetch_profile(self, handle: str, *, access_token: str = "") -> AccountProfile:
         handle = parse_handle(self.platform, handle)
         if not self._api_key:
             raise AuthError("api_key is required", platform="youtube")

@@ -177,16 +177,19 @@ def notify(
     )
 
 
-def recruiters_for_campaign(campaign: Campaign) -> list[User]:
-    """The campaign's organization members who may decide on applications (one query)."""
-    memberships = (
-        Membership.objects.filter(organization_id=campaign.organization_id)
-        .select_related("user")
-        .filter(user__is_active=True)
-    )
+def campaign_members_with_scope(campaign: Campaign, scope: Scope) -> list[User]:
+    """Active members of the campaign's organization whose role grants ``scope`` and who are
+    not limited to another brand (one query): who is told about work on this campaign."""
+    memberships = Membership.objects.filter(
+        organization_id=campaign.organization_id, user__is_active=True
+    ).select_related("user")
     return [
         m.user
         for m in memberships
-        if role_has_scope(m.role, Scope.RECRUITMENT_WRITE)
-        and (m.brand_id is None or m.brand_id == campaign.brand_id)
+        if role_has_scope(m.role, scope) and (m.brand_id is None or m.brand_id == campaign.brand_id)
     ]
+
+
+def recruiters_for_campaign(campaign: Campaign) -> list[User]:
+    """The campaign's organization members who may decide on applications (one query)."""
+    return campaign_members_with_scope(campaign, Scope.RECRUITMENT_WRITE)

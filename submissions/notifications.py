@@ -12,9 +12,8 @@ from campaigns.models import Campaign
 from notifications.models import Notification
 from notifications.registry import Audience, NotificationKind, Rendered, register
 from notifications.services import notification_send
-from organizations.models import Membership
-from organizations.roles import Scope, role_has_scope
-from recruitment.notifications import campaign_context
+from organizations.roles import Scope
+from recruitment.notifications import campaign_context, campaign_members_with_scope
 from users.models import User
 
 
@@ -110,12 +109,4 @@ def notify(
 
 def reviewers_for_campaign(campaign: Campaign) -> list[User]:
     """Members who may review this campaign's submissions (one query)."""
-    memberships = Membership.objects.filter(
-        organization_id=campaign.organization_id, user__is_active=True
-    ).select_related("user")
-    return [
-        m.user
-        for m in memberships
-        if role_has_scope(m.role, Scope.SUBMISSIONS_REVIEW)
-        and (m.brand_id is None or m.brand_id == campaign.brand_id)
-    ]
+    return campaign_members_with_scope(campaign, Scope.SUBMISSIONS_REVIEW)

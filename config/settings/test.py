@@ -24,3 +24,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES["default"]["KEY_PREFIX"] = f"chorus-test-{os.getpid()}"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Each test process parks rate-limited tokens under its own keys (platforms.ratelimit).
+PLATFORM_RATE_LIMIT_KEY_PREFIX = f"chorus-test-{os.getpid()}:platforms:park"

@@ -26,6 +26,7 @@ from platforms.simulator.http import Request, Response, html_error, json_respons
 
 MAX_IDEMPOTENCY_KEY = 255
 KEY_LIFETIME = 24 * 3600  # Stripe may prune keys after 24 h: then the key is new again
+STRIPE_ACCOUNT_PARAM = "\x00stripe_account"  # a GET's Stripe-Account header, for its handler
 Params = dict[str, Any]
 # A route's handler: (state, params, path args, base url) → (object, events to emit)
 Result = tuple[dict[str, Any], list[tuple[str, dict[str, Any], dict[str, Any] | None]]]
@@ -99,6 +100,17 @@ def _transfers_list(state: StripeState, params: Params, args: tuple[str, ...], b
     ), []
 
 
+def _payouts_list(state: StripeState, params: Params, args: tuple[str, ...], base: str) -> Result:
+    """A connected account's payouts (``Stripe-Account`` header), newest first; ``status`` and
+    ``created`` filter as Stripe's do. Without the header: the platform's own (none here)."""
+    account = params.pop(STRIPE_ACCOUNT_PARAM, None)
+    status = params.get("status") if isinstance(params.get("status"), str) else None
+    rows = [p for p in state.all("payout") if account and p["account"] == account]
+    listed = resources.list_of(rows, "/v1/payouts", params, status=status)
+    listed["data"] = [{k: v for k, v in p.items() if k != "account"} for p in listed["data"]]
+    return listed, []
+
+
 def _reversals_create(
     state: StripeState, params: Params, args: tuple[str, ...], base: str
 ) -> Result:
@@ -134,6 +146,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("GET", re.compile(r"^/v1/transfers$"), _transfers_list),
     ("GET", re.compile(rf"^/v1/transfers/{_ID}$"), _transfers_get),
     ("POST", re.compile(rf"^/v1/transfers/{_ID}/reversals$"), _reversals_create),
+    ("GET", re.compile(r"^/v1/payouts$"), _payouts_list),
     ("GET", re.compile(r"^/v1/balance$"), _balance_get),
     ("GET", re.compile(rf"^/v1/events/{_ID}$"), _events_get),
 ]
@@ -172,6 +185,8 @@ class Api:
             params = decode(request.body.decode("utf-8") if request.method == "POST" else "")
             if request.method != "POST":
                 params = decode(urlencode(request.query))
+                if request.headers.get("stripe-account"):  # acting as a connected account
+                    params[STRIPE_ACCOUNT_PARAM] = request.headers["stripe-account"]
         except (FormError, UnicodeDecodeError) as exc:
             return _error(StripeApiError(400, str(exc)), request_id), False
         route = _route(request.method, request.path)

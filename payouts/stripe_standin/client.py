@@ -53,6 +53,14 @@ class StandinControl:
         )
         return result["event_id"]
 
+    def pay_out(self, account_id: str, currency: str = "usd") -> list[str]:
+        """The connected account pays its balance out to its bank; returns the event ids
+        (``payout.created``, ``payout.paid``), none when there was nothing to pay out."""
+        result = self._ok(
+            self._http.post(f"/accounts/{account_id}/payout", json={"currency": currency})
+        )
+        return list(result["event_ids"])
+
     def pay_checkout(self, session_id: str) -> str | None:
         return self._ok(self._http.post(f"/checkout/{session_id}/pay"))["event_id"]
 

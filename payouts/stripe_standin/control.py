@@ -16,6 +16,9 @@
     ``disabled_reason``, ``current_deadline``, ``metadata`` — emits ``account.updated``.
 ``POST /_control/accounts/<id>/complete`` ``{"outcome"?: complete|pending|incomplete}`` — what
     finishing the hosted onboarding does (emits ``account.updated``).
+``POST /_control/accounts/<id>/payout`` ``{"currency"?: "usd"}`` — the connected account pays
+    its balance (transfers less reversals and earlier payouts) out to its bank, arriving at once:
+    emits ``payout.created`` and ``payout.paid`` on the account (``event.account``).
 ``POST /_control/checkout/<session id>/pay`` — what the hosted payment page does.
 ``POST /_control/webhooks``  ``{"url"?, "secrets"?: [...], "mode"?: "auto"|"hold"}`` — the
     endpoint; several secrets sign each event with several ``v1`` (rotation).
@@ -114,6 +117,8 @@ def _account(method: str, rest: list[str], body: dict[str, Any], state: StripeSt
         account = state.get("account", rest[0])
         if account is None:
             return _bad(404, f"no account {rest[0]}")
+        if rest[1:] == ["payout"] and method == "POST":
+            return _pay_out(rest[0], body, state)
         if rest[1:] == ["complete"] and method == "POST":
             outcome = body.get("outcome", "complete")
             if outcome not in resources.ONBOARDING_OUTCOMES:
@@ -134,6 +139,21 @@ def _account(method: str, rest: list[str], body: dict[str, Any], state: StripeSt
             )
     state.save()
     return json_response(200, {"account": account, "event_id": event["id"] if event else None})
+
+
+def _pay_out(account_id: str, body: dict[str, Any], state: StripeState) -> Response:
+    currency = body.get("currency", "usd")
+    if not isinstance(currency, str) or not resources.CURRENCY.match(currency.lower()):
+        return _bad(400, "currency must be a three-letter code")
+    with state.lock:
+        payout = resources.pay_out_account(state, account_id, currency.lower())
+        events = []
+        if payout is not None:
+            public = {k: v for k, v in payout.items() if k != "account"}
+            for event_type in ("payout.created", "payout.paid"):
+                events.append(state.emit(event_type, public, account=account_id)["id"])
+    state.save()
+    return json_response(200, {"payout": payout, "event_ids": events})
 
 
 def _pay(session_id: str, state: StripeState) -> Response:

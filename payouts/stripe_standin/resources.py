@@ -627,6 +627,54 @@ def reverse_transfer(
     return reversal
 
 
+# --------------------------------------------------------------------------- connected payouts
+
+
+def connected_balance(state: StripeState, account_id: str, currency: str) -> int:
+    """A connected account's balance: what was transferred to it, less reversals and what it
+    already paid out to its bank."""
+    transferred = sum(
+        t["amount"] - t["amount_reversed"]
+        for t in state.all("transfer")
+        if t["destination"] == account_id and t["currency"] == currency
+    )
+    paid_out = sum(
+        p["amount"]
+        for p in state.all("payout")
+        if p["account"] == account_id and p["currency"] == currency
+    )
+    return transferred - paid_out
+
+
+def pay_out_account(state: StripeState, account_id: str, currency: str) -> dict[str, Any] | None:
+    """A connected account's (automatic) payout of its whole balance to its bank, arrived at
+    once: the ``payout`` object (``status: paid``), or None when there is nothing to pay out.
+    ``account`` is kept aside for the stand-in (Stripe's object does not carry it; the event
+    does)."""
+    amount = connected_balance(state, account_id, currency)
+    if amount <= 0:
+        return None
+    now = state.now()
+    payout = {
+        "id": new_id("po"),
+        "object": "payout",
+        "account": account_id,
+        "amount": amount,
+        "arrival_date": now,
+        "automatic": True,
+        "balance_transaction": new_id("txn"),
+        "created": now,
+        "currency": currency,
+        "destination": new_id("ba"),
+        "livemode": False,
+        "metadata": {},
+        "method": "standard",
+        "status": "paid",
+        "type": "bank_account",
+    }
+    return state.put("payout", payout)
+
+
 # --------------------------------------------------------------------------- balance, lists
 
 
@@ -648,11 +696,42 @@ def balance(state: StripeState) -> dict[str, Any]:
     }
 
 
+def _created_filter(params: dict[str, Any]) -> Any:
+    """Stripe's ``created`` list filter: an exact unix time or ``created[gt|gte|lt|lte]``."""
+    raw = params.get("created")
+    if raw is None or raw == "":
+        return lambda _value: True
+    if isinstance(raw, str):
+        exact = _int(params, "created")
+        return lambda value: value == exact
+    if not isinstance(raw, dict):
+        raise invalid("created", "Invalid hash")
+    bounds = {}
+    for op in raw:
+        if op not in ("gt", "gte", "lt", "lte"):
+            raise invalid(f"created[{op}]", f"Received unknown parameter: created[{op}]")
+        bounds[op] = _int(raw, op, required=True)
+    checks = {
+        "gt": lambda v, b: v > b,
+        "gte": lambda v, b: v >= b,
+        "lt": lambda v, b: v < b,
+        "lte": lambda v, b: v <= b,
+    }
+    return lambda value: all(checks[op](value, bound) for op, bound in bounds.items())
+
+
 def list_of(
     rows: list[dict[str, Any]], url: str, params: dict[str, Any], **filters: Any
 ) -> dict[str, Any]:
-    """Stripe's list object, newest first, with ``limit`` and ``starting_after``."""
-    selected = [r for r in rows if all(r.get(k) == v for k, v in filters.items() if v is not None)]
+    """Stripe's list object, newest first, with ``limit``, ``starting_after`` and ``created``
+    (``created[gte]=…``) besides the exact-match ``filters``."""
+    created = _created_filter(params)
+    selected = [
+        r
+        for r in rows
+        if all(r.get(k) == v for k, v in filters.items() if v is not None)
+        and created(r.get("created", 0))
+    ]
     selected.sort(key=lambda r: (r.get("created", 0), r["id"]), reverse=True)
     after = params.get("starting_after")
     if isinstance(after, str) and after:

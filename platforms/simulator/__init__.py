@@ -12,7 +12,12 @@ from __future__ import annotations
 # Accepted by the simulator (it only checks they are present and well-formed) and
 # rejected by every real API, so a misconfigured production fails loudly (AuthError).
 SIMULATOR_CREDENTIALS: dict[str, dict[str, str]] = {
-    "tiktok": {"client_key": "simulator-client-key", "client_secret": "simulator-client-secret"},
+    # The simulator serves TikTok's Research API too; real app keys never inherit this opt-in.
+    "tiktok": {
+        "client_key": "simulator-client-key",
+        "client_secret": "simulator-client-secret",
+        "research_api": "1",
+    },
     "instagram": {"access_token": "simulator-access-token", "ig_user_id": "17841400000000000"},
     "youtube": {"api_key": "simulator-api-key"},
 }

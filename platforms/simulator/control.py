@@ -19,7 +19,8 @@
 ``POST /_control/clock``  ``{"advance_seconds": n}`` — move the simulator's clock forward
     (metrics grow accordingly); reset puts it back.
 ``GET /_control/tokens/<platform>/<handle>``  a user access token the simulator accepts as
-    that account's own (TikTok ``act.sim.<handle>``, Instagram ``IGsim.<handle>``).
+    that account's own (TikTok ``act.sim.<handle>``, Instagram ``IGsim.<handle>``), and for
+    TikTok a ``refresh_token`` (``rft.sim.<handle>``; each refresh rotates it).
 ``POST /_control/reset``  forget overrides, queued failures, counters, posts and the clock.
 ``GET /_control/state``   call counters, recent requests, queued failures, overrides.
 """
@@ -45,9 +46,22 @@ def user_token(platform: str, handle: str) -> str:
 
 
 def token_owner(platform: str, token: str) -> str | None:
-    """The handle a simulator user token belongs to, or None for any other token."""
+    """The handle a simulator user token belongs to, or None for any other token.
+
+    A refreshed token is ``<prefix><handle>~<serial>``: still that handle's.
+    """
     prefix = USER_TOKEN_PREFIXES[platform]
-    return token[len(prefix) :].lower() or None if token.startswith(prefix) else None
+    if not token.startswith(prefix):
+        return None
+    return token[len(prefix) :].partition("~")[0].lower() or None
+
+
+REFRESH_TOKEN_PREFIX = "rft.sim."
+
+
+def refresh_token(handle: str) -> str:
+    """A TikTok refresh token the simulator accepts for ``handle`` (once: it rotates)."""
+    return f"{REFRESH_TOKEN_PREFIX}{handle.lstrip('@').lower()}"
 
 
 MAX_FAILURES = 1000
@@ -85,7 +99,10 @@ def handle(request: Request, state: SimulatorState) -> Response:
             return _bad(400, "send {advance_seconds: a non-negative integer}")
         return json_response(200, {"now": state.advance_clock(step).isoformat()})
     if len(parts) == 3 and parts[0] == "tokens" and parts[1] in USER_TOKEN_PREFIXES:
-        return json_response(200, {"access_token": user_token(parts[1], parts[2])})
+        tokens = {"access_token": user_token(parts[1], parts[2])}
+        if parts[1] == "tiktok":
+            tokens["refresh_token"] = refresh_token(parts[2])
+        return json_response(200, tokens)
     if len(parts) == 3 and parts[0] == "accounts":
         return _account(request, state, parts[1], parts[2].lstrip("@").lower())
     return _bad(404, f"no control endpoint {method} /_control/{'/'.join(parts)}")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from platforms.simulator.accounts import Account, Post, posts
-from platforms.simulator.control import token_owner
+from platforms.simulator.control import token_owner, user_token
 from platforms.simulator.graph_fields import Field, FieldSyntaxError, parse_fields
 from platforms.simulator.http import (
     Request,
@@ -98,6 +98,10 @@ RETIRED_METRICS = frozenset(
 
 
 def handle(request: Request, state: SimulatorState) -> Response:
+    if request.path.rstrip("/") == "/refresh_access_token" and request.method == "GET":
+        return _refresh_token(request, state)
+    if request.path.rstrip("/") == "/access_token" and request.method == "GET":
+        return _refresh_token(request, state, grant="ig_exchange_token")
     root = _ROOT.fullmatch(request.path)
     node = _NODE.fullmatch(request.path)
     if (root is None and node is None) or request.method != "GET":
@@ -129,6 +133,32 @@ def handle(request: Request, state: SimulatorState) -> Response:
     if not node_id.isdigit():
         return _unsupported(request.path, node_id)
     return _user_node(request, state, node_id)
+
+
+LONG_LIVED_SECONDS = 60 * 86_400
+
+
+def _refresh_token(
+    request: Request, state: SimulatorState, grant: str = "ig_refresh_token"
+) -> Response:
+    """graph.instagram.com ``refresh_access_token`` (a long-lived token renews itself) and
+    ``access_token`` with ``ig_exchange_token`` (short-lived → long-lived)."""
+    if request.query.get("grant_type") != grant:
+        return _error(400, 100, f"(#100) grant_type must be {grant}")
+    if grant == "ig_exchange_token" and not request.query.get("client_secret"):
+        return _error(400, 101, "Missing client_secret parameter.")
+    owner = token_owner("instagram", request.query.get("access_token", ""))
+    if owner is None:
+        return _error(400, 190, "Invalid OAuth access token - Cannot parse access token")
+    serial = state.next_serial()
+    return json_response(
+        200,
+        {
+            "access_token": f"{user_token('instagram', owner)}~{serial}",
+            "token_type": "bearer",
+            "expires_in": LONG_LIVED_SECONDS,
+        },
+    )
 
 
 def _user_node(request: Request, state: SimulatorState, node_id: str) -> Response:

@@ -54,6 +54,7 @@ class SimulatorState:
         self._requests: deque[str] = deque(maxlen=REQUEST_LOG_SIZE)
         # ids we handed out (channel, uploads playlist, video) → (platform, handle)
         self._ids: dict[str, tuple[str, str]] = {}
+        self._used_refresh_tokens: set[str] = set()  # rotated away: refused from then on
         self._load_posts()
 
     # Accounts -----------------------------------------------------------------
@@ -103,7 +104,17 @@ class SimulatorState:
             self._posts.clear()
             self._short_links.clear()
             self._clock_offset = timedelta(0)
+            self._used_refresh_tokens.clear()
         self._load_posts()
+
+    def use_refresh_token(self, token: str) -> int | None:
+        """Spend a refresh token: a new serial for the next one, or None if already spent."""
+        with self._lock:
+            if token in self._used_refresh_tokens:
+                return None
+            self._used_refresh_tokens.add(token)
+            self._serial += 1
+            return self._serial
 
     # Clock ----------------------------------------------------------------------
     def now(self) -> datetime:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from platforms.simulator.accounts import Account, Post, posts
-from platforms.simulator.control import token_owner
+from platforms.simulator.control import REFRESH_TOKEN_PREFIX, token_owner, user_token
 from platforms.simulator.http import (
     Request,
     Response,
@@ -102,12 +102,15 @@ MAX_QUERY_IDS = 20
 
 def handle(request: Request, state: SimulatorState) -> Response:
     if request.path == "/v2/oauth/token/":
+        if request.form().get("grant_type") == "refresh_token":
+            return _refresh(request, state)
         return _token(request)
     if request.path.startswith("/short/"):
         return _short_link(request, state)
     display = {
         "/v2/user/info/": ("GET", _display_user),
         "/v2/video/query/": ("POST", _display_query),
+        "/v2/video/list/": ("POST", _display_list),
     }
     if request.path in display and request.method == display[request.path][0]:
         failure = state.record_call("tiktok", f"{request.method} {request.path}")
@@ -196,6 +199,51 @@ def _display_query(
     return _ok({"videos": videos, "cursor": 0, "has_more": False})
 
 
+LIST_MAX_COUNT = 20
+
+
+def _display_list(
+    request: Request, state: SimulatorState, owner: str, requested: set[str]
+) -> Response:
+    """The owner's public videos, newest first; ``cursor`` = UTC ms, older than it."""
+    unknown = requested - DISPLAY_VIDEO_FIELDS
+    if unknown:
+        return _error(400, "invalid_params", f"invalid fields: {','.join(sorted(unknown))}")
+    body = request.json() if request.body else {}
+    if not isinstance(body, dict):
+        return _error(400, "invalid_params", "request body must be a JSON object")
+    max_count, cursor = body.get("max_count", 10), body.get("cursor")
+    if isinstance(max_count, bool) or not isinstance(max_count, int) or not 1 <= max_count <= 20:
+        return _error(400, "invalid_params", f"max_count must be 1-{LIST_MAX_COUNT}")
+    if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int)):
+        return _error(400, "invalid_params", "cursor must be a timestamp in milliseconds")
+    now = state.now()
+    account = state.account("tiktok", owner)
+    videos = [
+        {
+            **_video(account, p),
+            "id": p.id,
+            "share_url": f"https://www.tiktok.com/@{owner}/video/{p.id}",
+        }
+        for p in posts(account, now)
+    ]
+    videos += [
+        _display_video(p, now) for p in state.posts_of("tiktok", owner) if p.visibility == "public"
+    ]
+    videos.sort(key=lambda v: v["create_time"], reverse=True)
+    if cursor is not None:
+        videos = [v for v in videos if v["create_time"] * 1000 < cursor]
+    page = videos[:max_count]
+    next_cursor = page[-1]["create_time"] * 1000 if page else (cursor or 0)
+    return _ok(
+        {
+            "videos": [{k: v for k, v in video.items() if k in requested} for video in page],
+            "cursor": next_cursor,
+            "has_more": len(videos) > len(page),
+        }
+    )
+
+
 def _display_video(post: SimPost, now: datetime) -> dict[str, Any]:
     counts = post.metrics(now)
     share = f"{post.permalink()}?utm_campaign=tt4d_open_api&utm_source=aw46lwwtsqjeapig"
@@ -229,6 +277,34 @@ def _token(request: Request) -> Response:
         {
             "access_token": f"clt.{secrets.token_urlsafe(24)}",
             "expires_in": TOKEN_LIFETIME,
+            "token_type": "Bearer",
+        },
+    )
+
+
+REFRESH_LIFETIME = 180 * 86_400
+
+
+def _refresh(request: Request, state: SimulatorState) -> Response:
+    """``grant_type=refresh_token``: a new access token and a *rotated* refresh token."""
+    form = request.form()
+    if not (form.get("client_key") and form.get("client_secret")):
+        return _oauth_error("invalid_client", "Client key or secret is missing or invalid.")
+    token = form.get("refresh_token", "")
+    handle_name = token.removeprefix(REFRESH_TOKEN_PREFIX).partition("~")[0].lower()
+    serial = state.use_refresh_token(token) if token.startswith(REFRESH_TOKEN_PREFIX) else None
+    if not handle_name or serial is None:
+        return _oauth_error("invalid_grant", "Refresh token is invalid or expired.")
+    account = state.account("tiktok", handle_name)
+    return json_response(
+        200,
+        {
+            "access_token": f"{user_token('tiktok', handle_name)}~{serial}",
+            "expires_in": TOKEN_LIFETIME,
+            "open_id": f"-000{account.external_id}",
+            "refresh_expires_in": REFRESH_LIFETIME,
+            "refresh_token": f"{REFRESH_TOKEN_PREFIX}{handle_name}~{serial}",
+            "scope": "user.info.basic,video.list",
             "token_type": "Bearer",
         },
     )

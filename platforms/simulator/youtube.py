@@ -27,6 +27,8 @@ MAX_RESULTS = 50
 
 
 def handle(request: Request, state: SimulatorState) -> Response:
+    if request.path.rstrip("/") == "/token" and request.method == "POST":
+        return _google_token(request, state)
     resource = (
         request.path.removeprefix(PREFIX).rstrip("/") if request.path.startswith(PREFIX) else ""
     )
@@ -54,6 +56,31 @@ def handle(request: Request, state: SimulatorState) -> Response:
             domain="global",
         )
     return handler(request, state, parts)
+
+
+def _google_token(request: Request, state: SimulatorState) -> Response:
+    """Google's token endpoint, ``grant_type=refresh_token`` only (refresh token kept)."""
+    form = request.form()
+    if form.get("grant_type") != "refresh_token":
+        return json_response(400, {"error": "unsupported_grant_type"})
+    if not (form.get("client_id") and form.get("client_secret")):
+        return json_response(
+            401, {"error": "invalid_client", "error_description": "The OAuth client was not found."}
+        )
+    if not form.get("refresh_token", "").startswith("1//"):
+        return json_response(
+            400,
+            {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
+        )
+    return json_response(
+        200,
+        {
+            "access_token": f"ya29.sim~{state.next_serial()}",
+            "expires_in": 3599,
+            "scope": "https://www.googleapis.com/auth/youtube.readonly",
+            "token_type": "Bearer",
+        },
+    )
 
 
 def _channels(request: Request, state: SimulatorState, parts: set[str]) -> Response:

@@ -94,3 +94,17 @@ def test_installed_apps_follow_the_layers_from_the_bottom_up():
         "payouts",
         "web",
     ]
+
+
+def test_compose_keeps_redis_data_across_restarts():
+    """The click buffer and the broker's queues live in Redis: the compose stack persists them
+    (append-only file on a volume) so a Redis restart loses no accepted click."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    redis = compose["services"]["redis"]
+    assert "--appendonly yes" in redis["command"]
+    assert any(str(v).endswith(":/data") for v in redis["volumes"])
+    assert "redisdata" in compose["volumes"]
+    for name, service in compose["services"].items():
+        assert service.get("restart") == "unless-stopped", name

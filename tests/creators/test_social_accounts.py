@@ -349,3 +349,36 @@ def test_oauth_extra_data_names_the_account() -> None:
     FakeAccount.provider = "google"
     FakeAccount.extra_data = {"email": "casey@example.com"}
     assert account_from_sociallogin(FakeLogin()) is None  # no channel named: bio code instead
+
+
+# TikTok's production path: profiles through the Display API with the creator's own token.
+_REAL_TIKTOK_KEYS = {"tiktok": {"client_key": "app-key", "client_secret": "app-secret"}}
+
+
+def test_refreshing_a_tiktok_account_reads_it_with_the_creators_own_token(
+    simulator: SimulatorControl, creator: CreatorProfile, settings: object, simulator_url: str
+) -> None:
+    # Real app keys: the Research API is off, so only the creator's token can read the profile.
+    settings.PLATFORM_CREDENTIALS = _REAL_TIKTOK_KEYS  # type: ignore[attr-defined]
+    settings.PLATFORM_SIMULATOR_URL = simulator_url  # type: ignore[attr-defined]
+    simulator.set_account("tiktok", "casey", follower_count=12_345)
+    account = SocialAccountFactory(creator=creator, platform="tiktok", handle="casey")
+
+    result = social_account_refresh(account_id=account.pk)
+
+    assert result.error == ""
+    account.refresh_from_db()
+    assert account.follower_count == 12_345
+
+
+def test_adding_a_tiktok_account_without_its_owners_permission_says_to_connect_it(
+    simulator: SimulatorControl, creator: CreatorProfile, settings: object
+) -> None:
+    settings.PLATFORM_CREDENTIALS = _REAL_TIKTOK_KEYS  # type: ignore[attr-defined]
+    simulator.set_account("tiktok", "casey", follower_count=12_345)
+    with pytest.raises(ChorusError) as caught:
+        social_account_add(creator=creator, platform="tiktok", handle_or_url="casey")
+    assert caught.value.code == "connect_account"
+    assert "Connect with TikTok" in caught.value.message
+    assert caught.value.status_code == 400
+    assert not SocialAccount.objects.exists()

@@ -14,6 +14,10 @@ from tests.cross_tenant.registry import Owner, url_param
 
 @url_param("payouts:victim_rows")  # no route takes it: it only gives the victim rows to leak
 def victim_payout_rows(owner: Owner) -> str:
+    return str(owner.once("payouts:rows", lambda: _make_rows(owner)))
+
+
+def _make_rows(owner: Owner) -> str:
     campaign = victim_campaign(owner)
     funding = Funding.objects.create(
         organization=campaign.organization,
@@ -82,3 +86,8 @@ def _make_payout(owner: Owner) -> Payout:
         state=Payout.State.PAID,
         stripe_transfer_id="tr_victim_transfer",
     )
+
+
+@url_param("api:funding")
+def api_funding(owner: Owner) -> str:
+    return victim_payout_rows(owner)  # the victim's open funding

@@ -16,7 +16,14 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.utils import timezone
 
-from analytics.models import Click
+from analytics.models import (
+    Click,
+    Conversion,
+    ConversionCredit,
+    ConversionRefund,
+    PostMetrics,
+    PostMetricSnapshot,
+)
 from campaigns.models import Campaign, CampaignAsset, Deliverable
 from core.errors import NotFound
 from core.ownership import require_owns
@@ -105,6 +112,78 @@ def _click(brand: Brand) -> Click:
     participation = ParticipationFactory(campaign=_campaign(brand))
     return Click.objects.create(
         organization=brand.organization, participation=participation, visitor_hash="x" * 64
+    )
+
+
+def _live_post(brand: Brand) -> LivePost:
+    post = _submission(brand).current_post
+    assert post is not None
+    return post
+
+
+def _snapshot(brand: Brand) -> PostMetricSnapshot:
+    post = _live_post(brand)
+    return PostMetricSnapshot.objects.create(
+        organization=post.organization,
+        live_post=post,
+        campaign=post.campaign,
+        participation=post.slot.participation,
+        platform=post.platform,
+        retrieved_at=timezone.now(),
+        views=10,
+    )
+
+
+def _post_metrics(brand: Brand) -> PostMetrics:
+    post = _live_post(brand)
+    return PostMetrics.objects.create(
+        organization=post.organization,
+        live_post=post,
+        campaign=post.campaign,
+        participation=post.slot.participation,
+        platform=post.platform,
+    )
+
+
+def _conversion(brand: Brand) -> Conversion:
+    participation = ParticipationFactory(campaign=_campaign(brand))
+    return Conversion.objects.create(
+        organization=brand.organization,
+        source=Conversion.Source.API,
+        order_id=uuid.uuid4().hex,
+        occurred_at=timezone.now(),
+        currency="USD",
+        revenue_cents=5000,
+        campaign=participation.campaign,
+        participation=participation,
+        method=Conversion.Method.PROMO_CODE,
+    )
+
+
+def _conversion_refund(brand: Brand) -> ConversionRefund:
+    conversion = _conversion(brand)
+    return ConversionRefund.objects.create(
+        organization=conversion.organization,
+        conversion=conversion,
+        refund_id="r1",
+        amount_cents=100,
+        occurred_at=timezone.now(),
+    )
+
+
+def _conversion_credit(brand: Brand) -> ConversionCredit:
+    conversion = _conversion(brand)
+    assert conversion.campaign is not None
+    assert conversion.participation is not None
+    return ConversionCredit.objects.create(
+        organization=conversion.organization,
+        conversion=conversion,
+        model=ConversionCredit.Model.LINEAR,
+        campaign=conversion.campaign,
+        participation=conversion.participation,
+        weight_ppm=1_000_000,
+        revenue_cents=conversion.revenue_cents,
+        occurred_at=conversion.occurred_at,
     )
 
 
@@ -220,6 +299,11 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     SlotReminder: _slot_reminder,
     Funding: _funding,
     Payout: _payout,
+    PostMetricSnapshot: _snapshot,
+    PostMetrics: _post_metrics,
+    Conversion: _conversion,
+    ConversionRefund: _conversion_refund,
+    ConversionCredit: _conversion_credit,
 }
 
 

@@ -59,3 +59,12 @@ def balance(creator: CreatorProfile, kind: AccountKind) -> int:
             "balance_cents", flat=True
         )
     )
+
+
+def bank_arrival(standin: StandinControl, deliver: Any, *creators: CreatorProfile) -> None:
+    """Each creator's Stripe account pays its balance out to their bank, and the webhooks
+    (``payout.created``, ``payout.paid`` on the account) reach us: in transit → paid."""
+    for creator in creators:
+        account = ConnectedAccount.objects.get(creator=creator).stripe_account_id or ""
+        for event_id in standin.pay_out(account):
+            assert deliver(event_id).status_code == 200

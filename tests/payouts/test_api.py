@@ -9,7 +9,7 @@ from django.test import Client
 from ledger.selectors import campaign_figures
 from payouts.models import ApiIdempotencyKey, Payout, PayoutRun
 from payouts.stripe_standin.client import StandinControl
-from tests.payouts.scenes import campaign, earn, onboarded
+from tests.payouts.scenes import bank_arrival, campaign, earn, onboarded
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,10 @@ API = "/api/v1"
 @pytest.fixture
 def paid_scene(
     stripe_standin: StandinControl, tenant_a: Any, api_client_for: Any,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, deliver: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
-    """(api client, campaign, creator): one run already paid the creator."""
+    """(api client, campaign, creator): one run already paid the creator, and the money
+    reached their bank."""
     stripe_standin.add_balance(100_000)
     c = campaign(tenant_a)
     maya = onboarded(stripe_standin)
@@ -29,6 +30,7 @@ def paid_scene(
     api = api_client_for(tenant_a)
     with django_capture_on_commit_callbacks(execute=True):
         assert api.post(f"{API}/payout-runs/", {}, format="json").status_code == 201
+    bank_arrival(stripe_standin, deliver, maya)
     return api, c, maya
 
 

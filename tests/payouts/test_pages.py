@@ -13,7 +13,8 @@ from payouts.models import Payout
 from payouts.runs import payout_run_start
 from payouts.stripe_standin.client import StandinControl
 from tests.factories.creators import CreatorProfileFactory
-from tests.payouts.scenes import campaign, earn, onboarded
+from tests.payouts.conftest import Deliver
+from tests.payouts.scenes import bank_arrival, campaign, earn, onboarded
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,10 @@ def _rows(response: Any) -> list[dict[str, str]]:
 
 
 def test_the_creator_sees_paid_posts_with_the_time_it_took_and_the_payout(
-    stripe_standin: StandinControl, tenant_a: Any, django_capture_on_commit_callbacks: Any
+    stripe_standin: StandinControl,
+    tenant_a: Any,
+    django_capture_on_commit_callbacks: Any,
+    deliver: Deliver,
 ) -> None:
     stripe_standin.add_balance(100_000)
     c = campaign(tenant_a, name="Glow Launch")
@@ -36,6 +40,13 @@ def test_the_creator_sees_paid_posts_with_the_time_it_took_and_the_payout(
     client = Client()
     client.force_login(maya.user)
 
+    # Transferred to the creator's Stripe account, not in their bank yet: in transit.
+    sent = client.get("/creator/earnings/").content.decode()
+    assert sent.count('data-state="in_transit"') == 3  # two posts and the payout
+    assert 'data-testid="in-transit">USD 150.00' in sent
+    assert 'data-state="paid"' not in sent
+
+    bank_arrival(stripe_standin, deliver, maya)
     page = client.get("/creator/earnings/")
     assert page.status_code == 200
     body = page.content.decode()
@@ -58,6 +69,7 @@ def test_the_spend_page_and_csv_agree_with_the_ledger_and_flag_pay_by_at_risk(
     tenant_a: Any,
     client_for: Any,
     django_capture_on_commit_callbacks: Any,
+    deliver: Deliver,
 ) -> None:
     stripe_standin.add_balance(100_000)
     c = campaign(tenant_a, budget_cents=50_000)
@@ -71,6 +83,8 @@ def test_the_spend_page_and_csv_agree_with_the_ledger_and_flag_pay_by_at_risk(
     with django_capture_on_commit_callbacks(execute=True):
         ran = client.post(url, {"action": "run"})
     assert ran.status_code == 302
+    assert Payout.objects.get().state == Payout.State.IN_TRANSIT
+    bank_arrival(stripe_standin, deliver, maya)
     assert Payout.objects.get().state == Payout.State.PAID
 
     page = client.get(url)
@@ -89,6 +103,7 @@ def test_the_spend_page_and_csv_agree_with_the_ledger_and_flag_pay_by_at_risk(
         "funded": f.funded,
         "committed": f.committed,
         "accrued": f.accrued,
+        "in_transit": f.in_transit,
         "paid": f.paid,
         "remaining": f.remaining,
     }

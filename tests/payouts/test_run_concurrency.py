@@ -44,8 +44,8 @@ def test_two_runs_at_once_send_one_transfer_per_payout(
 
     assert errors == []
     assert Payout.objects.count() == 4
-    assert set(Payout.objects.values_list("state", flat=True)) == {Payout.State.PAID}
+    assert set(Payout.objects.values_list("state", flat=True)) == {Payout.State.IN_TRANSIT}
     assert stripe_standin.calls("POST /v1/transfers") == 4
     for creator in creators:
-        assert balance(creator, AccountKind.PAID) == 5_000
+        assert balance(creator, AccountKind.IN_TRANSIT) == 5_000
         assert balance(creator, AccountKind.PAYABLE) == 0

@@ -264,7 +264,12 @@ def test_tiktok_configured_token_falls_back_to_client_credentials(
 ) -> None:
     client = make_client(
         "tiktok",
-        credentials={"access_token": "stale", "client_key": "k", "client_secret": "s"},
+        credentials={
+            "access_token": "stale",
+            "client_key": "k",
+            "client_secret": "s",
+            "research_api": "1",
+        },
     )
 
     assert client.fetch_profile("fallback").handle == "fallback"
@@ -338,6 +343,7 @@ def test_tiktok_oauth_error_shape_maps_to_auth_error() -> None:
         base_url="https://open.tiktokapis.test",
         client_key="k",
         client_secret="wrong",
+        research_api=True,
         transport=httpx.MockTransport(reply),
     )
     with pytest.raises(AuthError) as caught:

@@ -418,3 +418,79 @@ def test_instagram_shortcode_without_the_creators_token_is_not_a_verdict(
     assert batch.failed[post["shortcode"]].code == "creator_token_required"
     assert batch.found[post["id"]].shortcode == post["shortcode"]  # ids need no creator token
     assert not batch.unavailable
+
+
+def test_instagram_insights_refused_for_one_post_cost_only_its_insights() -> None:
+    """Graph fails a whole multiple-id read when one media's insights are refused
+    ("(#10) Not enough viewers"): counts come back for all, insights for the others."""
+    seen: list[str] = []
+    ok, shy = "18000000000000001", "18000000000000002"
+
+    def refused() -> httpx.Response:
+        error = {
+            "message": "(#10) Not enough viewers for the media to show insights",
+            "type": "OAuthException",
+            "code": 10,
+        }
+        return httpx.Response(400, json={"error": error})
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path.endswith("/insights"):
+            if shy in request.url.path:
+                return refused()
+            return httpx.Response(
+                200,
+                json={"data": [{"name": "views", "period": "lifetime", "values": [{"value": 77}]}]},
+            )
+        if "insights" in request.url.params["fields"]:
+            return refused()
+        return httpx.Response(
+            200,
+            json={i: {"id": i, "like_count": 5, "comments_count": 1} for i in (ok, shy)},
+        )
+
+    client = InstagramClient(
+        base_url="https://graph.example/v25.0",
+        access_token="t",
+        ig_user_id="1",
+        transport=httpx.MockTransport(answer),
+    )
+    batch = client.fetch_post_metrics([ok, shy])
+
+    assert not batch.failed
+    assert (batch.found[ok].views, batch.found[ok].likes) == (77, 5)
+    assert (batch.found[shy].views, batch.found[shy].likes) == (None, 5)
+    assert batch.calls == 4  # the combined read, counts only, then each insights edge
+
+
+def test_instagram_creator_tokens_go_to_graph_instagram_com() -> None:
+    """Instagram Login (creator) tokens work on graph.instagram.com only; our Facebook Login
+    token stays on graph.facebook.com."""
+    seen: list[tuple[str, str, str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.host, request.url.path, request.headers["authorization"]))
+        if request.url.path.endswith("/media"):
+            return httpx.Response(200, json={"data": [{"id": MEDIA, "shortcode": "Abc123"}]})
+        return httpx.Response(200, json={MEDIA: {"id": MEDIA, "like_count": 1}})
+
+    client = InstagramClient(
+        base_url="https://graph.facebook.com/v25.0",
+        access_token="app-token",
+        ig_user_id="1",
+        transport=httpx.MockTransport(answer),
+    )
+    client.fetch_post_metrics([MEDIA], access_token="IGcreator")
+    client.fetch_post_metrics(["Abc123"], access_token="IGcreator")
+    client.fetch_post_metrics([MEDIA])
+
+    assert seen == [
+        ("graph.instagram.com", "/v25.0/", "Bearer IGcreator"),
+        ("graph.instagram.com", "/v25.0/me/media", "Bearer IGcreator"),
+        ("graph.instagram.com", "/v25.0/", "Bearer IGcreator"),
+        ("graph.facebook.com", "/v25.0/", "Bearer app-token"),
+    ]
+
+
+MEDIA = "18000000000000009"

@@ -23,7 +23,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payouts", "0003_payout_run_schedule"),
+        ("payouts", "0005_in_transit_check_schedule"),
         ("analytics", "0006_post_metrics_bonus_views_lease_token"),
         ("django_celery_beat", "0014_remove_clockedschedule_enabled"),
     ]
