@@ -318,6 +318,10 @@ def _store(
             row.status = PostMetrics.Status.RETRYING
             row.status_reason = (str(error) if error else "no answer for this post")[:300]
             row.next_pull_at = now + retry_delay(row.consecutive_failures, retry_after)
+            if next_pull_at(post.published_at or post.approved_at or now, now) is None:
+                # Past the horizon: a failure there is not retried for ever.
+                row.status = PostMetrics.Status.ENDED
+                row.next_pull_at = None
     with transaction.atomic():
         snapshots_write(snapshots)
         PostMetrics.objects.bulk_update(group, _UPDATED)

@@ -143,6 +143,18 @@ def test_a_post_past_the_horizon_gets_its_last_figures_and_ends(simulator):
     assert pulls_dispatch() == []
 
 
+def test_a_post_past_the_horizon_is_not_retried_for_ever(simulator):
+    (old,) = tracked(simulator, "youtube", 1, age=datetime.timedelta(days=91))
+    simulator.fail("server_error", count=3, platform="youtube")
+
+    pull_all()
+
+    row = metrics_of(old)
+    assert row.status == PostMetrics.Status.ENDED
+    assert row.next_pull_at is None
+    assert row.status_reason  # what the last attempt met
+
+
 def test_first_pull_stores_a_snapshot_and_the_latest_figures(simulator):
     (video,) = tracked(simulator, "youtube", 1, final_views=50_000)  # counts arrive as strings
     (reel,) = tracked(simulator, "instagram", 1, hide_likes=True)  # like_count absent
