@@ -135,6 +135,11 @@ class PostMetrics(models.Model):
     consecutive_failures = models.PositiveSmallIntegerField(default=0)
     # Worker lease, so two workers never pull the same post at once.
     leased_until = models.DateTimeField(null=True, blank=True)
+    # Which claim holds the lease: only the task given this token pulls the row (a redelivered
+    # or duplicated task finds it taken and does nothing).
+    lease_token = models.UUIDField(null=True, blank=True)
+    # Views the view bonus has been computed up to (payouts.bonuses): rows with more are due.
+    bonus_views = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     brand_path: ClassVar[str | None] = "campaign__brand"

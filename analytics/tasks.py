@@ -14,3 +14,25 @@ def flush_clicks() -> int:
     rows are inserted once per click id. A failure leaves the batch pending for the next run.
     """
     return clicks_flush()
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def dispatch_metric_pulls() -> int:
+    """Beat (every minute): track new approvals, lease due posts, queue one task per batch.
+
+    A batch lost by the broker is not lost: its lease expires and the next run claims it."""
+    from analytics.pulls import pulls_dispatch
+
+    batches = pulls_dispatch()
+    for batch in batches:
+        pull_metrics.delay(batch.metrics_ids, batch.lease)
+    return len(batches)
+
+
+@shared_task(queue=Queue.METRICS, acks_late=True)
+def pull_metrics(metrics_ids: list[int], lease: str) -> int:
+    """One batched platform call for these PostMetrics rows (leased by the dispatcher under
+    ``lease``; a duplicate delivery finds them taken and does nothing)."""
+    from analytics.pulls import pull_batch
+
+    return pull_batch(metrics_ids, lease=lease)

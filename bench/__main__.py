@@ -5,13 +5,21 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from bench import conversions, creator_search, platform_throttle, review_queue, tracking_link
+from bench import (
+    conversions,
+    creator_search,
+    platform_throttle,
+    review_queue,
+    snapshot_ingest,
+    tracking_link,
+)
 
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "conversions": conversions.main,
     "creator_search": creator_search.main,
     "platform_throttle": platform_throttle.main,
     "review_queue": review_queue.main,
+    "snapshot_ingest": snapshot_ingest.main,
     "tracking_link": tracking_link.main,
 }
 

@@ -9,6 +9,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("recruitment.api_urls")),
     path("", include("discovery.api_urls")),
     path("", include("submissions.api_urls")),
+    path("", include("analytics.api_urls")),
     path("", include("payouts.api_urls")),
     path("", include("analytics.conversion_api_urls")),
     path("creator/", include("recruitment.creator_api_urls")),

@@ -54,3 +54,12 @@ def sweep_commissions() -> tuple[int, int]:
     from payouts.commissions import commissions_sweep
 
     return commissions_sweep()
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def accrue_view_bonuses() -> int:
+    """Beat (every minute): accrue view bonuses of posts whose views grew (exactly once per
+    snapshot, capped per post and by the budget). Safe to run twice and concurrently."""
+    from payouts.bonuses import bonuses_sweep
+
+    return bonuses_sweep()

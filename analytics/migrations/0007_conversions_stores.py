@@ -18,7 +18,7 @@ def give_public_ids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0005_brin_time_indexes'),
+        ('analytics', '0006_post_metrics_bonus_views_lease_token'),
         ('organizations', '0004_brand_landing_domains'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

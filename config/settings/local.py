@@ -16,3 +16,6 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Demo seeding puts the approved demo posts on the simulator (analytics.pulls_demo), so their
+# metrics pulls find them; tests and production leave the simulator's posts file alone.
+DEMO_SIMULATOR_POSTS = True

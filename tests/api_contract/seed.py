@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from analytics.models import PostMetrics
+from analytics.pulls import posts_track
 from campaigns.models import Campaign
 from discovery.models import InviteBatch, InviteBatchRow
 from organizations.models import Invitation, Membership
@@ -90,6 +92,7 @@ def seed_agency() -> Seeded:
             submission_in_review(target=target, slot=made.slots.order_by("id").first())
         )
     submission_decide(access=tenant.access(), submission=submissions[2], decision="approve")
+    posts_track()  # the approved live post is tracked: its metrics row is readable
     Invitation.objects.create(
         organization=org,
         email="invitee@example.com",
@@ -122,6 +125,11 @@ def seed_agency() -> Seeded:
         "participation": [participation.public_id],
         "campaign-invitation": list(recruiting.invitations.values_list("public_id", flat=True)),
         "submission": [s.public_id for s in submissions],
+        "post-metrics": list(
+            PostMetrics.objects.filter(organization=org).values_list(
+                "live_post__public_id", flat=True
+            )
+        ),
     }
     return Seeded(tenant=tenant, api_key=raw, ids=ids)
 

@@ -48,6 +48,7 @@ RESOURCES = {
     "submissions": "submission",
     "conversions": "conversion",
     "stores": "store",
+    "post-metrics": "post-metrics",
 }
 
 

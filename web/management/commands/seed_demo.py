@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from analytics.conversions_demo import seed_conversions_demo
+from analytics.pulls_demo import seed_pulls_demo
 from campaigns.demo import seed_campaigns_demo
 from creators.demo import seed_creators_demo
 from discovery.demo import seed_discovery_demo
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             seed_submissions_demo()
             seed_discovery_demo()
             seed_conversions_demo()
+            seed_pulls_demo()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
         )
