@@ -14,3 +14,12 @@ def flush_clicks() -> int:
     rows are inserted once per click id. A failure leaves the batch pending for the next run.
     """
     return clicks_flush()
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def rollup_daily() -> bool:
+    """Beat (every 2 minutes): roll up what arrived since the last run. A run that finds
+    another one in progress does nothing (the next firing picks up what is left)."""
+    from analytics.rollups import rollup_run
+
+    return rollup_run().ran
