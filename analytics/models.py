@@ -287,6 +287,7 @@ class ConversionCredit(models.Model):
     def __str__(self) -> str:
         return f"{self.model} credit of {self.conversion_id} to {self.participation_id}"
 
+
 # Daily rollups live in their own module (analytics.rollups_models); imported so Django sees them.
 from analytics.rollups_models import (  # noqa: E402, F401
     BrandDay,

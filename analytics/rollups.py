@@ -248,7 +248,9 @@ def _recompute(cur) -> RollupResult:  # type: ignore[no-untyped-def]
     cur.execute("ANALYZE rollup_dirty_creator")
     creators = _recompute_creators(cur)
     campaigns, brands = _recompute_campaigns_and_brands(cur)
-    return RollupResult(ran=True, posts=posts, creators=creators, campaigns=campaigns, brands=brands)
+    return RollupResult(
+        ran=True, posts=posts, creators=creators, campaigns=campaigns, brands=brands
+    )
 
 
 def _recompute_posts(cur) -> int:  # type: ignore[no-untyped-def]
