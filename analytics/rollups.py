@@ -25,12 +25,15 @@ PostgreSQL only (DISTINCT ON, temporary tables, unnest); on SQLite — the embed
 runs are skipped and the dashboards show no figures.
 """
 
+# ruff: noqa: S608 - SQL is assembled from module constants (table and column names, kinds),
+# never from input; values go as parameters.
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from analytics.rollups_models import RollupState
@@ -139,14 +142,14 @@ SOURCES = (
 )
 
 
-def _new_marks(cur) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+def _new_marks(cur: CursorWrapper) -> tuple[int, ...]:
     """The highest id of each source table now (what this run reads up to)."""
     selects = ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {t})" for t in SOURCES)
     cur.execute(f"SELECT {selects}")
     return tuple(int(v) for v in cur.fetchone())
 
 
-def _create_dirty_tables(cur) -> None:  # type: ignore[no-untyped-def]
+def _create_dirty_tables(cur: CursorWrapper) -> None:
     cur.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dirty_post "
         "(live_post_id bigint PRIMARY KEY, from_day date NOT NULL) ON COMMIT DROP"
@@ -161,7 +164,7 @@ def _create_dirty_tables(cur) -> None:  # type: ignore[no-untyped-def]
 UTC_DAY = "(({col}) AT TIME ZONE 'UTC')::date"
 
 
-def _add_creator_keys(cur, select_sql: str, params: list[object]) -> None:  # type: ignore[no-untyped-def]
+def _add_creator_keys(cur: CursorWrapper, select_sql: str, params: list[int]) -> None:
     cur.execute(
         "INSERT INTO rollup_dirty_creator (participation_id, day) "
         f"SELECT DISTINCT participation_id, day FROM ({select_sql}) k "
@@ -185,7 +188,7 @@ def _spend_keys_sql(where: str) -> str:
     )
 
 
-def _dirty_from_sources(cur, state: RollupState, marks: tuple[int, ...]) -> None:  # type: ignore[no-untyped-def]
+def _dirty_from_sources(cur: CursorWrapper, state: RollupState, marks: tuple[int, ...]) -> None:
     snap_from = max(state.snapshot_id - OVERLAP, 0)
     cur.execute(
         "INSERT INTO rollup_dirty_post (live_post_id, from_day) "
@@ -220,7 +223,7 @@ def _dirty_from_sources(cur, state: RollupState, marks: tuple[int, ...]) -> None
     )
 
 
-def _dirty_everything(cur) -> None:  # type: ignore[no-untyped-def]
+def _dirty_everything(cur: CursorWrapper) -> None:
     cur.execute(
         "INSERT INTO rollup_dirty_post (live_post_id, from_day) "
         "SELECT DISTINCT live_post_id, '-infinity'::date FROM analytics_postmetricsnapshot"
@@ -242,7 +245,7 @@ def _dirty_everything(cur) -> None:  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- recompute
 
 
-def _recompute(cur) -> RollupResult:  # type: ignore[no-untyped-def]
+def _recompute(cur: CursorWrapper) -> RollupResult:
     cur.execute("ANALYZE rollup_dirty_post")
     posts = _recompute_posts(cur)
     cur.execute("ANALYZE rollup_dirty_creator")
@@ -253,7 +256,7 @@ def _recompute(cur) -> RollupResult:  # type: ignore[no-untyped-def]
     )
 
 
-def _recompute_posts(cur) -> int:  # type: ignore[no-untyped-def]
+def _recompute_posts(cur: CursorWrapper) -> int:
     ends = ", ".join(f"{m}_end" for m in METRICS)
     latest = ", ".join(f"s.{m}" for m in METRICS)
     updates = ", ".join(f"{m}_end = EXCLUDED.{m}_end" for m in METRICS)
@@ -296,7 +299,7 @@ def _recompute_posts(cur) -> int:  # type: ignore[no-untyped-def]
     return count
 
 
-def _recompute_creators(cur) -> int:  # type: ignore[no-untyped-def]
+def _recompute_creators(cur: CursorWrapper) -> int:
     kinds = ", ".join(f"'{k}'" for k in SPEND_KINDS)
     start = "(k.day::timestamp AT TIME ZONE 'UTC')"
     end = "((k.day + 1)::timestamp AT TIME ZONE 'UTC')"
@@ -334,7 +337,7 @@ def _recompute_creators(cur) -> int:  # type: ignore[no-untyped-def]
 SUMS = ("views", "engagements", "clicks", "conversions", "revenue_cents", "spend_cents")
 
 
-def _recompute_campaigns_and_brands(cur) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _recompute_campaigns_and_brands(cur: CursorWrapper) -> tuple[int, int]:
     cols = ", ".join(SUMS)
     sums = ", ".join(f"COALESCE(SUM(r.{c}), 0)" for c in SUMS)
     excluded = ", ".join(f"{c} = EXCLUDED.{c}" for c in SUMS)

@@ -10,7 +10,7 @@ number of queries whatever its size (``tests/web/test_dashboard_pages.py`` pins 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,7 +47,7 @@ class Totals:
     spend_cents: int = 0
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Totals:
+    def of(cls, row: Mapping[str, Any]) -> Totals:
         return cls(**{f: int(row.get(f) or 0) for f in SUM_FIELDS})
 
     @property
