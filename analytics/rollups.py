@@ -150,9 +150,13 @@ def _new_marks(cur: CursorWrapper) -> tuple[int, ...]:
 
 
 def _create_dirty_tables(cur: CursorWrapper) -> None:
+    # A run's statements are short index walks whose row estimates can be large: compiling them
+    # (JIT) would cost more than running them.
+    cur.execute("SET LOCAL jit = off")
     cur.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dirty_post "
-        "(live_post_id bigint PRIMARY KEY, from_day date NOT NULL) ON COMMIT DROP"
+        "(organization_id bigint NOT NULL, live_post_id bigint PRIMARY KEY, "
+        "from_day date NOT NULL) ON COMMIT DROP"
     )
     cur.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dirty_creator "
@@ -191,8 +195,8 @@ def _spend_keys_sql(where: str) -> str:
 def _dirty_from_sources(cur: CursorWrapper, state: RollupState, marks: tuple[int, ...]) -> None:
     snap_from = max(state.snapshot_id - OVERLAP, 0)
     cur.execute(
-        "INSERT INTO rollup_dirty_post (live_post_id, from_day) "
-        f"SELECT live_post_id, MIN({UTC_DAY.format(col='retrieved_at')}) "
+        "INSERT INTO rollup_dirty_post (organization_id, live_post_id, from_day) "
+        f"SELECT MIN(organization_id), live_post_id, MIN({UTC_DAY.format(col='retrieved_at')}) "
         "FROM analytics_postmetricsnapshot WHERE id > %s AND id <= %s GROUP BY live_post_id",
         [snap_from, marks[0]],
     )
@@ -225,8 +229,9 @@ def _dirty_from_sources(cur: CursorWrapper, state: RollupState, marks: tuple[int
 
 def _dirty_everything(cur: CursorWrapper) -> None:
     cur.execute(
-        "INSERT INTO rollup_dirty_post (live_post_id, from_day) "
-        "SELECT DISTINCT live_post_id, '-infinity'::date FROM analytics_postmetricsnapshot"
+        "INSERT INTO rollup_dirty_post (organization_id, live_post_id, from_day) "
+        "SELECT MIN(organization_id), live_post_id, '-infinity'::date "
+        "FROM analytics_postmetricsnapshot GROUP BY live_post_id"
     )
     _add_creator_keys(
         cur,
@@ -286,14 +291,16 @@ def _recompute_posts(cur: CursorWrapper) -> int:
     cur.execute(
         f"UPDATE analytics_postday r SET {sets}, engagements = {engagements} "
         f"FROM (SELECT r.id, {prev} FROM analytics_postday r JOIN rollup_dirty_post k "
-        "  ON k.live_post_id = r.live_post_id AND r.day >= k.from_day) x "
+        "  ON r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
+        "  AND r.day >= k.from_day) x "
         "WHERE r.id = x.id"
     )
     count = int(cur.rowcount)
     _add_creator_keys(
         cur,
         "SELECT r.participation_id, r.day FROM analytics_postday r JOIN rollup_dirty_post k "
-        "ON k.live_post_id = r.live_post_id AND r.day >= k.from_day",
+        "ON r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
+        "AND r.day >= k.from_day",
         [],
     )
     return count
