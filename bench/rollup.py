@@ -155,7 +155,7 @@ def load_world(creators: int, posts_per_creator: int) -> tuple[Any, Any]:
 
 
 def load_snapshots(total: int, *, round_from: int = 0, rounds: int | None = None) -> int:
-    """Pull rounds ``round_from``… of every live post by SQL: round r at START + r × interval,
+    """Pull rounds ``round_from``… of every live post by SQL: round r at START + r * interval,
     gauges growing with r. Returns how many rows were written."""
     from django.db import connection
 
@@ -179,7 +179,7 @@ def load_snapshots(total: int, *, round_from: int = 0, rounds: int | None = None
         )
         written = int(cur.rowcount)
     print(
-        f"  {written:,} snapshots ({per_post} rounds × {posts:,} posts) in "
+        f"  {written:,} snapshots ({per_post} rounds of {posts:,} posts) in "
         f"{time.perf_counter() - started:.1f} s",
         flush=True,
     )

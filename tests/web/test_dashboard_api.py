@@ -44,9 +44,9 @@ def test_a_viewer_key_gets_no_money(tenant_a: Tenant, api_client_for) -> None:
     _creator(campaign, views=1_000, conversions=1)
     _campaign_day(campaign)
 
-    totals = api_client_for(tenant_a, Role.VIEWER).get(f"{API}/{campaign.public_id}/").json()[
-        "totals"
-    ]
+    totals = (
+        api_client_for(tenant_a, Role.VIEWER).get(f"{API}/{campaign.public_id}/").json()["totals"]
+    )
 
     assert totals["views"] == 1_000
     assert totals["spend_cents"] is None
