@@ -24,6 +24,7 @@ from analytics.rollups_models import BrandDay, CampaignDay, CreatorDay, PostDay
 from campaigns.models import Campaign
 from creators.models import CreatorProfile
 from organizations.access import OrgAccess
+from recruitment.models import Participation
 from submissions.models import LivePost, ReviewState
 
 SUM_FIELDS = ("views", "engagements", "clicks", "conversions", "revenue_cents", "spend_cents")
@@ -308,6 +309,10 @@ class CreatorStats:
     totals: Totals
     campaigns: list[CreatorCampaignStats]
     days: list[Day]
+
+
+def creator_has_campaigns(creator: CreatorProfile) -> bool:
+    return Participation.objects.filter(creator=creator).exists()
 
 
 def creator_stats(creator: CreatorProfile) -> CreatorStats:

@@ -5,11 +5,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from bench import creator_search, review_queue, tracking_link
+from bench import creator_search, dashboard, review_queue, rollup, tracking_link
 
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "creator_search": creator_search.main,
+    "dashboard": dashboard.main,
     "review_queue": review_queue.main,
+    "rollup": rollup.main,
     "tracking_link": tracking_link.main,
 }
 

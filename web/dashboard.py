@@ -133,6 +133,15 @@ def campaign_dashboard_csv(
     return _csv(f"performance-{campaign.public_id}.csv", header, rows)
 
 
+def creator_home_stats(
+    request: HttpRequest, profile: CreatorProfile
+) -> tuple[str, dict[str, Any]] | None:
+    """The creator home's card: a way to their stats, once they have joined a campaign."""
+    if not perf.creator_has_campaigns(profile):
+        return None
+    return "web/_dashboard_home_card.html", {}
+
+
 @creator_view()
 @require_http_methods(["GET"])
 def creator_stats(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:

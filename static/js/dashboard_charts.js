@@ -28,7 +28,7 @@
   }
 
   var builders = {
-    daily: function (d) {
+    daily: function (d, canvas) {
       var options = base();
       options.scales.y1 = { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { color: AMBER, precision: 0 } };
       return {
@@ -37,7 +37,7 @@
           labels: d.labels,
           datasets: [
             { label: "Views", data: d.views, backgroundColor: BLUE, yAxisID: "y" },
-            { label: "Conversions", data: d.conversions, type: "line", borderColor: AMBER, backgroundColor: AMBER, pointStyle: "rectRot", pointRadius: 4, yAxisID: "y1" }
+            { label: canvas.getAttribute("data-conversions-label") || "Conversions", data: d.conversions, type: "line", borderColor: AMBER, backgroundColor: AMBER, pointStyle: "rectRot", pointRadius: 4, yAxisID: "y1" }
           ]
         },
         options: options
@@ -76,7 +76,7 @@
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var build = builders[canvas.getAttribute("data-chart")];
       var source = all[canvas.getAttribute("data-source")];
-      if (build && source) { new window.Chart(canvas, build(source)); }
+      if (build && source) { new window.Chart(canvas, build(source, canvas)); }
     });
   }
 
