@@ -279,12 +279,15 @@ def _recompute_posts(cur: CursorWrapper) -> int:
         f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
     )
     # 2. Deltas of every touched day and those after it: end minus the latest earlier figure.
+    # The previous day's row answers in one index probe; only a metric it has no figure for
+    # looks further back (COALESCE evaluates its second argument only when needed).
     prev = ", ".join(
-        f"(SELECT p.{m}_end FROM analytics_postday p WHERE p.organization_id = r.organization_id "
-        f"AND p.live_post_id = r.live_post_id AND p.day < r.day AND p.{m}_end IS NOT NULL "
-        f"ORDER BY p.day DESC LIMIT 1) AS prev_{m}"
+        f"COALESCE(pr.{m}_end, (SELECT p.{m}_end FROM analytics_postday p "
+        "WHERE p.organization_id = r.organization_id AND p.live_post_id = r.live_post_id "
+        f"AND p.day < pr.day AND p.{m}_end IS NOT NULL ORDER BY p.day DESC LIMIT 1)) AS prev_{m}"
         for m in METRICS
     )
+    ends = ", ".join(f"p.{m}_end" for m in METRICS)
     delta = {m: f"COALESCE(r.{m}_end - COALESCE(x.prev_{m}, 0), 0)" for m in METRICS}
     engagements = " + ".join(delta[m] for m in METRICS if m != "views")
     sets = ", ".join(f"{m} = {delta[m]}" for m in METRICS)
@@ -292,7 +295,10 @@ def _recompute_posts(cur: CursorWrapper) -> int:
         f"UPDATE analytics_postday r SET {sets}, engagements = {engagements} "
         f"FROM (SELECT r.id, {prev} FROM analytics_postday r JOIN rollup_dirty_post k "
         "  ON r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
-        "  AND r.day >= k.from_day) x "
+        "  AND r.day >= k.from_day "
+        f"  LEFT JOIN LATERAL (SELECT p.day, {ends} FROM analytics_postday p "
+        "    WHERE p.organization_id = r.organization_id AND p.live_post_id = r.live_post_id "
+        "    AND p.day < r.day ORDER BY p.day DESC LIMIT 1) pr ON TRUE) x "
         "WHERE r.id = x.id"
     )
     count = int(cur.rowcount)
