@@ -142,24 +142,30 @@ def campaign_days(access: OrgAccess, campaign: Campaign) -> list[Day]:
 def campaign_creators(
     access: OrgAccess, campaign: Campaign, *, limit: int | None = LEADERBOARD_SIZE
 ) -> list[CreatorRow]:
-    """Creators by views, most first (then by conversions); all of them with ``limit=None``."""
+    """Creators by views, most first (then by conversions); all of them with ``limit=None``.
+
+    Two queries: sums grouped by participation id alone (no joins over every day row), then
+    the names of the ones shown."""
     qs = (
         CreatorDay.objects.for_access(access)
         .filter(campaign=campaign)
-        .values(
-            "participation__public_id",
-            "participation__creator__public_id",
-            "participation__creator__display_name",
-        )
+        .values("participation_id")
         .annotate(**_sums())
-        .order_by("-views", "-conversions", "participation__public_id")
+        .order_by("-views", "-conversions", "participation_id")
     )
-    rows = qs[:limit] if limit else qs
+    rows = list(qs[:limit] if limit else qs)
+    who = {
+        p["id"]: p
+        for p in Participation.objects.filter(
+            organization_id=campaign.organization_id,
+            id__in=[r["participation_id"] for r in rows],
+        ).values("id", "public_id", "creator__public_id", "creator__display_name")
+    }
     return [
         CreatorRow(
-            participation_public_id=r["participation__public_id"],
-            creator_public_id=r["participation__creator__public_id"],
-            name=r["participation__creator__display_name"],
+            participation_public_id=who[r["participation_id"]]["public_id"],
+            creator_public_id=who[r["participation_id"]]["creator__public_id"],
+            name=who[r["participation_id"]]["creator__display_name"],
             totals=Totals.of(r),
         )
         for r in rows
@@ -169,25 +175,27 @@ def campaign_creators(
 def campaign_posts(
     access: OrgAccess, campaign: Campaign, *, limit: int | None = LEADERBOARD_SIZE
 ) -> list[PostRow]:
+    """Posts by views, most first; two queries as ``campaign_creators``."""
     qs = (
         PostDay.objects.for_access(access)
         .filter(campaign=campaign)
-        .values(
-            "live_post__public_id",
-            "live_post__url",
-            "live_post__platform",
-            "participation__creator__display_name",
-        )
+        .values("live_post_id")
         .annotate(views=Sum("views"), engagements=Sum("engagements"))
-        .order_by("-views", "live_post__public_id")
+        .order_by("-views", "live_post_id")
     )
-    rows = qs[:limit] if limit else qs
+    rows = list(qs[:limit] if limit else qs)
+    posts = {
+        p["id"]: p
+        for p in LivePost.objects.filter(
+            organization_id=campaign.organization_id, id__in=[r["live_post_id"] for r in rows]
+        ).values("id", "public_id", "url", "platform", "creator__display_name")
+    }
     return [
         PostRow(
-            public_id=r["live_post__public_id"],
-            url=r["live_post__url"],
-            platform=r["live_post__platform"],
-            creator_name=r["participation__creator__display_name"],
+            public_id=posts[r["live_post_id"]]["public_id"],
+            url=posts[r["live_post_id"]]["url"],
+            platform=posts[r["live_post_id"]]["platform"],
+            creator_name=posts[r["live_post_id"]]["creator__display_name"],
             views=int(r["views"] or 0),
             engagements=int(r["engagements"] or 0),
         )
@@ -238,7 +246,7 @@ def _cumulative(first_posts: list[date], days: list[Day]) -> list[CumulativePoin
 
 
 def campaign_performance(access: OrgAccess, campaign: Campaign) -> CampaignPerformance:
-    """Everything a campaign's dashboard shows, in five queries."""
+    """Everything a campaign's dashboard shows, in seven queries."""
     days = campaign_days(access, campaign)
     totals = Totals(
         **{f: sum(getattr(d.totals, f) for d in days) for f in SUM_FIELDS}  # no second query
