@@ -80,7 +80,7 @@ def rollup_run() -> RollupResult:
             _create_dirty_tables(cur)
             marks = _new_marks(cur)
             _dirty_from_sources(cur, state, marks)
-            result = _recompute(cur)
+            result = _recompute(cur, full=False)
         state.snapshot_id, state.click_id, state.conversion_id, state.refund_id = marks[:4]
         state.entry_id = marks[4]
         state.ran_at = timezone.now()
@@ -112,7 +112,7 @@ def rollup_rebuild() -> RollupResult:
                 cur.execute(f"DELETE FROM analytics_{table}")
             _create_dirty_tables(cur)
             _dirty_everything(cur)
-            result = _recompute(cur)
+            result = _recompute(cur, full=True)
         now = timezone.now()
         state.snapshot_id, state.click_id, state.conversion_id, state.refund_id = marks[:4]
         state.entry_id = marks[4]
@@ -159,6 +159,11 @@ def _create_dirty_tables(cur: CursorWrapper) -> None:
         "from_day date NOT NULL) ON COMMIT DROP"
     )
     cur.execute(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dirty_post_day "
+        "(live_post_id bigint NOT NULL, day date NOT NULL, PRIMARY KEY (live_post_id, day)) "
+        "ON COMMIT DROP"
+    )
+    cur.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dirty_creator "
         "(participation_id bigint NOT NULL, day date NOT NULL, "
         "PRIMARY KEY (participation_id, day)) ON COMMIT DROP"
@@ -198,6 +203,12 @@ def _dirty_from_sources(cur: CursorWrapper, state: RollupState, marks: tuple[int
         "INSERT INTO rollup_dirty_post (organization_id, live_post_id, from_day) "
         f"SELECT MIN(organization_id), live_post_id, MIN({UTC_DAY.format(col='retrieved_at')}) "
         "FROM analytics_postmetricsnapshot WHERE id > %s AND id <= %s GROUP BY live_post_id",
+        [snap_from, marks[0]],
+    )
+    cur.execute(
+        "INSERT INTO rollup_dirty_post_day (live_post_id, day) "
+        f"SELECT DISTINCT live_post_id, {UTC_DAY.format(col='retrieved_at')} "
+        "FROM analytics_postmetricsnapshot WHERE id > %s AND id <= %s",
         [snap_from, marks[0]],
     )
     lo = [max(v - OVERLAP, 0) for v in (state.click_id, state.conversion_id, state.refund_id)]
@@ -250,9 +261,9 @@ def _dirty_everything(cur: CursorWrapper) -> None:
 # --------------------------------------------------------------------------- recompute
 
 
-def _recompute(cur: CursorWrapper) -> RollupResult:
+def _recompute(cur: CursorWrapper, *, full: bool) -> RollupResult:
     cur.execute("ANALYZE rollup_dirty_post")
-    posts = _recompute_posts(cur)
+    posts = _recompute_posts(cur, full=full)
     cur.execute("ANALYZE rollup_dirty_creator")
     creators = _recompute_creators(cur)
     campaigns, brands = _recompute_campaigns_and_brands(cur)
@@ -261,23 +272,39 @@ def _recompute(cur: CursorWrapper) -> RollupResult:
     )
 
 
-def _recompute_posts(cur: CursorWrapper) -> int:
+def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
     ends = ", ".join(f"{m}_end" for m in METRICS)
     latest = ", ".join(f"s.{m}" for m in METRICS)
     updates = ", ".join(f"{m}_end = EXCLUDED.{m}_end" for m in METRICS)
-    # 1. End gauges: the latest snapshot of each touched day.
-    cur.execute(
-        "INSERT INTO analytics_postday (organization_id, campaign_id, participation_id, "
-        f"live_post_id, day, {ends}, views, engagements, likes, comments, shares, saves) "
-        "SELECT DISTINCT ON (s.live_post_id, d) s.organization_id, s.campaign_id, "
-        f"s.participation_id, s.live_post_id, d, {latest}, 0, 0, 0, 0, 0, 0 "
-        f"FROM (SELECT s.*, {UTC_DAY.format(col='s.retrieved_at')} AS d "
-        "  FROM analytics_postmetricsnapshot s JOIN rollup_dirty_post k "
-        "  ON k.live_post_id = s.live_post_id "
-        "  AND s.retrieved_at >= (k.from_day::timestamp AT TIME ZONE 'UTC')) s "
-        "ORDER BY s.live_post_id, d, s.retrieved_at DESC, s.id DESC "
-        f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
-    )
+    # 1. End gauges: the latest snapshot of each touched day. A rebuild sorts every snapshot
+    # once; an incremental run asks the (post, time) index for the last one of each day that
+    # received snapshots (the only days whose ends can change), one probe per post-day.
+    if full:
+        cur.execute(
+            "INSERT INTO analytics_postday (organization_id, campaign_id, participation_id, "
+            f"live_post_id, day, {ends}, views, engagements, likes, comments, shares, saves) "
+            "SELECT DISTINCT ON (s.live_post_id, d) s.organization_id, s.campaign_id, "
+            f"s.participation_id, s.live_post_id, d, {latest}, 0, 0, 0, 0, 0, 0 "
+            f"FROM (SELECT s.*, {UTC_DAY.format(col='s.retrieved_at')} AS d "
+            "  FROM analytics_postmetricsnapshot s JOIN rollup_dirty_post k "
+            "  ON k.live_post_id = s.live_post_id "
+            "  AND s.retrieved_at >= (k.from_day::timestamp AT TIME ZONE 'UTC')) s "
+            "ORDER BY s.live_post_id, d, s.retrieved_at DESC, s.id DESC "
+            f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
+        )
+    else:
+        cur.execute(
+            "INSERT INTO analytics_postday (organization_id, campaign_id, participation_id, "
+            f"live_post_id, day, {ends}, views, engagements, likes, comments, shares, saves) "
+            "SELECT s.organization_id, s.campaign_id, s.participation_id, k.live_post_id, k.day, "
+            f"{latest}, 0, 0, 0, 0, 0, 0 FROM rollup_dirty_post_day k "
+            "CROSS JOIN LATERAL (SELECT * FROM analytics_postmetricsnapshot s "
+            "  WHERE s.live_post_id = k.live_post_id "
+            "  AND s.retrieved_at >= (k.day::timestamp AT TIME ZONE 'UTC') "
+            "  AND s.retrieved_at < ((k.day + 1)::timestamp AT TIME ZONE 'UTC') "
+            "  ORDER BY s.retrieved_at DESC, s.id DESC LIMIT 1) s "
+            f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
+        )
     # 2. Deltas of every touched day and those after it: end minus the latest earlier figure.
     # The previous day's row answers in one index probe; only a metric it has no figure for
     # looks further back (COALESCE evaluates its second argument only when needed).
