@@ -366,3 +366,13 @@ class ShopifyDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.webhook_id}"
+
+
+# Daily rollups live in their own module (analytics.rollups_models); imported so Django sees them.
+from analytics.rollups_models import (  # noqa: E402, F401
+    BrandDay,
+    CampaignDay,
+    CreatorDay,
+    PostDay,
+    RollupState,
+)

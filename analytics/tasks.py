@@ -36,3 +36,12 @@ def pull_metrics(metrics_ids: list[int], lease: str) -> int:
     from analytics.pulls import pull_batch
 
     return pull_batch(metrics_ids, lease=lease)
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+def rollup_daily() -> bool:
+    """Beat (every 2 minutes): roll up what arrived since the last run. A run that finds
+    another one in progress does nothing (the next firing picks up what is left)."""
+    from analytics.rollups import rollup_run
+
+    return rollup_run().ran

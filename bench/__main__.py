@@ -8,8 +8,10 @@ from collections.abc import Callable
 from bench import (
     conversions,
     creator_search,
+    dashboard,
     platform_throttle,
     review_queue,
+    rollup,
     snapshot_ingest,
     tracking_link,
 )
@@ -17,8 +19,10 @@ from bench import (
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "conversions": conversions.main,
     "creator_search": creator_search.main,
+    "dashboard": dashboard.main,
     "platform_throttle": platform_throttle.main,
     "review_queue": review_queue.main,
+    "rollup": rollup.main,
     "snapshot_ingest": snapshot_ingest.main,
     "tracking_link": tracking_link.main,
 }

@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("analytics.api_urls")),
     path("", include("payouts.api_urls")),
     path("", include("analytics.conversion_api_urls")),
+    path("", include("web.api_urls")),
     path("creator/", include("recruitment.creator_api_urls")),
     path("creator/", include("submissions.creator_api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

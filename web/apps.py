@@ -30,3 +30,7 @@ class WebConfig(AppConfig):
         post_migrate.connect(
             sync_site, sender=apps.get_app_config("sites"), dispatch_uid="web.sync_site"
         )
+        from creators.portal import register_home_section
+        from web.dashboard import creator_home_stats
+
+        register_home_section("web.stats", creator_home_stats, order=60)

@@ -89,6 +89,8 @@ def test_every_page_of_the_brand_desk_creator_portal_and_public_site_passes_axe(
         assert any(p.endswith("/" + kind) for p in brand_pages), (kind, sorted(brand_pages))
     assert any(p.endswith("/campaigns/<id>/") for p in brand_pages)
     assert any(p.endswith("/campaigns/new/") for p in brand_pages)
+    assert any(p.endswith("/performance/") for p in brand_pages), sorted(brand_pages)
+    assert any(p.endswith("/campaigns/<id>/performance/") for p in brand_pages)
 
     # The creator portal at 390 px.
     phone = new_page(phone=True)
@@ -100,6 +102,7 @@ def test_every_page_of_the_brand_desk_creator_portal_and_public_site_passes_axe(
         "/creator/work/",
         "/creator/profile/",
         "/creator/accounts/",
+        "/creator/stats/",
     ):
         assert kind in creator_pages, (kind, sorted(creator_pages))
     assert "/creator/campaigns/<id>/" in creator_pages

@@ -5,6 +5,7 @@ brands' rows, a member limited to one brand sees only that brand's, and another 
 none. ``OrgAccess.owns`` (the in-memory twin used by ``require_owns``) agrees row by row.
 """
 
+import datetime
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,10 +18,14 @@ from django.db import models
 from django.utils import timezone
 
 from analytics.models import (
+    BrandDay,
+    CampaignDay,
     Click,
     Conversion,
     ConversionCredit,
     ConversionRefund,
+    CreatorDay,
+    PostDay,
     PostMetrics,
     PostMetricSnapshot,
     ShopifyDelivery,
@@ -290,6 +295,46 @@ def _payout_retry(brand: Brand) -> PayoutRetry:
     )
 
 
+def _post_day(brand: Brand) -> PostDay:
+    post = _submission(brand).current_post
+    return PostDay.objects.create(
+        organization=brand.organization,
+        campaign_id=post.campaign_id,
+        participation_id=post.submission.participation_id,
+        live_post=post,
+        day=ROLLUP_DAY,
+    )
+
+
+def _creator_day(brand: Brand) -> CreatorDay:
+    participation = ParticipationFactory(campaign=_campaign(brand))
+    return CreatorDay.objects.create(
+        organization=brand.organization,
+        campaign=participation.campaign,
+        participation=participation,
+        day=ROLLUP_DAY,
+    )
+
+
+def _campaign_day(brand: Brand) -> CampaignDay:
+    return CampaignDay.objects.create(
+        organization=brand.organization,
+        brand=brand,
+        campaign=_campaign(brand),
+        currency="USD",
+        day=ROLLUP_DAY,
+    )
+
+
+def _brand_day(brand: Brand) -> BrandDay:
+    row, _ = BrandDay.objects.get_or_create(
+        organization=brand.organization, brand=brand, currency="USD", day=ROLLUP_DAY
+    )
+    return row
+
+
+ROLLUP_DAY = datetime.date(2026, 11, 20)
+
 MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     Invitation: _invitation,
     ApiKey: _api_key,
@@ -331,6 +376,10 @@ MAKERS: dict[type[models.Model], Callable[[Brand], Any]] = {
     ShopifyDelivery: lambda brand: ShopifyDelivery.objects.create(
         organization=brand.organization, store=_store(brand), webhook_id="w", topic="t"
     ),
+    PostDay: _post_day,
+    CreatorDay: _creator_day,
+    CampaignDay: _campaign_day,
+    BrandDay: _brand_day,
 }
 
 
