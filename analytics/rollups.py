@@ -21,8 +21,9 @@ Rows committed late with ids below the watermark (a long transaction that drew i
 are caught by re-reading the last ``OVERLAP`` ids of each table every run: recomputing a key
 twice is harmless.
 
-PostgreSQL only (DISTINCT ON, temporary tables, unnest); on SQLite — the embedded default —
-runs are skipped and the dashboards show no figures.
+The SQL is PostgreSQL's (DISTINCT ON, temporary tables, LATERAL); on SQLite — the embedded
+default — every run is a full rebuild in Python (``analytics.rollups_portable``, same rules,
+checked against this module row for row), which a demo's few rows make cheap.
 """
 
 # ruff: noqa: S608 - SQL is assembled from module constants (table and column names, kinds),
@@ -51,7 +52,7 @@ METRICS = ("views", "likes", "comments", "shares", "saves")
 
 @dataclass(frozen=True)
 class RollupResult:
-    ran: bool  # False: another worker holds the lock, or the database is not PostgreSQL
+    ran: bool  # False: another worker holds the lock
     posts: int = 0  # post-days recomputed
     creators: int = 0  # creator-days recomputed
     campaigns: int = 0
@@ -68,10 +69,22 @@ def _lock_state() -> RollupState | None:
     return RollupState.objects.select_for_update(skip_locked=True).filter(name=STATE).first()
 
 
+def _rebuild_portable() -> RollupResult:
+    from analytics.rollups_portable import rollup_rebuild_portable
+
+    posts, creators, campaigns, brands = rollup_rebuild_portable()
+    RollupState.objects.update_or_create(
+        name=STATE, defaults={"ran_at": timezone.now(), "rebuilt_at": timezone.now()}
+    )
+    return RollupResult(
+        ran=True, posts=posts, creators=creators, campaigns=campaigns, brands=brands
+    )
+
+
 def rollup_run() -> RollupResult:
     """Roll up what arrived since the last run. Safe to call concurrently and repeatedly."""
     if not _supported():
-        return RollupResult(ran=False)
+        return _rebuild_portable()
     with transaction.atomic(durable=True):
         state = _lock_state()
         if state is None:
@@ -101,7 +114,7 @@ def rollup_rebuild() -> RollupResult:
     """Throw the rollups away and compute them again from every raw row (a repair, and the
     reference the incremental runs are tested against)."""
     if not _supported():
-        return RollupResult(ran=False)
+        return _rebuild_portable()
     with transaction.atomic(durable=True):
         state = _lock_state()
         if state is None:
