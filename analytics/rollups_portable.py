@@ -92,9 +92,9 @@ def _creator_days(post_days: Iterable[PostDay]) -> list[CreatorDay]:
     ).values_list(
         "account__campaign_id", "account__creator_id", "amount_cents", "transaction__created_at"
     ):
-        participation_id = by_account.get((campaign_id, creator_id))
-        if participation_id is not None:
-            sums[(participation_id, _day(created_at))]["spend_cents"] += amount
+        spender = by_account.get((campaign_id, creator_id))
+        if spender is not None:
+            sums[(spender, _day(created_at))]["spend_cents"] += amount
     return [
         CreatorDay(
             organization_id=participations[pid].organization_id,
@@ -136,8 +136,14 @@ def _campaign_and_brand_days(
     by_brand: dict[tuple[int, int, str, date], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(SUMS, 0)
     )
-    for row in campaign_rows:
-        _add(by_brand[(row.organization_id, row.brand_id, row.currency, row.day)], row)
+    for campaign_row in campaign_rows:
+        key = (
+            campaign_row.organization_id,
+            campaign_row.brand_id,
+            campaign_row.currency,
+            campaign_row.day,
+        )
+        _add(by_brand[key], campaign_row)
     brand_rows = [
         BrandDay(organization_id=org, brand_id=brand, currency=currency, day=day, **figures)
         for (org, brand, currency, day), figures in by_brand.items()
