@@ -66,3 +66,53 @@ def test_one_environment_variable_turns_debugging_on(tmp_path: Path) -> None:
     probe = _probe(tmp_path, DJANGO_DEBUG="1")
     assert probe["debug"] is True
     assert probe["media_status"] == 404  # uploaded files stay private even when debugging
+
+
+WRITERS = """
+import json, threading, time, django
+django.setup()
+from django.db import connection, connections, transaction
+with connection.cursor() as cur:
+    cur.execute("CREATE TABLE IF NOT EXISTS probe (n integer)")
+    cur.execute("PRAGMA journal_mode")
+    mode = cur.fetchone()[0]
+errors = []
+def writer(n):
+    try:
+        with transaction.atomic():  # read, pause, then write: the worker's usual shape
+            with connection.cursor() as cur:
+                cur.execute("SELECT COUNT(*) FROM probe")
+                time.sleep(0.3)
+                cur.execute("INSERT INTO probe (n) VALUES (%s)", [n])
+    except Exception as exc:
+        errors.append(repr(exc))
+    finally:
+        connections.close_all()
+threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+with connection.cursor() as cur:
+    cur.execute("SELECT COUNT(*) FROM probe")
+    rows = cur.fetchone()[0]
+print(json.dumps({"errors": errors, "rows": rows, "journal": mode}))
+"""
+
+
+def test_concurrent_writers_on_the_embedded_default_queue_instead_of_failing(
+    tmp_path: Path,
+) -> None:
+    """Web, worker threads and beat share one SQLite file: a transaction that reads and then
+    writes waits for the other writers rather than failing with "database is locked"."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.local", "CHORUS_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", WRITERS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {"errors": [], "rows": 4, "journal": "wal"}
