@@ -188,10 +188,11 @@ class Spend:
     campaign: Campaign
     figures: CampaignFigures
     payouts: list[Payout]
-    at_risk: list[AtRisk]
+    at_risk: list[AtRisk]  # the most urgent first, at most AT_RISK_SHOWN
     median_to_transfer: timedelta | None
     posts: list[PostLine]
     creators: dict[int, CreatorProfile]
+    at_risk_total: int = 0  # how many creators are at risk in all
 
 
 def campaign_spend(access: OrgAccess, campaign: Campaign, *, with_posts: bool = False) -> Spend:
@@ -224,16 +225,20 @@ def campaign_spend(access: OrgAccess, campaign: Campaign, *, with_posts: bool = 
         {campaign.pk: campaign.pay_by_days},
         _transfers_by_key(payouts) if with_posts else {},
     )
+    at_risk, at_risk_total = _at_risk(campaign, posts, balances)
     return Spend(
         campaign=campaign,
         figures=campaign_figures(campaign),
         payouts=payouts,
-        at_risk=_at_risk(campaign, posts, balances),
+        at_risk=at_risk,
+        at_risk_total=at_risk_total,
         median_to_transfer=_median_to_transfer(campaign),
         posts=posts if with_posts else [],
         creators=CreatorProfile.objects.only("public_id", "display_name").in_bulk(
             {p.creator_id for p in posts}
-        ),
+        )
+        if with_posts
+        else {},
     )
 
 
@@ -328,31 +333,39 @@ def _median(values: list[timedelta]) -> timedelta | None:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
+# The page names the most urgent creators; hundreds of rows would help nobody and cost the
+# page its speed. The CSV lists every post with its pay-by date.
+AT_RISK_SHOWN = 50
+
+
 def _at_risk(
     campaign: Campaign,
     posts: list[PostLine],
     balances: dict[tuple[int, int], dict[str, int]],
-) -> list[AtRisk]:
+) -> tuple[list[AtRisk], int]:
     """Creators whose payable will miss (or missed) its pay-by date: it falls due within
-    ``AT_RISK_WITHIN``, or they cannot receive transfers yet (no runs will pay them)."""
+    ``AT_RISK_WITHIN``, or they cannot receive transfers yet (no runs will pay them). The
+    ``AT_RISK_SHOWN`` most urgent (oldest pay-by first), and how many there are in all."""
     oldest: dict[int, datetime] = {}
     for post in posts:
         if post.state == "payable" and post.creator_id not in oldest:
             oldest[post.creator_id] = post.pay_by
     if not oldest:
-        return []
-    ready = {
-        a.creator_id
-        for a in ConnectedAccount.objects.filter(creator_id__in=list(oldest))
-        if a.can_receive_transfers
-    }
-    creators = CreatorProfile.objects.in_bulk(list(oldest))
+        return [], 0
+    # ConnectedAccount.can_receive_transfers, as a filter (no model instance per creator).
+    ready = set(
+        ConnectedAccount.objects.filter(
+            creator_id__in=list(oldest),
+            transfers_capability=ConnectedAccount.Transfers.ACTIVE,
+            payouts_enabled=True,
+        ).values_list("creator_id", flat=True)
+    )
     retrying = {
         r.creator_id: r
         for r in PayoutRetry.objects.filter(brand_id=campaign.brand_id, creator_id__in=oldest)
     }
     soon = timezone.now() + AT_RISK_WITHIN
-    out = []
+    urgent: list[tuple[int, datetime, str]] = []
     for creator_id, pay_by in sorted(oldest.items(), key=lambda kv: kv[1]):
         retry = retrying.get(creator_id)
         if retry is not None:
@@ -363,15 +376,20 @@ def _at_risk(
             reason = "Not sent yet and the pay-by date is close."
         else:
             continue
-        out.append(
-            AtRisk(
-                creator=creators[creator_id],
-                payable_cents=balances[(campaign.pk, creator_id)].get(AccountKind.PAYABLE, 0),
-                oldest_pay_by=pay_by,
-                reason=reason,
-            )
+        urgent.append((creator_id, pay_by, reason))
+    shown = urgent[:AT_RISK_SHOWN]
+    creators = CreatorProfile.objects.only("public_id", "display_name").in_bulk(
+        [creator_id for creator_id, _pay_by, _reason in shown]
+    )
+    return [
+        AtRisk(
+            creator=creators[creator_id],
+            payable_cents=balances[(campaign.pk, creator_id)].get(AccountKind.PAYABLE, 0),
+            oldest_pay_by=pay_by,
+            reason=reason,
         )
-    return out
+        for creator_id, pay_by, reason in shown
+    ], len(urgent)
 
 
 def retry_text(retry: PayoutRetry) -> str:

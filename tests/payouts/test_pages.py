@@ -121,3 +121,26 @@ def test_a_member_who_cannot_move_money_cannot_start_a_run(
     assert client.get(url).status_code == 200
     assert client.post(url, {"action": "run"}).status_code in (302, 403)
     assert not Payout.objects.exists()
+
+
+def test_the_spend_page_names_the_most_urgent_creators_at_risk_and_counts_the_rest(
+    tenant_a: Any, client_for: Any, settings: Any
+) -> None:
+    from payouts import statements
+
+    shown = statements.AT_RISK_SHOWN
+    c = campaign(tenant_a, budget_cents=10_000_000)
+    creators = [CreatorProfileFactory(display_name=f"Waiting {n:03d}") for n in range(shown + 3)]
+    for creator in creators:  # none has a Stripe account: all are at risk, oldest first
+        earn(c, creator, 1_000)
+
+    body = (
+        client_for(tenant_a.owner)
+        .get(f"/o/{tenant_a.org.slug}/campaigns/{c.public_id}/spend/")
+        .content.decode()
+    )
+
+    assert body.count("Waiting ") == shown
+    assert "Waiting 000" in body  # the oldest pay-by dates first
+    assert f"Waiting {shown + 2:03d}" not in body
+    assert f"most urgent of {shown + 3} creators" in body
