@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -35,6 +36,28 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 # -- campaign balances ----------------------------------------------------------------------------
+
+
+def _idempotent_response(
+    request: Request,
+    access: OrgAccess,
+    endpoint: str,
+    body: Any,
+    start: Callable[[], tuple[int, Any]],
+) -> Response:
+    """Run ``start`` once per ``Idempotency-Key`` (same key and body → the saved answer, marked
+    ``Idempotent-Replayed``; same key, other body → an error), as Stripe's API does."""
+    code, data, replayed = idempotent(
+        organization=access.organization,
+        endpoint=endpoint,
+        key=request.headers.get("Idempotency-Key"),
+        body=dict(body),
+        run=start,
+    )
+    response = Response(data, status=code)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 class CampaignBalanceSerializer(serializers.Serializer):
@@ -252,17 +275,7 @@ class PayoutRunViewSet(
             run.refresh_from_db()
             return status.HTTP_201_CREATED, PayoutRunSerializer(run).data
 
-        code, data, replayed = idempotent(
-            organization=access.organization,
-            endpoint="payout-runs:create",
-            key=request.headers.get("Idempotency-Key"),
-            body=dict(body),
-            run=start,
-        )
-        response = Response(data, status=code)
-        if replayed:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        return _idempotent_response(request, access, "payout-runs:create", body, start)
 
 
 # -- funding ----------------------------------------------------------------------------------------
@@ -359,17 +372,7 @@ class FundingViewSet(
             row = funding.funding_start(access=access, campaign=campaign, request=request._request)
             return status.HTTP_201_CREATED, FundingSerializer(row).data
 
-        code, data, replayed = idempotent(
-            organization=access.organization,
-            endpoint="fundings:create",
-            key=request.headers.get("Idempotency-Key"),
-            body=dict(body),
-            run=start,
-        )
-        response = Response(data, status=code)
-        if replayed:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        return _idempotent_response(request, access, "fundings:create", body, start)
 
 
 # -- the creator's earnings -------------------------------------------------------------------------
