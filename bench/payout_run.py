@@ -12,12 +12,12 @@ busiest campaign's spend page (the whole GET through Django, warm).
 
     .venv/bin/python -m bench.payout_run [--creators 10000] [--runs 20] [--keep]
 
-Figures (2026-11-30, 2 vCPUs shared with a pytest run for part of it, PostgreSQL 15):
-10,000 creators, 50,000 accruals (140,000 entries loaded): the run took 1,108 s wall (111 ms
-per payout: two transactions, four ledger postings, one HTTP call), 10,000 payouts, 10,000
-Stripe transfers — exactly one per creator and currency; a second run made 0 payouts and 0
-transfers. The spend page of the busiest campaign (73,326 ledger entries, 11 SQL queries):
-median 248 ms, p95 277 ms — over the 200 ms goal (see the report: the median-to-transfer query).
+Figures (2026-11-30, after the ledger was batched, load average ~2 on 2 vCPUs, PostgreSQL 15):
+10,000 creators, 50,000 accruals: the run took 285 s wall (28.5 ms per payout: 17 SQL
+statements and one HTTP call), 10,000 payouts, 10,000 Stripe transfers — exactly one per creator
+and currency; a second run made 0 payouts and 0 transfers. The busiest campaign's spend page
+(59,994 ledger entries, 11 SQL queries): median 54 ms, p95 82 ms. Before batching: 1,108 s
+and ~60 statements per payout; the spend page 248 ms.
 """
 
 from __future__ import annotations
