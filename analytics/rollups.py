@@ -340,11 +340,17 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
             f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
         )
     else:
-        # The deltas are guessed from the previous stored day (right unless an earlier day of
-        # the post changes in this run too, or lacks a figure): step 2 then rewrites only the
-        # rows it finds wrong instead of every new row a second time. An unchanged day is not
-        # rewritten at all (a rewrite costs a new row version and its index entries).
-        guess = {m: f"COALESCE(s.{m} - COALESCE(pr.{m}_end, 0), 0)" for m in METRICS}
+        # The deltas are computed here from the stored days before (exact for the first
+        # touched day of each post, whose earlier days this run does not change; a guess for
+        # later touched days, which step 2 recomputes): a new day is written once, not twice.
+        # An unchanged day is not rewritten at all (a new row version and its index entries).
+        earlier = {
+            m: f"COALESCE(pr.{m}_end, (SELECT p.{m}_end FROM analytics_postday p "
+            "WHERE p.organization_id = s.organization_id AND p.live_post_id = k.live_post_id "
+            f"AND p.day < pr.day AND p.{m}_end IS NOT NULL ORDER BY p.day DESC LIMIT 1))"
+            for m in METRICS
+        }
+        guess = {m: f"COALESCE(s.{m} - COALESCE({earlier[m]}, 0), 0)" for m in METRICS}
         guessed = ", ".join(
             [guess["views"], " + ".join(guess[m] for m in METRICS if m != "views")]
             + [guess[m] for m in METRICS if m != "views"]
@@ -367,7 +373,7 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
             "  AND s.retrieved_at >= (k.day::timestamp AT TIME ZONE 'UTC') "
             "  AND s.retrieved_at < ((k.day + 1)::timestamp AT TIME ZONE 'UTC') "
             "  ORDER BY s.retrieved_at DESC, s.id DESC LIMIT 1) s "
-            "LEFT JOIN LATERAL (SELECT "
+            "LEFT JOIN LATERAL (SELECT p.day, "
             + ", ".join(f"p.{m}_end" for m in METRICS)
             + " FROM analytics_postday p WHERE p.organization_id = s.organization_id "
             "  AND p.live_post_id = k.live_post_id AND p.day < k.day "
@@ -387,8 +393,9 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
     delta = {m: f"COALESCE(r.{m}_end - COALESCE(x.prev_{m}, 0), 0)" for m in METRICS}
     engagements = " + ".join(delta[m] for m in METRICS if m != "views")
     sets = ", ".join(f"{m} = {delta[m]}" for m in METRICS)
-    # An incremental run walks each dirty post's days through the unique index (a hash join
-    # would read every post-day); a rebuild touches them all, so it scans.
+    # An incremental run walks each dirty post's days after its first touched one (exact
+    # since step 1) through the unique index (a hash join would read every post-day); a
+    # rebuild touches them all, so it scans.
     touched = (
         "analytics_postday r JOIN rollup_dirty_post k "
         "  ON r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
@@ -396,7 +403,7 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
         if full
         else "rollup_dirty_post k CROSS JOIN LATERAL (SELECT * FROM analytics_postday r "
         "  WHERE r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
-        "  AND r.day >= k.from_day) r "
+        "  AND r.day > k.from_day) r "
     )
     current = ", ".join(f"r.{m}" for m in (*METRICS, "engagements"))
     fresh = ", ".join([*(delta[m] for m in METRICS), engagements])
@@ -409,28 +416,21 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
     update = f"UPDATE analytics_postday r SET {sets}, engagements = {engagements}"
     if full:
         cur.execute(f"{update} FROM ({x}) x WHERE r.id = x.id")
-        return _posts_done(cur, int(cur.rowcount))
-    # Every touched day is recomputed (and counted); only those whose deltas differ from the
-    # stored ones are rewritten.
+    else:  # only the days whose deltas differ from the stored ones are rewritten
+        cur.execute(
+            f"{update} FROM ({x}) x WHERE r.id = x.id AND ({current}) IS DISTINCT FROM ({fresh})"
+        )
+    # 3. The creator-days the touched post-days feed; the post-days recomputed are counted.
     cur.execute(
-        f"WITH x AS MATERIALIZED ({x}), "
-        f"u AS ({update} FROM x WHERE r.id = x.id "
-        f"  AND ({current}) IS DISTINCT FROM ({fresh}) RETURNING 1) "
-        "SELECT (SELECT COUNT(*) FROM x), (SELECT COUNT(*) FROM u)"
+        "WITH t AS MATERIALIZED (SELECT r.participation_id, r.day FROM analytics_postday r "
+        "  JOIN rollup_dirty_post k ON r.organization_id = k.organization_id "
+        "  AND r.live_post_id = k.live_post_id AND r.day >= k.from_day), "
+        "i AS (INSERT INTO rollup_dirty_creator (participation_id, day) "
+        "  SELECT DISTINCT participation_id, day FROM t WHERE participation_id IS NOT NULL "
+        "  ON CONFLICT DO NOTHING) "
+        "SELECT COUNT(*) FROM t"
     )
-    return _posts_done(cur, int(cur.fetchone()[0]))
-
-
-def _posts_done(cur: CursorWrapper, count: int) -> int:
-    """The creator-days the recomputed post-days feed; returns ``count``."""
-    _add_creator_keys(
-        cur,
-        "SELECT r.participation_id, r.day FROM analytics_postday r JOIN rollup_dirty_post k "
-        "ON r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
-        "AND r.day >= k.from_day",
-        [],
-    )
-    return count
+    return int(cur.fetchone()[0])
 
 
 def _recompute_creators(cur: CursorWrapper) -> int:
