@@ -18,8 +18,11 @@ whole transaction: a second worker skips instead of doubling the work, and water
 with the rows they account for.
 
 Rows committed late with ids below the watermark (a long transaction that drew its ids early)
-are caught by re-reading the last ``OVERLAP`` ids of each table every run: recomputing a key
-twice is harmless.
+are caught by looking again at the last ``OVERLAP`` ids of each table, keeping only rows
+written by a transaction not older than the oldest one in flight when the previous run took
+its watermarks (``snapshot_xmin``; a row the previous run could not see was written by such a
+transaction, every older row it saw). Rows it already rolled up are thus not recomputed;
+recomputing one twice would be harmless, only slower.
 
 The SQL is PostgreSQL's (DISTINCT ON, temporary tables, LATERAL); on SQLite — the embedded
 default — every run is a full rebuild in Python (``analytics.rollups_portable``, same rules,
@@ -91,11 +94,15 @@ def rollup_run() -> RollupResult:
             return RollupResult(ran=False)
         with connection.cursor() as cur:
             _create_dirty_tables(cur)
+            # An incremental run touches few keys: index probes per key beat hashing whole
+            # rollup tables, whatever the (often stale, just after a rebuild) estimates say.
+            cur.execute("SET LOCAL enable_hashjoin = off")
+            cur.execute("SET LOCAL enable_mergejoin = off")
             marks = _new_marks(cur)
             _dirty_from_sources(cur, state, marks)
             result = _recompute(cur, full=False)
         state.snapshot_id, state.click_id, state.conversion_id, state.refund_id = marks[:4]
-        state.entry_id = marks[4]
+        state.entry_id, state.snapshot_xmin = marks[4], marks[5]
         state.ran_at = timezone.now()
         state.save(
             update_fields=[
@@ -104,6 +111,7 @@ def rollup_run() -> RollupResult:
                 "conversion_id",
                 "refund_id",
                 "entry_id",
+                "snapshot_xmin",
                 "ran_at",
             ]
         )
@@ -128,7 +136,7 @@ def rollup_rebuild() -> RollupResult:
             result = _recompute(cur, full=True)
         now = timezone.now()
         state.snapshot_id, state.click_id, state.conversion_id, state.refund_id = marks[:4]
-        state.entry_id = marks[4]
+        state.entry_id, state.snapshot_xmin = marks[4], marks[5]
         state.ran_at = state.rebuilt_at = now
         state.save(
             update_fields=[
@@ -137,6 +145,7 @@ def rollup_rebuild() -> RollupResult:
                 "conversion_id",
                 "refund_id",
                 "entry_id",
+                "snapshot_xmin",
                 "ran_at",
                 "rebuilt_at",
             ]
@@ -156,9 +165,10 @@ SOURCES = (
 
 
 def _new_marks(cur: CursorWrapper) -> tuple[int, ...]:
-    """The highest id of each source table now (what this run reads up to)."""
+    """The highest id of each source table now (what this run reads up to), then the oldest
+    transaction in flight (the next run's bound for rows committed late)."""
     selects = ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {t})" for t in SOURCES)
-    cur.execute(f"SELECT {selects}")
+    cur.execute(f"SELECT {selects}, pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
     return tuple(int(v) for v in cur.fetchone())
 
 
@@ -210,43 +220,67 @@ def _spend_keys_sql(where: str) -> str:
     )
 
 
+def _late_span(cur: CursorWrapper, state: RollupState) -> int | None:
+    """How many transaction ids back from this run's own the oldest one in flight at the
+    previous run lies; None when unknown (read every row of the overlap again)."""
+    if state.snapshot_xmin <= 0:
+        return None
+    cur.execute("SELECT pg_current_xact_id()::text::bigint")
+    span = int(cur.fetchone()[0]) - state.snapshot_xmin
+    return span if 0 <= span < 2**31 - 1 else None  # beyond the 32-bit xid horizon: unknown
+
+
+def _late_filter(span: int | None, alias: str, mark: int) -> str:
+    """Which rows at or below ``mark`` (the previous watermark) to read again: those written by
+    a transaction not older than the oldest in flight at the previous run (``age(xmin)``
+    counts back from this run's own transaction id)."""
+    if span is None:
+        return "TRUE"
+    return f"({alias}.id > {int(mark)} OR age({alias}.xmin) <= {int(span)})"
+
+
 def _dirty_from_sources(cur: CursorWrapper, state: RollupState, marks: tuple[int, ...]) -> None:
     snap_from = max(state.snapshot_id - OVERLAP, 0)
+    span = _late_span(cur, state)
+    snap_late = _late_filter(span, "s", state.snapshot_id)
     cur.execute(
         "INSERT INTO rollup_dirty_post (organization_id, live_post_id, from_day) "
         f"SELECT MIN(organization_id), live_post_id, MIN({UTC_DAY.format(col='retrieved_at')}) "
-        "FROM analytics_postmetricsnapshot WHERE id > %s AND id <= %s GROUP BY live_post_id",
+        "FROM analytics_postmetricsnapshot s WHERE id > %s AND id <= %s "
+        f"AND {snap_late} GROUP BY live_post_id",
         [snap_from, marks[0]],
     )
     cur.execute(
         "INSERT INTO rollup_dirty_post_day (live_post_id, day) "
         f"SELECT DISTINCT live_post_id, {UTC_DAY.format(col='retrieved_at')} "
-        "FROM analytics_postmetricsnapshot WHERE id > %s AND id <= %s",
+        f"FROM analytics_postmetricsnapshot s WHERE id > %s AND id <= %s AND {snap_late}",
         [snap_from, marks[0]],
     )
     lo = [max(v - OVERLAP, 0) for v in (state.click_id, state.conversion_id, state.refund_id)]
     _add_creator_keys(
         cur,
         f"SELECT participation_id, {UTC_DAY.format(col='created_at')} AS day "
-        "FROM analytics_click WHERE id > %s AND id <= %s",
+        "FROM analytics_click c WHERE id > %s AND id <= %s "
+        f"AND {_late_filter(span, 'c', state.click_id)}",
         [lo[0], marks[1]],
     )
     _add_creator_keys(
         cur,
         f"SELECT participation_id, {UTC_DAY.format(col='occurred_at')} AS day "
-        "FROM analytics_conversion WHERE id > %s AND id <= %s",
+        "FROM analytics_conversion c WHERE id > %s AND id <= %s "
+        f"AND {_late_filter(span, 'c', state.conversion_id)}",
         [lo[1], marks[2]],
     )
     _add_creator_keys(
         cur,
         f"SELECT c.participation_id, {UTC_DAY.format(col='c.occurred_at')} AS day "
         "FROM analytics_conversionrefund r JOIN analytics_conversion c ON c.id = r.conversion_id "
-        "WHERE r.id > %s AND r.id <= %s",
+        f"WHERE r.id > %s AND r.id <= %s AND {_late_filter(span, 'r', state.refund_id)}",
         [lo[2], marks[3]],
     )
     _add_creator_keys(
         cur,
-        _spend_keys_sql("e.id > %s AND e.id <= %s"),
+        _spend_keys_sql(f"e.id > %s AND e.id <= %s AND {_late_filter(span, 'e', state.entry_id)}"),
         [max(state.entry_id - OVERLAP, 0), marks[4]],
     )
 
@@ -288,11 +322,11 @@ def _recompute(cur: CursorWrapper, *, full: bool) -> RollupResult:
 def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
     ends = ", ".join(f"{m}_end" for m in METRICS)
     latest = ", ".join(f"s.{m}" for m in METRICS)
-    updates = ", ".join(f"{m}_end = EXCLUDED.{m}_end" for m in METRICS)
     # 1. End gauges: the latest snapshot of each touched day. A rebuild sorts every snapshot
     # once; an incremental run asks the (post, time) index for the last one of each day that
     # received snapshots (the only days whose ends can change), one probe per post-day.
     if full:
+        updates = ", ".join(f"{m}_end = EXCLUDED.{m}_end" for m in METRICS)
         cur.execute(
             "INSERT INTO analytics_postday (organization_id, campaign_id, participation_id, "
             f"live_post_id, day, {ends}, views, engagements, likes, comments, shares, saves) "
@@ -306,16 +340,44 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
             f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
         )
     else:
+        # The deltas are computed here from the stored days before (exact for the first
+        # touched day of each post, whose earlier days this run does not change; a guess for
+        # later touched days, which step 2 recomputes): a new day is written once, not twice.
+        # An unchanged day is not rewritten at all (a new row version and its index entries).
+        earlier = {
+            m: f"COALESCE(pr.{m}_end, (SELECT p.{m}_end FROM analytics_postday p "
+            "WHERE p.organization_id = s.organization_id AND p.live_post_id = k.live_post_id "
+            f"AND p.day < pr.day AND p.{m}_end IS NOT NULL ORDER BY p.day DESC LIMIT 1))"
+            for m in METRICS
+        }
+        guess = {m: f"COALESCE(s.{m} - COALESCE({earlier[m]}, 0), 0)" for m in METRICS}
+        guessed = ", ".join(
+            [guess["views"], " + ".join(guess[m] for m in METRICS if m != "views")]
+            + [guess[m] for m in METRICS if m != "views"]
+        )
+        written = ("views", "engagements", "likes", "comments", "shares", "saves")
+        updates = ", ".join(
+            f"{c} = EXCLUDED.{c}" for c in (*(f"{m}_end" for m in METRICS), *written)
+        )
+        updates += " WHERE ({}) IS DISTINCT FROM ({})".format(
+            ", ".join(f"analytics_postday.{m}_end" for m in METRICS),
+            ", ".join(f"EXCLUDED.{m}_end" for m in METRICS),
+        )
         cur.execute(
             "INSERT INTO analytics_postday (organization_id, campaign_id, participation_id, "
-            f"live_post_id, day, {ends}, views, engagements, likes, comments, shares, saves) "
+            f"live_post_id, day, {ends}, {', '.join(written)}) "
             "SELECT s.organization_id, s.campaign_id, s.participation_id, k.live_post_id, k.day, "
-            f"{latest}, 0, 0, 0, 0, 0, 0 FROM rollup_dirty_post_day k "
+            f"{latest}, {guessed} FROM rollup_dirty_post_day k "
             "CROSS JOIN LATERAL (SELECT * FROM analytics_postmetricsnapshot s "
             "  WHERE s.live_post_id = k.live_post_id "
             "  AND s.retrieved_at >= (k.day::timestamp AT TIME ZONE 'UTC') "
             "  AND s.retrieved_at < ((k.day + 1)::timestamp AT TIME ZONE 'UTC') "
             "  ORDER BY s.retrieved_at DESC, s.id DESC LIMIT 1) s "
+            "LEFT JOIN LATERAL (SELECT p.day, "
+            + ", ".join(f"p.{m}_end" for m in METRICS)
+            + " FROM analytics_postday p WHERE p.organization_id = s.organization_id "
+            "  AND p.live_post_id = k.live_post_id AND p.day < k.day "
+            "  ORDER BY p.day DESC LIMIT 1) pr ON TRUE "
             f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
         )
     # 2. Deltas of every touched day and those after it: end minus the latest earlier figure.
@@ -331,25 +393,44 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
     delta = {m: f"COALESCE(r.{m}_end - COALESCE(x.prev_{m}, 0), 0)" for m in METRICS}
     engagements = " + ".join(delta[m] for m in METRICS if m != "views")
     sets = ", ".join(f"{m} = {delta[m]}" for m in METRICS)
-    cur.execute(
-        f"UPDATE analytics_postday r SET {sets}, engagements = {engagements} "
-        f"FROM (SELECT r.id, {prev} FROM analytics_postday r JOIN rollup_dirty_post k "
+    # An incremental run walks each dirty post's days after its first touched one (exact
+    # since step 1) through the unique index (a hash join would read every post-day); a
+    # rebuild touches them all, so it scans.
+    touched = (
+        "analytics_postday r JOIN rollup_dirty_post k "
         "  ON r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
         "  AND r.day >= k.from_day "
+        if full
+        else "rollup_dirty_post k CROSS JOIN LATERAL (SELECT * FROM analytics_postday r "
+        "  WHERE r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
+        "  AND r.day > k.from_day) r "
+    )
+    current = ", ".join(f"r.{m}" for m in (*METRICS, "engagements"))
+    fresh = ", ".join([*(delta[m] for m in METRICS), engagements])
+    x = (
+        f"SELECT r.id, {prev} FROM {touched}"
         f"  LEFT JOIN LATERAL (SELECT p.day, {ends} FROM analytics_postday p "
         "    WHERE p.organization_id = r.organization_id AND p.live_post_id = r.live_post_id "
-        "    AND p.day < r.day ORDER BY p.day DESC LIMIT 1) pr ON TRUE) x "
-        "WHERE r.id = x.id"
+        "    AND p.day < r.day ORDER BY p.day DESC LIMIT 1) pr ON TRUE"
     )
-    count = int(cur.rowcount)
-    _add_creator_keys(
-        cur,
-        "SELECT r.participation_id, r.day FROM analytics_postday r JOIN rollup_dirty_post k "
-        "ON r.organization_id = k.organization_id AND r.live_post_id = k.live_post_id "
-        "AND r.day >= k.from_day",
-        [],
+    update = f"UPDATE analytics_postday r SET {sets}, engagements = {engagements}"
+    if full:
+        cur.execute(f"{update} FROM ({x}) x WHERE r.id = x.id")
+    else:  # only the days whose deltas differ from the stored ones are rewritten
+        cur.execute(
+            f"{update} FROM ({x}) x WHERE r.id = x.id AND ({current}) IS DISTINCT FROM ({fresh})"
+        )
+    # 3. The creator-days the touched post-days feed; the post-days recomputed are counted.
+    cur.execute(
+        "WITH t AS MATERIALIZED (SELECT r.participation_id, r.day FROM analytics_postday r "
+        "  JOIN rollup_dirty_post k ON r.organization_id = k.organization_id "
+        "  AND r.live_post_id = k.live_post_id AND r.day >= k.from_day), "
+        "i AS (INSERT INTO rollup_dirty_creator (participation_id, day) "
+        "  SELECT DISTINCT participation_id, day FROM t WHERE participation_id IS NOT NULL "
+        "  ON CONFLICT DO NOTHING) "
+        "SELECT COUNT(*) FROM t"
     )
-    return count
+    return int(cur.fetchone()[0])
 
 
 def _recompute_creators(cur: CursorWrapper) -> int:
@@ -382,9 +463,15 @@ def _recompute_creators(cur: CursorWrapper) -> int:
         "ON CONFLICT (organization_id, participation_id, day) DO UPDATE SET "
         "views = EXCLUDED.views, engagements = EXCLUDED.engagements, clicks = EXCLUDED.clicks, "
         "conversions = EXCLUDED.conversions, revenue_cents = EXCLUDED.revenue_cents, "
-        "spend_cents = EXCLUDED.spend_cents"
+        "spend_cents = EXCLUDED.spend_cents WHERE (analytics_creatorday.views, "
+        "analytics_creatorday.engagements, analytics_creatorday.clicks, "
+        "analytics_creatorday.conversions, analytics_creatorday.revenue_cents, "
+        "analytics_creatorday.spend_cents) IS DISTINCT FROM (EXCLUDED.views, "
+        "EXCLUDED.engagements, EXCLUDED.clicks, EXCLUDED.conversions, EXCLUDED.revenue_cents, "
+        "EXCLUDED.spend_cents)"
     )
-    return int(cur.rowcount)
+    cur.execute("SELECT COUNT(*) FROM rollup_dirty_creator")  # recomputed, rewritten or not
+    return int(cur.fetchone()[0])
 
 
 SUMS = ("views", "engagements", "clicks", "conversions", "revenue_cents", "spend_cents")

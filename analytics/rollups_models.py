@@ -157,6 +157,10 @@ class RollupState(models.Model):
     conversion_id = models.BigIntegerField(default=0)
     refund_id = models.BigIntegerField(default=0)
     entry_id = models.BigIntegerField(default=0)
+    # The oldest transaction (xid8) still in flight when the last run took its watermarks; a
+    # row below a watermark that this run did not see can only come from it or a later one.
+    # 0: unknown, so the next run re-reads the last OVERLAP ids in full.
+    snapshot_xmin = models.BigIntegerField(default=0)
     ran_at = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
 

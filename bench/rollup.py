@@ -202,11 +202,12 @@ def load_outcomes(day_from: int, days: int) -> None:
         cur.execute(
             "INSERT INTO analytics_conversion (organization_id, source, order_id, occurred_at, "
             "currency, revenue_cents, refunded_cents, customer_hash, visitor_hash, promo_code, "
-            "tracking_code, campaign_id, participation_id, method, creators_exposed, created_at) "
+            "tracking_code, campaign_id, participation_id, method, creators_exposed, created_at, "
+            "public_id) "
             "SELECT p.organization_id, 'api', 'o-' || p.id || '-' || d, "
             "  %s::timestamptz + make_interval(days => d, secs => p.id %% 80000), 'USD', "
             "  1000 + p.id %% 5000, 0, 'c' || p.id, '', '', '', p.campaign_id, p.id, "
-            "  'promo_code', 1 + (p.id + d) %% 4, now() "
+            "  'promo_code', 1 + (p.id + d) %% 4, now(), 'conv_b' || p.id || 'd' || d "
             "FROM generate_series(%s, %s - 1) d CROSS JOIN recruitment_participation p",
             [START, day_from, day_from + days],
         )

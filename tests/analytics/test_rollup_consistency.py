@@ -268,6 +268,41 @@ def test_a_run_while_another_holds_the_lock_does_nothing() -> None:
     assert PostDay.objects.get().views == 10
 
 
+def test_a_snapshot_committed_after_a_run_below_its_watermark_is_rolled_up() -> None:
+    """A transaction draws its snapshot's id, a later one commits a higher id, a run moves the
+    watermark past both; the first commits afterwards and the next run still counts it."""
+    first, second = _world()[:2]
+    inserted, commit = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        try:
+            with transaction.atomic():
+                _apply("snapshot", {"post": first, "at": DAY0, **_gauges(70)})
+                inserted.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=slow_writer)
+    worker.start()
+    try:
+        assert inserted.wait(10)
+        _apply("snapshot", {"post": second, "at": DAY0, **_gauges(30)})
+        rollups.rollup_run()
+        assert _views(first) == {}
+        assert _views(second) == {DAY0.date(): 30}
+    finally:
+        commit.set()
+        worker.join()
+    late = PostMetricSnapshot.objects.get(live_post=first)
+    assert late.pk < RollupState.objects.get(name=rollups.STATE).snapshot_id
+    rollups.rollup_run()
+    assert _views(first) == {DAY0.date(): 70}
+    incremental = _all_rollups()
+    assert rollups.rollup_rebuild().ran
+    assert _all_rollups() == incremental
+
+
 def _gauges(views: int) -> dict[str, int]:
     return {"views": views, "likes": views // 10, "comments": 1, "shares": 0, "saves": 0}
 
