@@ -29,6 +29,7 @@ from analytics.conversions_stores import (
 from analytics.models import Conversion, ConversionCredit, ConversionRefund, StoreConnection
 from core.api.refs import REF_MAX_LENGTH, resolve_ref
 from core.api.schema import error_response
+from core.errors import ChorusError
 from core.money import CURRENCY_CHOICES, MAX_AMOUNT_CENTS
 from organizations.access import OrgAccess
 from organizations.api_base import OrgScopedViewSet
@@ -181,6 +182,10 @@ class ConversionFilter(django_filters.FilterSet):
             200: ConversionSerializer,
             400: error_response("Invalid input."),
             403: error_response("Your key lacks campaigns:write."),
+            409: error_response(
+                "`order_recorded_elsewhere`: the order id is recorded for a brand this key "
+                "is not limited to."
+            ),
         },
     ),
     refunds=extend_schema(
@@ -235,6 +240,13 @@ class ConversionViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
             ),
         )
         visible = self.scoped_queryset(self.access).filter(pk=conversion.pk).first()
+        if visible is None and not created:
+            # The order id was recorded for a brand this key may not see: say so, show nothing.
+            raise ChorusError(
+                "order_recorded_elsewhere",
+                "This order id is already recorded for another brand of your organization.",
+                status_code=409,
+            )
         body = ConversionSerializer(visible or conversion).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

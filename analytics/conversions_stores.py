@@ -81,9 +81,7 @@ def store_connect(
 ) -> StoreConnection:
     """Connect a brand's Shopify store. The brand must be one the caller may act for."""
     access.require(Scope.BRANDS_WRITE)
-    if brand.organization_id != access.organization.pk or (
-        access.brand_id is not None and brand.pk != access.brand_id
-    ):
+    if not Brand.objects.for_access(access).filter(pk=brand.pk).exists():
         raise NotFound("No such brand.")
     domain = normalize_shop_domain(shop_domain)
     secret = _secret_check(secret)

@@ -198,3 +198,31 @@ def test_store_page_form_errors_say_what_to_fix(tenant_a, client_for):
     assert answer.status_code == 400
     assert "myshopify.com" in answer.content.decode()
     assert not StoreConnection.objects.exists()
+
+
+def test_a_brand_limited_key_never_sees_another_brands_order_by_reusing_its_id(
+    scene, api_client_for
+):
+    from rest_framework.test import APIClient
+
+    from organizations.services import api_key_create
+    from tests.factories.organizations import BrandFactory
+
+    recorded = api_client_for(scene.tenant, Role.ADMIN).post(
+        "/api/v1/conversions/", ORDER, format="json"
+    )
+    assert recorded.status_code == 201
+    assert recorded.json()["campaign"]  # attributed to the scene's brand
+    other_brand = BrandFactory(organization=scene.tenant.org)
+    _, raw = api_key_create(access=scene.tenant.access(), name="other brand", brand=other_brand)
+    limited = APIClient()
+    limited.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    again = limited.post("/api/v1/conversions/", ORDER, format="json")
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "order_recorded_elsewhere"
+    body = again.content.decode()
+    assert recorded.json()["id"] not in body
+    assert scene.alice.creator.public_id not in body
+    assert Conversion.objects.count() == 1
