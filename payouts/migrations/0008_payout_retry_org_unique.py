@@ -7,7 +7,7 @@ same ones). On PostgreSQL the new unique index is built CONCURRENTLY (writes go 
 a failed earlier build's invalid index is dropped first), then attached as the constraint
 (``USING INDEX``, no second scan), and only then is the old constraint dropped: at no moment is
 a group without a uniqueness guarantee. Other databases (SQLite, the embedded default) use the
-ordinary schema operations.
+ordinary schema operations (SQLite rebuilds the table).
 """
 
 from django.db import migrations, models
@@ -19,29 +19,23 @@ NEW = models.UniqueConstraint(
     fields=("organization", "brand", "creator", "currency"),
     name="payout_retry_org_group_unique",
 )
-TABLE = "payouts_payoutretry"
-COLUMNS = '"organization_id", "brand_id", "creator_id", "currency"'
 
 
-def forwards(apps, schema_editor):
-    model = apps.get_model("payouts", "PayoutRetry")
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.add_constraint(model, NEW)
-        schema_editor.remove_constraint(model, OLD)
-        return
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{NEW.name}"')
-    schema_editor.execute(f'CREATE UNIQUE INDEX CONCURRENTLY "{NEW.name}" ON "{TABLE}" ({COLUMNS})')
-    schema_editor.execute(
-        f'ALTER TABLE "{TABLE}" ADD CONSTRAINT "{NEW.name}" UNIQUE USING INDEX "{NEW.name}"'
-    )
-    schema_editor.execute(f'ALTER TABLE "{TABLE}" DROP CONSTRAINT IF EXISTS "{OLD.name}"')
+class AddUniqueConstraintConcurrently(migrations.AddConstraint):
+    """``AddConstraint`` that on PostgreSQL builds the unique index CONCURRENTLY (a failed earlier
+    build's invalid index dropped first) and attaches it with ``USING INDEX``. Elsewhere, and
+    backwards, the ordinary operation (SQLite rebuilds the table from the new state)."""
 
-
-def backwards(apps, schema_editor):
-    # Rows unique per (organization, group) are unique per group: a brand has one organization.
-    model = apps.get_model("payouts", "PayoutRetry")
-    schema_editor.add_constraint(model, OLD)
-    schema_editor.remove_constraint(model, NEW)
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        q = schema_editor.quote_name
+        table, name = q(model._meta.db_table), q(self.constraint.name)
+        columns = ", ".join(q(model._meta.get_field(f).column) for f in self.constraint.fields)
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+        schema_editor.execute(f"CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table} ({columns})")
+        schema_editor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}")
 
 
 class Migration(migrations.Migration):
@@ -50,11 +44,7 @@ class Migration(migrations.Migration):
     dependencies = [("payouts", "0007_view_bonus_schedule")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.RemoveConstraint(model_name="payoutretry", name=OLD.name),
-                migrations.AddConstraint(model_name="payoutretry", constraint=NEW),
-            ],
-            database_operations=[migrations.RunPython(forwards, backwards)],
-        )
+        # New first, old dropped after: a group is never without a uniqueness guarantee.
+        AddUniqueConstraintConcurrently(model_name="payoutretry", constraint=NEW),
+        migrations.RemoveConstraint(model_name="payoutretry", name=OLD.name),
     ]
