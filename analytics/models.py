@@ -41,7 +41,10 @@ class Click(models.Model):
     class Meta:
         indexes = [
             # (organization, created_at) is served by the unique constraint's index below.
-            models.Index(fields=("participation", "created_at"), name="click_participation_time"),
+            models.Index(
+                fields=("organization", "participation", "created_at"),
+                name="click_org_participation_time",
+            ),
         ]
         constraints = [
             # With created_at: a unique key of a table partitioned by month must hold it.
@@ -89,7 +92,9 @@ class PostMetricSnapshot(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=("live_post", "retrieved_at"), name="snapshot_post_time"),
+            models.Index(
+                fields=("organization", "live_post", "retrieved_at"), name="snapshot_org_post_time"
+            ),
         ]
         constraints = [
             # A redelivered pull writes the same (post, retrieved_at) again: inserted once.

@@ -51,6 +51,11 @@ OVERLAP = 2000
 # Ledger transactions that change what a creator earned (a payout only moves it onward).
 SPEND_KINDS = ("accrue", "bonus", "commission", "refund")
 METRICS = ("views", "likes", "comments", "shares", "saves")
+# Incremental runs force index probes per dirty key (hash and merge joins off). Measured up to a
+# catch-up as large as all the data before it (bench/README.md, rollups): still faster than the
+# planner's own joins and than a rebuild, so there is no switch by size. False only for the
+# bench's comparison.
+FORCE_INDEX_PROBES = True
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,12 @@ def rollup_run() -> RollupResult:
             return RollupResult(ran=False)
         with connection.cursor() as cur:
             _create_dirty_tables(cur)
-            # An incremental run touches few keys: index probes per key beat hashing whole
-            # rollup tables, whatever the (often stale, just after a rebuild) estimates say.
-            cur.execute("SET LOCAL enable_hashjoin = off")
-            cur.execute("SET LOCAL enable_mergejoin = off")
             marks = _new_marks(cur)
+            if FORCE_INDEX_PROBES:
+                # Index probes per dirty key beat hashing whole rollup tables, whatever the
+                # (often stale, just after a rebuild or a catch-up's load) estimates say.
+                cur.execute("SET LOCAL enable_hashjoin = off")
+                cur.execute("SET LOCAL enable_mergejoin = off")
             _dirty_from_sources(cur, state, marks)
             result = _recompute(cur, full=False)
         state.snapshot_id, state.click_id, state.conversion_id, state.refund_id = marks[:4]
@@ -183,8 +189,8 @@ def _create_dirty_tables(cur: CursorWrapper) -> None:
     )
     cur.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dirty_post_day "
-        "(live_post_id bigint NOT NULL, day date NOT NULL, PRIMARY KEY (live_post_id, day)) "
-        "ON COMMIT DROP"
+        "(organization_id bigint NOT NULL, live_post_id bigint NOT NULL, day date NOT NULL, "
+        "PRIMARY KEY (live_post_id, day)) ON COMMIT DROP"
     )
     cur.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dirty_creator "
@@ -251,8 +257,8 @@ def _dirty_from_sources(cur: CursorWrapper, state: RollupState, marks: tuple[int
         [snap_from, marks[0]],
     )
     cur.execute(
-        "INSERT INTO rollup_dirty_post_day (live_post_id, day) "
-        f"SELECT DISTINCT live_post_id, {UTC_DAY.format(col='retrieved_at')} "
+        "INSERT INTO rollup_dirty_post_day (organization_id, live_post_id, day) "
+        f"SELECT DISTINCT organization_id, live_post_id, {UTC_DAY.format(col='retrieved_at')} "
         f"FROM analytics_postmetricsnapshot s WHERE id > %s AND id <= %s AND {snap_late}",
         [snap_from, marks[0]],
     )
@@ -334,7 +340,7 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
             f"s.participation_id, s.live_post_id, d, {latest}, 0, 0, 0, 0, 0, 0 "
             f"FROM (SELECT s.*, {UTC_DAY.format(col='s.retrieved_at')} AS d "
             "  FROM analytics_postmetricsnapshot s JOIN rollup_dirty_post k "
-            "  ON k.live_post_id = s.live_post_id "
+            "  ON k.organization_id = s.organization_id AND k.live_post_id = s.live_post_id "
             "  AND s.retrieved_at >= (k.from_day::timestamp AT TIME ZONE 'UTC')) s "
             "ORDER BY s.live_post_id, d, s.retrieved_at DESC, s.id DESC "
             f"ON CONFLICT (organization_id, live_post_id, day) DO UPDATE SET {updates}"
@@ -369,7 +375,7 @@ def _recompute_posts(cur: CursorWrapper, *, full: bool) -> int:
             "SELECT s.organization_id, s.campaign_id, s.participation_id, k.live_post_id, k.day, "
             f"{latest}, {guessed} FROM rollup_dirty_post_day k "
             "CROSS JOIN LATERAL (SELECT * FROM analytics_postmetricsnapshot s "
-            "  WHERE s.live_post_id = k.live_post_id "
+            "  WHERE s.organization_id = k.organization_id AND s.live_post_id = k.live_post_id "
             "  AND s.retrieved_at >= (k.day::timestamp AT TIME ZONE 'UTC') "
             "  AND s.retrieved_at < ((k.day + 1)::timestamp AT TIME ZONE 'UTC') "
             "  ORDER BY s.retrieved_at DESC, s.id DESC LIMIT 1) s "
@@ -448,7 +454,7 @@ def _recompute_creators(cur: CursorWrapper) -> int:
         "  FROM analytics_postday r WHERE r.organization_id = p.organization_id "
         "  AND r.participation_id = p.id AND r.day = k.day) pd ON TRUE "
         "LEFT JOIN LATERAL (SELECT COUNT(*) AS n FROM analytics_click c "
-        "  WHERE c.participation_id = p.id "
+        "  WHERE c.organization_id = p.organization_id AND c.participation_id = p.id "
         f"  AND c.created_at >= {start} AND c.created_at < {end}) cl ON TRUE "
         "LEFT JOIN LATERAL (SELECT COUNT(*) AS n, SUM(c.revenue_cents - c.refunded_cents) AS revenue "
         "  FROM analytics_conversion c WHERE c.organization_id = p.organization_id "

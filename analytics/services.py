@@ -144,6 +144,7 @@ def _click_write_direct(entry: LinkEntry, click: ClickData) -> None:
     created_at = datetime.fromtimestamp(click.at_ms / 1000, UTC)
     window = timedelta(seconds=settings.TRACKING_DEDUP_WINDOW_SECONDS)
     if Click.objects.filter(
+        organization_id=entry.organization_id,
         participation_id=entry.participation_id,
         visitor_hash=click.visitor_hash,
         created_at__gt=created_at - window,

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from campaigns.changes import TERMS_FIELDS, campaign_terms_changed
 from campaigns.models import Campaign, Deliverable
 
 
@@ -39,6 +40,11 @@ class CampaignAdmin(admin.ModelAdmin):
         "completed_at",
     )
     inlines = (DeliverableInline,)
+
+    def save_model(self, request: Any, obj: Campaign, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and TERMS_FIELDS.intersection(form.changed_data):
+            campaign_terms_changed(campaign_ids=[obj.pk])  # the admin's save is atomic
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
         for obj in formset.save(commit=False):

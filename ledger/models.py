@@ -152,7 +152,9 @@ class Transaction(PublicIdModel):
             # The few capped bonuses of a campaign, summed on its spend page without reading
             # its tens of thousands of other transactions.
             models.Index(
-                fields=("campaign",), condition=Q(capped_cents__gt=0), name="ledger_txn_capped"
+                fields=("organization", "campaign"),
+                condition=Q(capped_cents__gt=0),
+                name="ledger_txn_org_capped",
             ),
         ]
 

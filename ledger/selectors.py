@@ -66,7 +66,11 @@ def campaigns_figures(campaigns: Iterable[Campaign]) -> dict[int, CampaignFigure
     ids = [c.pk for c in campaigns]
     sums = _sums_by_campaign(ids)
     capped = dict(
-        Transaction.objects.filter(campaign_id__in=ids, capped_cents__gt=0)
+        Transaction.objects.filter(
+            organization_id__in={c.organization_id for c in campaigns},
+            campaign_id__in=ids,
+            capped_cents__gt=0,
+        )
         .values("campaign_id")
         .annotate(total=Sum("capped_cents"))
         .values_list("campaign_id", "total")

@@ -18,10 +18,8 @@ class PayoutsConfig(AppConfig):
 
         activity.register()
 
-        from django.db.models.signals import post_save
-
-        from campaigns.models import Campaign
-        from payouts.funding_expiry import on_campaign_saved
+        from campaigns.changes import on_campaign_terms_changed
+        from payouts.funding_expiry import funding_expiry_queue_many
 
         # A budget or status change may leave open Checkout sessions stale (payouts pulls).
-        post_save.connect(on_campaign_saved, sender=Campaign, dispatch_uid="payouts.funding_expiry")
+        on_campaign_terms_changed(funding_expiry_queue_many)

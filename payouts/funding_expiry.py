@@ -3,9 +3,12 @@ fund it after the campaign's budget changed, the campaign closed, or another pay
 
 A funding is *stale* when it is still open and the campaign is completed or archived, or its
 amount is no longer what is left to fund (budget - funded). Whenever a campaign's budget or
-status is saved, or a funding is paid or opened, ``funding_expiry_queue`` records the check as
-background work (the outbox) in the same transaction; ``funding_expire_stale`` runs it:
-``checkout.Session.expire`` per stale session, then the row is ``expired``.
+status changes (``campaigns.changes.campaign_terms_changed``, called by every path that writes
+them), or a funding is paid or opened, ``funding_expiry_queue`` records the check as background
+work (the outbox) in the same transaction; ``funding_expire_stale`` runs it:
+``checkout.Session.expire`` per stale session, then the row is ``expired``. A path that changed
+a campaign without saying so (a bulk ``QuerySet.update()`` in a shell, raw SQL) is caught by
+``funding_expiry_sweep`` (beat, every minute), not only at the campaign's next funding event.
 
 The race: the brand may complete the payment just before the expiry reaches Stripe. Stripe then
 refuses the expiry (the session is ``complete``); we read the session and record what Stripe
@@ -21,7 +24,7 @@ from typing import Any
 
 import stripe
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -93,11 +96,35 @@ def _expire_one(funding: Funding) -> bool:
         )
 
 
-def on_campaign_saved(sender: Any, instance: Campaign, update_fields: Any, **kwargs: Any) -> None:
-    """post_save of a Campaign: a budget or status change may leave open sessions stale."""
-    if update_fields is not None and not (
-        {"budget_cents", "status", "funded_cents"} & set(update_fields)
-    ):
-        return
-    if instance.pk is not None and not kwargs.get("raw"):
-        funding_expiry_queue(campaign_id=instance.pk)
+def funding_expiry_queue_many(campaign_ids: list[int]) -> None:
+    """``campaigns.changes`` listener: the budget or status of these campaigns changed."""
+    for campaign_id in campaign_ids:
+        funding_expiry_queue(campaign_id=campaign_id)
+
+
+def funding_expiry_sweep() -> int:
+    """Beat: queue the expiry of every campaign that has a stale open session, whatever changed
+    it. One query over open fundings (few: a session lives 24 hours); a campaign already queued
+    is not queued twice (the outbox's key). Returns how many campaigns were queued."""
+    from core.outbox import outbox_enqueue
+    from payouts.tasks import expire_stale_fundings  # the task module imports this one
+
+    stale = (
+        Funding.objects.filter(status=Funding.Status.OPEN, checkout_session_id__isnull=False)
+        .filter(
+            Q(campaign__status__in=CLOSED)
+            | ~Q(amount_cents=F("campaign__budget_cents") - F("campaign__funded_cents"))
+        )
+        .order_by()
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    with transaction.atomic(durable=True):
+        ids = list(stale)
+        for campaign_id in ids:
+            outbox_enqueue(
+                expire_stale_fundings,
+                args=[campaign_id],
+                dedupe_key=f"funding-expire:{campaign_id}",
+            )
+    return len(ids)

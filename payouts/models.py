@@ -312,8 +312,10 @@ class PayoutRetry(PublicIdModel):
 
     class Meta:
         constraints = [
+            # Led by the tenant (DESIGN: Tenancy), like every tenant table's constraints.
             models.UniqueConstraint(
-                fields=("brand", "creator", "currency"), name="payout_retry_group_unique"
+                fields=("organization", "brand", "creator", "currency"),
+                name="payout_retry_org_group_unique",
             )
         ]
 

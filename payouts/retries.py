@@ -59,10 +59,10 @@ def retry_record(*, payout: Payout, code: str, reason: str) -> PayoutRetry:
     the transaction that records the failure."""
     now = timezone.now()
     retry, _ = PayoutRetry.objects.select_for_update().get_or_create(
+        organization_id=payout.organization_id,  # the unique key, tenant first
         brand_id=payout.brand_id,
         creator_id=payout.creator_id,
         currency=payout.currency,
-        defaults={"organization_id": payout.organization_id},
     )
     retry.attempts += 1
     retry.failure_code = code[:100]
@@ -85,7 +85,10 @@ def retry_record(*, payout: Payout, code: str, reason: str) -> PayoutRetry:
 def retry_clear(*, payout: Payout) -> None:
     """A transfer was made for the group: no more back-off."""
     PayoutRetry.objects.filter(
-        brand_id=payout.brand_id, creator_id=payout.creator_id, currency=payout.currency
+        organization_id=payout.organization_id,
+        brand_id=payout.brand_id,
+        creator_id=payout.creator_id,
+        currency=payout.currency,
     ).delete()
 
 

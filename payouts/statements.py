@@ -362,7 +362,11 @@ def _at_risk(
     )
     retrying = {
         r.creator_id: r
-        for r in PayoutRetry.objects.filter(brand_id=campaign.brand_id, creator_id__in=oldest)
+        for r in PayoutRetry.objects.filter(
+            organization_id=campaign.organization_id,
+            brand_id=campaign.brand_id,
+            creator_id__in=oldest,
+        )
     }
     soon = timezone.now() + AT_RISK_WITHIN
     urgent: list[tuple[int, datetime, str]] = []

@@ -40,6 +40,15 @@ def expire_stale_fundings(campaign_id: int) -> int:
 
 
 @shared_task(queue=Queue.DEFAULT, acks_late=True)
+def sweep_stale_fundings() -> int:
+    """Beat (every minute): queue the expiry of open Checkout sessions whose campaign changed
+    by a path that did not say so (a bulk update). Idempotent."""
+    from payouts.funding_expiry import funding_expiry_sweep
+
+    return funding_expiry_sweep()
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
 def reconcile_in_transit() -> int:
     """Beat: transfers in transit too long are checked against the connected accounts."""
     from payouts.settlement import payout_in_transit_reconcile

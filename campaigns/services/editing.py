@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models, transaction
 
 from campaigns import rules
+from campaigns.changes import TERMS_FIELDS, campaign_terms_changed
 from campaigns.models import Campaign, Deliverable
 from campaigns.services.guards import _brand_of, _lock, _require_writer
 from campaigns.services.validation import (
@@ -274,6 +275,8 @@ def campaign_update(
         )
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
+        if TERMS_FIELDS.intersection(changed):
+            campaign_terms_changed(campaign_ids=[locked.pk])
         if deliverables_changed and specs is not None:
             _write_deliverables(locked, specs)
         if changed or deliverables_changed:

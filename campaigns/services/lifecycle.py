@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns import rules
+from campaigns.changes import campaign_terms_changed
 from campaigns.models import Campaign
 from campaigns.services.editing import (
     _current_values,
@@ -62,6 +63,7 @@ def _transition(access: OrgAccess, campaign: Campaign, action: str) -> Campaign:
         previous = locked.status
         locked.status = target
         locked.save(update_fields=update_fields)
+        campaign_terms_changed(campaign_ids=[locked.pk])
         audit_record(
             organization=access.organization,
             access=access,

@@ -90,3 +90,97 @@ def test_a_payment_that_beat_the_expiry_is_recorded_as_stripe_says_once(
     funding_campaign.refresh_from_db()
     assert funding_campaign.funded_cents == 100_000
     assert Funding.objects.get().paid_cents == 100_000
+
+
+def _open_session(tenant: Any, campaign: Campaign) -> Funding:
+    row = funding_start(access=tenant.access(), campaign=campaign)
+    assert row.status == Funding.Status.OPEN
+    return row
+
+
+def test_a_bulk_budget_update_is_caught_by_the_sweep_not_at_the_next_funding_event(
+    stripe_standin: StandinControl,
+    tenant_a: Any,
+    funding_campaign: Campaign,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from payouts.funding_expiry import funding_expiry_sweep
+    from tests.factories.campaigns import CampaignFactory
+
+    untouched = CampaignFactory(
+        organization=tenant_a.org, brand=tenant_a.brand, budget_cents=50_000, status="draft"
+    )
+    stale, kept = _open_session(tenant_a, funding_campaign), _open_session(tenant_a, untouched)
+    # A bulk update fires no signal and calls no service: nothing is queued by it.
+    with django_capture_on_commit_callbacks(execute=True):
+        Campaign.objects.filter(pk=funding_campaign.pk).update(budget_cents=150_000)
+    assert stripe_standin.calls(EXPIRE) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert funding_expiry_sweep() == 1
+
+    stale.refresh_from_db()
+    kept.refresh_from_db()
+    assert (stale.status, kept.status) == (Funding.Status.EXPIRED, Funding.Status.OPEN)
+    assert _session_status(stale.checkout_session_id) == "expired"
+    assert stripe_standin.pay_checkout(stale.checkout_session_id or "") is None
+    assert stripe_standin.calls(EXPIRE) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert funding_expiry_sweep() == 0  # nothing stale is left: no more Stripe calls
+    assert stripe_standin.calls(EXPIRE) == 1
+
+
+def test_a_bulk_status_change_that_says_so_expires_every_campaigns_sessions_after_commit(
+    stripe_standin: StandinControl,
+    tenant_a: Any,
+    funding_campaign: Campaign,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.db import transaction
+
+    from campaigns.changes import campaign_terms_changed
+    from tests.factories.campaigns import CampaignFactory
+
+    other = CampaignFactory(
+        organization=tenant_a.org, brand=tenant_a.brand, budget_cents=50_000, status="draft"
+    )
+    rows = [_open_session(tenant_a, funding_campaign), _open_session(tenant_a, other)]
+    ids = [funding_campaign.pk, other.pk]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Campaign.objects.filter(pk__in=ids).update(status=Campaign.Status.ARCHIVED)
+        campaign_terms_changed(campaign_ids=ids)
+        assert stripe_standin.calls(EXPIRE) == 0  # not before the change is committed
+
+    for row in rows:
+        row.refresh_from_db()
+        assert row.status == Funding.Status.EXPIRED
+        assert _session_status(row.checkout_session_id) == "expired"
+    assert stripe_standin.calls(EXPIRE) == 2
+
+
+def test_a_budget_edited_in_the_admin_expires_the_open_session(
+    stripe_standin: StandinControl,
+    tenant_a: Any,
+    funding_campaign: Campaign,
+    django_capture_on_commit_callbacks: Any,
+    rf: Any,
+) -> None:
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+    from django.db import transaction
+
+    from campaigns.admin import CampaignAdmin
+    from tests.factories.organizations import UserFactory
+
+    row = _open_session(tenant_a, funding_campaign)
+    request = rf.post("/admin/campaigns/campaign/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    funding_campaign.budget_cents = 120_000
+    form = SimpleNamespace(changed_data=["budget_cents"])  # what the admin's form reports
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        CampaignAdmin(Campaign, admin.site).save_model(request, funding_campaign, form, True)
+
+    row.refresh_from_db()
+    assert row.status == Funding.Status.EXPIRED
+    assert _session_status(row.checkout_session_id) == "expired"
