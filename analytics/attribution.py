@@ -45,16 +45,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, localcontext
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from analytics.models import Click, Conversion, ConversionCredit
-from campaigns.models import ATTRIBUTION_WINDOW_MAX_DAYS, Campaign
+from campaigns.models import ATTRIBUTION_WINDOW_DEFAULT_DAYS, Campaign
 from recruitment.models import Participation
 
 PPM = 1_000_000
-# No campaign's window is longer: it bounds the click query, each click's own campaign's window
-# then decides (in Python: per-row interval arithmetic is not portable to SQLite).
-LONGEST_WINDOW = timedelta(days=ATTRIBUTION_WINDOW_MAX_DAYS)
 DAY_SECONDS = 86_400
 
 
@@ -122,17 +119,29 @@ def visitor_hashes(conversion: Conversion) -> set[str]:
     return hashes
 
 
+def _longest_window(organization_id: int, brand_id: int | None) -> timedelta:
+    """The longest window of the organization's (brand's) campaigns: it bounds the click query
+    (the clicks are read by time range), then each click's own campaign's window decides, in
+    Python (per-row interval arithmetic is not portable to SQLite)."""
+    campaigns = Campaign.objects.filter(organization_id=organization_id)
+    if brand_id is not None:
+        campaigns = campaigns.filter(brand_id=brand_id)
+    days = campaigns.aggregate(longest=Max("attribution_window_days"))["longest"]
+    return timedelta(days=days or ATTRIBUTION_WINDOW_DEFAULT_DAYS)
+
+
 def clicked_touches(conversion: Conversion, brand_id: int | None) -> list[Touch]:
     """One touch per participation clicked before the order within its campaign's window (its
     last such click), newest first."""
     hashes = visitor_hashes(conversion)
     if not hashes:
         return []
-    earliest = datetime.min.replace(tzinfo=UTC) + LONGEST_WINDOW  # an order dated in year 1
+    longest = _longest_window(conversion.organization_id, brand_id)
+    earliest = datetime.min.replace(tzinfo=UTC) + longest  # an order dated in year 1
     clicks = Click.objects.filter(
         organization_id=conversion.organization_id,
         visitor_hash__in=hashes,
-        created_at__gte=max(conversion.occurred_at, earliest) - LONGEST_WINDOW,
+        created_at__gte=max(conversion.occurred_at, earliest) - longest,
         created_at__lte=conversion.occurred_at,
     )
     if brand_id is not None:
