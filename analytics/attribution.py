@@ -1,26 +1,40 @@
 """Who gets credit for an order: the creator it is attributed to, and every creator whose link
 the customer followed before buying (aggregate attribution).
 
+Each campaign carries its own settings (``Campaign.attribution_window_days``, click lookback,
+1-90 days, default 30; ``attribution_half_life_days``, 1-30 days and at most the window, default
+7). They are read when an order is recorded: credits already recorded keep the settings of their
+day (a refund rescales them with their recorded weights), so changing a campaign's settings never
+rewrites past credits silently.
+
 Attribution (``conversion_attribute``) looks, in the organization of the store (and its brand
 when the store or key is limited to one), for:
-1. a participation whose promo code is one of the order's discount codes (case-insensitive);
+1. a participation whose promo code is one of the order's discount codes (case-insensitive),
+   whatever the age of the code's use: no window applies;
 2. else the tracking reference the order carries (``utm_content`` of its landing page or an
    explicit ``tracking_code``): the customer arrived through that link, so it counts whatever
    its age;
-3. else the latest click, within the window before the order, by the same visitor
-   (``Click.visitor_hash`` equals the order's hashed browser address, or that of an earlier
-   order of the same hashed customer).
+3. else the latest click by the same visitor (``Click.visitor_hash`` equals the order's hashed
+   browser address, or that of an earlier order of the same hashed customer) that is within
+   the window of *its own campaign*.
 A code of another organization never matches: every look-up carries the organization.
 
-Exposure: the distinct participations whose links the customer clicked within the window, plus
-the attributed one (a promo code is an exposure too). Credits per model:
+Exposure: the distinct participations whose links the customer clicked, each click counted only
+within its own campaign's window (an order may follow clicks of several campaigns of the brand,
+a 3-day flash sale's and a 60-day launch's), plus the attributed one (a promo code is an exposure
+too). Credits per model:
 - ``last_touch``: the attributed participation gets everything;
 - ``linear``: equal shares;
 - ``time_decay``: weight ``2 ** (-age / half_life)``, age = order time - last click (0 for a
-  promo code or tracking reference without a click).
+  promo code or tracking reference without a click), half_life = the half-life of the touch's
+  own campaign (so each campaign's clicks fade at its own pace; the weights are then normalised
+  over all touches of the order).
 Weights are integer parts per million summing to 1,000,000, revenue shares integer cents summing
 to the order's net revenue (revenue - refunded), both by largest remainder (ties: lower
 participation id first). Decimal arithmetic, never floats.
+
+Every model's credits are recorded; ``Campaign.attribution_model`` only picks the one the
+campaign's dashboard shows first (``dashboard_credit_model``).
 """
 
 from __future__ import annotations
@@ -31,24 +45,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, localcontext
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from analytics.models import Click, Conversion, ConversionCredit
-from campaigns.models import Campaign
+from campaigns.models import ATTRIBUTION_WINDOW_DEFAULT_DAYS, Campaign
 from recruitment.models import Participation
 
 PPM = 1_000_000
-DEFAULT_WINDOW_DAYS = 30
-DEFAULT_HALF_LIFE_DAYS = 7
-
-
-def attribution_window() -> timedelta:
-    return timedelta(days=getattr(settings, "CONVERSION_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))
-
-
-def half_life() -> timedelta:
-    return timedelta(days=getattr(settings, "CONVERSION_HALF_LIFE_DAYS", DEFAULT_HALF_LIFE_DAYS))
+DAY_SECONDS = 86_400
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Touch:
     campaign_id: int
     creator_id: int
     at: datetime
+    half_life_days: int  # of the touch's campaign, for time decay
 
 
 @dataclass(frozen=True)
@@ -114,20 +119,29 @@ def visitor_hashes(conversion: Conversion) -> set[str]:
     return hashes
 
 
-def clicked_touches(
-    conversion: Conversion, brand_id: int | None, window: timedelta | None = None
-) -> list[Touch]:
-    """One touch per participation clicked within the window before the order (its last
-    click), newest first."""
+def _longest_window(organization_id: int, brand_id: int | None) -> timedelta:
+    """The longest window of the organization's (brand's) campaigns: it bounds the click query
+    (the clicks are read by time range), then each click's own campaign's window decides, in
+    Python (per-row interval arithmetic is not portable to SQLite)."""
+    campaigns = Campaign.objects.filter(organization_id=organization_id)
+    if brand_id is not None:
+        campaigns = campaigns.filter(brand_id=brand_id)
+    days = campaigns.aggregate(longest=Max("attribution_window_days"))["longest"]
+    return timedelta(days=days or ATTRIBUTION_WINDOW_DEFAULT_DAYS)
+
+
+def clicked_touches(conversion: Conversion, brand_id: int | None) -> list[Touch]:
+    """One touch per participation clicked before the order within its campaign's window (its
+    last such click), newest first."""
     hashes = visitor_hashes(conversion)
     if not hashes:
         return []
-    window = window or attribution_window()
-    earliest = datetime.min.replace(tzinfo=UTC) + window  # an order dated in year 1
+    longest = _longest_window(conversion.organization_id, brand_id)
+    earliest = datetime.min.replace(tzinfo=UTC) + longest  # an order dated in year 1
     clicks = Click.objects.filter(
         organization_id=conversion.organization_id,
         visitor_hash__in=hashes,
-        created_at__gte=max(conversion.occurred_at, earliest) - window,
+        created_at__gte=max(conversion.occurred_at, earliest) - longest,
         created_at__lte=conversion.occurred_at,
     )
     if brand_id is not None:
@@ -138,11 +152,17 @@ def clicked_touches(
         "participation__campaign_id",
         "participation__creator_id",
         "created_at",
+        "participation__campaign__attribution_window_days",
+        "participation__campaign__attribution_half_life_days",
     )
-    for participation_id, campaign_id, creator_id, at in rows:
+    for participation_id, campaign_id, creator_id, at, window_days, half_life_days in rows:
+        if conversion.occurred_at - at > timedelta(days=window_days):
+            continue  # outside its own campaign's window
         seen = latest.get(participation_id)
         if seen is None or at > seen.at:
-            latest[participation_id] = Touch(participation_id, campaign_id, creator_id, at)
+            latest[participation_id] = Touch(
+                participation_id, campaign_id, creator_id, at, half_life_days
+            )
     return sorted(latest.values(), key=lambda t: (t.at, t.participation_id), reverse=True)
 
 
@@ -173,6 +193,7 @@ def conversion_attribute(
                 participation.campaign_id,
                 participation.creator_id,
                 conversion.occurred_at,
+                participation.campaign.attribution_half_life_days,
             ),
         )
     return Attribution(participation, method, tuple(touches))
@@ -205,11 +226,14 @@ def model_weights(
         return [Decimal(1 if t.participation_id == attributed_id else 0) for t in touches]
     if model == ConversionCredit.Model.LINEAR:
         return [Decimal(1)] * len(touches)
-    seconds = Decimal(half_life().total_seconds())
     with localcontext() as ctx:
         ctx.prec = 40
         return [
-            Decimal(2) ** (-Decimal((at - t.at).total_seconds()).max(Decimal(0)) / seconds)
+            Decimal(2)
+            ** (
+                -Decimal((at - t.at).total_seconds()).max(Decimal(0))
+                / Decimal(t.half_life_days * DAY_SECONDS)
+            )
             for t in touches
         ]
 
@@ -250,6 +274,14 @@ def creators_exposed(touches: Iterable[Touch]) -> int:
 
 
 # -- selectors for the dashboard ---------------------------------------------------------------
+
+
+def dashboard_credit_model(campaign: Campaign, requested: str | None = None) -> str:
+    """The credit model the dashboard shows: the one asked for (a known one), else the
+    campaign's own default."""
+    if requested in ConversionCredit.Model.values:
+        return str(requested)
+    return str(campaign.attribution_model)
 
 
 @dataclass(frozen=True)
@@ -328,3 +360,38 @@ def campaign_creator_credits(campaign: Campaign) -> list[CreatorCredit]:
         )
     result.sort(key=lambda c: (-c.revenue_cents[ConversionCredit.Model.LINEAR], c.participation_id))
     return result
+
+
+@dataclass(frozen=True)
+class ModelCreditRow:
+    participation_id: int
+    creator_name: str
+    revenue_cents: int  # credited net revenue under the model
+    share_pct: Decimal  # of the campaign's credited revenue under the model, one decimal
+
+
+@dataclass(frozen=True)
+class ModelCredits:
+    model: str
+    total_cents: int
+    creators: int  # creators credited under any model
+    rows: list[ModelCreditRow]  # highest first, at most ``limit``
+
+
+def campaign_credits_under(campaign: Campaign, model: str, *, limit: int = 10) -> ModelCredits:
+    """Credited net revenue per creator under one model, for the dashboard; two queries."""
+    credits = campaign_creator_credits(campaign)
+    total = sum(c.revenue_cents[model] for c in credits)
+    ranked = sorted(credits, key=lambda c: (-c.revenue_cents[model], c.participation_id))
+    rows = [
+        ModelCreditRow(
+            participation_id=c.participation_id,
+            creator_name=c.creator_name,
+            revenue_cents=c.revenue_cents[model],
+            share_pct=(Decimal(c.revenue_cents[model] * 100) / total).quantize(Decimal("0.1"))
+            if total
+            else Decimal(0),
+        )
+        for c in ranked[:limit]
+    ]
+    return ModelCredits(model=model, total_cents=total, creators=len(credits), rows=rows)

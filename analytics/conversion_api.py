@@ -175,7 +175,8 @@ class ConversionFilter(django_filters.FilterSet):
         summary="Record an order",
         description="Idempotent by `order_id`: the same order again answers 200 with the order "
         "recorded the first time (nothing changes). Attributed by promo code first, then by "
-        "tracking code, then by the buyer's clicks within the attribution window.",
+        "tracking code, then by the buyer's clicks, each within its campaign's "
+        "`attribution_window_days`.",
         request=ConversionInSerializer,
         responses={
             201: ConversionSerializer,

@@ -17,7 +17,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns import selectors, services
-from campaigns.models import Campaign, CampaignAsset, Deliverable
+from campaigns.models import (
+    ATTRIBUTION_WINDOW_MAX_DAYS,
+    ATTRIBUTION_WINDOW_MIN_DAYS,
+    HALF_LIFE_MAX_DAYS,
+    HALF_LIFE_MIN_DAYS,
+    Campaign,
+    CampaignAsset,
+    Deliverable,
+)
 from core.api.refs import RefField, resolve_ref
 from core.money import CURRENCY_CHOICES
 from core.taxonomy import COUNTRIES, Niche
@@ -129,6 +137,27 @@ class CampaignSerializer(serializers.ModelSerializer):
         min_value=0, max_value=10_000, required=False, help_text="Basis points: 250 = 2.5 %."
     )
     max_creators = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
+    attribution_window_days = serializers.IntegerField(
+        min_value=ATTRIBUTION_WINDOW_MIN_DAYS,
+        max_value=ATTRIBUTION_WINDOW_MAX_DAYS,
+        required=False,
+        help_text="Click lookback: a creator's link click earns an order placed up to this many "
+        "days later (default 30). Promo codes and tracking references count whatever their age. "
+        "A change applies to orders recorded afterwards; recorded credits are kept.",
+    )
+    attribution_half_life_days = serializers.IntegerField(
+        min_value=HALF_LIFE_MIN_DAYS,
+        max_value=HALF_LIFE_MAX_DAYS,
+        required=False,
+        help_text="Time-decay credit halves every this many days of a click's age (default 7); "
+        "at most `attribution_window_days` (400 `half_life_above_window` otherwise).",
+    )
+    attribution_model = serializers.ChoiceField(
+        choices=Campaign.CreditModel.choices,
+        required=False,
+        help_text="The credit model the campaign's dashboard shows first (default last_touch). "
+        "Credits under every model are recorded either way.",
+    )
 
     class Meta:
         model = Campaign
@@ -168,6 +197,9 @@ class CampaignSerializer(serializers.ModelSerializer):
             "countries",
             "min_engagement_bp",
             "max_creators",
+            "attribution_window_days",
+            "attribution_half_life_days",
+            "attribution_model",
             "platforms",
             "deliverables",
             "assets",

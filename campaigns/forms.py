@@ -11,7 +11,17 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from campaigns.models import PLATFORM_FORMATS, Campaign, Deliverable
+from campaigns.models import (
+    ATTRIBUTION_WINDOW_DEFAULT_DAYS,
+    ATTRIBUTION_WINDOW_MAX_DAYS,
+    ATTRIBUTION_WINDOW_MIN_DAYS,
+    HALF_LIFE_DEFAULT_DAYS,
+    HALF_LIFE_MAX_DAYS,
+    HALF_LIFE_MIN_DAYS,
+    PLATFORM_FORMATS,
+    Campaign,
+    Deliverable,
+)
 from campaigns.services import DeliverableSpec
 from core.errors import ChorusError
 from core.money import CURRENCY_CHOICES, CURRENCY_EXPONENT
@@ -159,6 +169,34 @@ class CampaignForm(forms.Form):
         help_text="None selected: any country.",
     )
     max_creators = forms.IntegerField(min_value=1, max_value=10_000, initial=20)
+    # Attribution
+    attribution_window_days = forms.IntegerField(
+        min_value=ATTRIBUTION_WINDOW_MIN_DAYS,
+        max_value=ATTRIBUTION_WINDOW_MAX_DAYS,
+        initial=ATTRIBUTION_WINDOW_DEFAULT_DAYS,
+        label="Click lookback window (days)",
+        help_text=f"A creator earns an order when the buyer clicked their link up to this many "
+        f"days before buying ({ATTRIBUTION_WINDOW_MIN_DAYS} to {ATTRIBUTION_WINDOW_MAX_DAYS}; "
+        "e.g. 3 for a flash sale, 60 for a launch). Promo codes count whatever their age.",
+    )
+    attribution_half_life_days = forms.IntegerField(
+        min_value=HALF_LIFE_MIN_DAYS,
+        max_value=HALF_LIFE_MAX_DAYS,
+        initial=HALF_LIFE_DEFAULT_DAYS,
+        label="Time-decay half-life (days)",
+        help_text="Under time decay, a click this many days before the order earns half the "
+        f"credit of a click just before it ({HALF_LIFE_MIN_DAYS} to {HALF_LIFE_MAX_DAYS}, and no "
+        "longer than the window).",
+    )
+    attribution_model = forms.ChoiceField(
+        choices=Campaign.CreditModel.choices,
+        initial=Campaign.CreditModel.LAST_TOUCH,
+        widget=forms.RadioSelect,
+        label="Credit model shown on the dashboard",
+        help_text="Last touch: the creator who brought the order gets it all. Linear: every "
+        "creator the buyer clicked shares equally. Time decay: recent clicks earn more. All three "
+        "are recorded, so you can switch on the dashboard at any time.",
+    )
 
     SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("Basics", ("brand", "name", "objective", "product_name", "landing_url", "visibility")),
@@ -199,7 +237,17 @@ class CampaignForm(forms.Form):
                 "countries",
             ),
         ),
+        (
+            "Attribution",
+            ("attribution_window_days", "attribution_half_life_days", "attribution_model"),
+        ),
     )
+    # A sentence under a section's heading (the fieldset's description).
+    SECTION_NOTES: dict[str, str] = {
+        "Attribution": "How orders are credited to this campaign's creators. A change applies "
+        "to orders recorded after you save it: credits already recorded are kept as they were "
+        "(they are not recalculated).",
+    }
 
     def __init__(
         self,
@@ -221,8 +269,12 @@ class CampaignForm(forms.Form):
             brand_field.disabled = True
             brand_field.help_text = "Fixed once published."
 
-    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+    def sections(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """(title, note, fields) per section of the page."""
+        return [
+            (title, self.SECTION_NOTES.get(title, ""), [self[name] for name in names])
+            for title, names in self.SECTIONS
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -300,6 +352,9 @@ class CampaignForm(forms.Form):
             "niches": list(d["niches"]),
             "countries": list(d["countries"]),
             "max_creators": d["max_creators"],
+            "attribution_window_days": d["attribution_window_days"],
+            "attribution_half_life_days": d["attribution_half_life_days"],
+            "attribution_model": d["attribution_model"],
         }
 
     @classmethod
@@ -345,6 +400,9 @@ class CampaignForm(forms.Form):
             "niches": c.niches,
             "countries": c.countries,
             "max_creators": c.max_creators,
+            "attribution_window_days": c.attribution_window_days,
+            "attribution_half_life_days": c.attribution_half_life_days,
+            "attribution_model": c.attribution_model,
         }
 
 

@@ -21,6 +21,17 @@ from platforms.types import Platform
 BRIEF_MAX_CHARS = 20_000
 DOS_MAX_CHARS = 5_000
 
+# Attribution (issue 11): how far back a creator's link click still earns an order, and how
+# fast its time-decay credit halves. Per campaign, because a 3-day flash sale and a 60-day
+# launch need different lookbacks. The defaults are the former global settings (30 and 7 days),
+# so campaigns created before keep behaving as they did. analytics.attribution reads them.
+ATTRIBUTION_WINDOW_DEFAULT_DAYS = 30
+ATTRIBUTION_WINDOW_MIN_DAYS = 1
+ATTRIBUTION_WINDOW_MAX_DAYS = 90
+HALF_LIFE_DEFAULT_DAYS = 7
+HALF_LIFE_MIN_DAYS = 1
+HALF_LIFE_MAX_DAYS = 30
+
 
 class CampaignQuerySet(OrgScopedQuerySet):
     pass
@@ -43,6 +54,13 @@ class Campaign(PublicIdModel):
     class UsageRights(models.TextChoices):
         ORGANIC = "organic", "Organic only"
         PAID = "paid", "Paid usage (ads)"
+
+    class CreditModel(models.TextChoices):
+        # The same values as analytics.models.ConversionCredit.Model (campaigns sits below
+        # analytics and cannot import it; a test keeps the two in step).
+        LAST_TOUCH = "last_touch", "Last touch"
+        LINEAR = "linear", "Linear"
+        TIME_DECAY = "time_decay", "Time decay"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="campaigns"
@@ -105,6 +123,17 @@ class Campaign(PublicIdModel):
     min_engagement_bp = models.PositiveIntegerField(default=0)  # basis points, 0 = any
     max_creators = models.PositiveIntegerField(default=10)
 
+    # Attribution: settings in effect when an order is recorded (credits already recorded keep
+    # the settings of their day). ``attribution_model`` is the credit model the campaign's
+    # dashboard shows first; every model's credits are always recorded.
+    attribution_window_days = models.PositiveSmallIntegerField(
+        default=ATTRIBUTION_WINDOW_DEFAULT_DAYS
+    )
+    attribution_half_life_days = models.PositiveSmallIntegerField(default=HALF_LIFE_DEFAULT_DAYS)
+    attribution_model = models.CharField(
+        max_length=10, choices=CreditModel.choices, default=CreditModel.LAST_TOUCH
+    )
+
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.OPEN
     )
@@ -159,6 +188,20 @@ class Campaign(PublicIdModel):
                 condition=Q(auto_approve_days__isnull=True)
                 | Q(auto_approve_days__gte=1, auto_approve_days__lte=60),
                 name="campaign_auto_approve_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    attribution_window_days__gte=ATTRIBUTION_WINDOW_MIN_DAYS,
+                    attribution_window_days__lte=ATTRIBUTION_WINDOW_MAX_DAYS,
+                    attribution_half_life_days__gte=HALF_LIFE_MIN_DAYS,
+                    attribution_half_life_days__lte=HALF_LIFE_MAX_DAYS,
+                )
+                & Q(attribution_half_life_days__lte=F("attribution_window_days")),
+                name="campaign_attribution_ranges",
+            ),
+            models.CheckConstraint(
+                condition=Q(attribution_model__in=["last_touch", "linear", "time_decay"]),
+                name="campaign_attribution_model_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "recruiting", "active", "completed", "archived"]),

@@ -15,7 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from analytics import attribution
 from analytics import rollups_selectors as perf
+from analytics.models import ConversionCredit
 from campaigns.selectors import campaign_get_for_org, campaigns_for_org
 from creators.models import CreatorProfile
 from creators.views import creator_view
@@ -47,6 +49,9 @@ def campaign_dashboard(request: HttpRequest, access: OrgAccess, campaign_id: str
         },
         "reach": {"labels": list(p.reach), "values": list(p.reach.values())},
     }
+    show_money = access.has(Scope.PAYOUTS_READ)
+    # The campaign's own credit model unless the member switched (?model=linear).
+    model = attribution.dashboard_credit_model(campaign, request.GET.get("model"))
     return render(
         request,
         "web/dashboard_campaign.html",
@@ -54,7 +59,12 @@ def campaign_dashboard(request: HttpRequest, access: OrgAccess, campaign_id: str
             "campaign": campaign,
             "p": p,
             "charts": charts,
-            "show_money": access.has(Scope.PAYOUTS_READ),
+            "show_money": show_money,
+            "credit_model": model,
+            "credit_model_label": ConversionCredit.Model(model).label,
+            "credit_models": ConversionCredit.Model.choices,
+            # Credited revenue is money: only for roles that may read it.
+            "credits": attribution.campaign_credits_under(campaign, model) if show_money else None,
         },
     )
 

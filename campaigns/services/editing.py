@@ -38,6 +38,14 @@ def _current_values(campaign: Campaign) -> dict[str, Any]:
     return {name: getattr(campaign, name) for name in EDITABLE_FIELDS}
 
 
+ATTRIBUTION_FIELDS = ("attribution_window_days", "attribution_half_life_days", "attribution_model")
+
+
+def _attribution_change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    changes = {n: [before[n], after[n]] for n in ATTRIBUTION_FIELDS if before[n] != after[n]}
+    return {"attribution": changes} if changes else {}
+
+
 def _default_values() -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in EDITABLE_FIELDS:
@@ -285,7 +293,12 @@ def campaign_update(
                 access=access,
                 action="campaign.update",
                 target=locked,
-                data={"fields": changed, "deliverables_changed": deliverables_changed},
+                data={
+                    "fields": changed,
+                    "deliverables_changed": deliverables_changed,
+                    # Old and new values: credits recorded before this change used the old ones.
+                    **_attribution_change(before, values),
+                },
             )
     return locked
 

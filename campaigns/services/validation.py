@@ -16,8 +16,12 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from campaigns.models import (
+    ATTRIBUTION_WINDOW_MAX_DAYS,
+    ATTRIBUTION_WINDOW_MIN_DAYS,
     BRIEF_MAX_CHARS,
     DOS_MAX_CHARS,
+    HALF_LIFE_MAX_DAYS,
+    HALF_LIFE_MIN_DAYS,
     PLATFORM_FORMATS,
     Campaign,
     Deliverable,
@@ -75,6 +79,9 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "min_engagement_bp",
     "max_creators",
     "visibility",
+    "attribution_window_days",
+    "attribution_half_life_days",
+    "attribution_model",
 )
 DATE_FIELDS: tuple[str, ...] = (
     "application_deadline",
@@ -415,6 +422,45 @@ def _validate_fields(values: dict[str, Any], errors: _Errors) -> None:
     _bounded_int(errors, values, "max_creators", "the maximum number of creators", 1, MAX_CREATORS)
     if values.get("visibility") not in Campaign.Visibility.values:
         errors.add("invalid_choice", "visibility", "Choose open or invite-only.")
+    _check_attribution(values, errors)
+
+
+def _check_attribution(values: dict[str, Any], errors: _Errors) -> None:
+    """Window and half-life in range, the half-life no longer than the window (a longer one
+    would barely decay inside the window), and a known credit model."""
+    _bounded_int(
+        errors,
+        values,
+        "attribution_window_days",
+        "the attribution window in days",
+        ATTRIBUTION_WINDOW_MIN_DAYS,
+        ATTRIBUTION_WINDOW_MAX_DAYS,
+    )
+    _bounded_int(
+        errors,
+        values,
+        "attribution_half_life_days",
+        "the time-decay half-life in days",
+        HALF_LIFE_MIN_DAYS,
+        HALF_LIFE_MAX_DAYS,
+    )
+    window, half = values.get("attribution_window_days"), values.get("attribution_half_life_days")
+    in_range = not errors.has("attribution_window_days") and not errors.has(
+        "attribution_half_life_days"
+    )
+    if in_range and _is_int(window) and _is_int(half) and half > window:
+        errors.add(
+            "half_life_above_window",
+            "attribution_half_life_days",
+            f"The half-life ({half} days) cannot be longer than the attribution window "
+            f"({window} days): shorten it or lengthen the window.",
+        )
+    if values.get("attribution_model") not in Campaign.CreditModel.values:
+        errors.add(
+            "invalid_choice",
+            "attribution_model",
+            "Choose last touch, linear or time decay as the dashboard's credit model.",
+        )
 
 
 def _check_date_order(values: Mapping[str, Any], errors: _Errors) -> None:
