@@ -11,6 +11,8 @@ Three steps, each safe to run twice and concurrently:
 3. ``pull_batch``: one ``fetch_post_metrics`` call per batch; snapshots written with one bulk
    insert that ignores conflicts (a redelivered pull writes nothing twice), latest figures and
    the next pull time stored, and the lease cleared in its own transaction whatever happened.
+   The run takes its rows over under a token of its own (with a fresh lease) and writes only
+   rows it still holds at commit: a pull that outlived its lease writes nothing.
 
 Post age sets the cadence (``METRICS_PULL_TIERS``): often while fresh, rarely when old, and
 not at all after the last tier (status ended). A permanent answer (deleted, private) ends
@@ -143,15 +145,19 @@ class PullBatch:
     lease: str  # the claim's token: pull_batch pulls only rows this claim still holds
 
 
+def _lease() -> datetime.timedelta:
+    return datetime.timedelta(
+        seconds=int(_setting("METRICS_PULL_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    )
+
+
 def due_claim(
     *, now: datetime.datetime | None = None, limit: int | None = None
 ) -> list[PostMetrics]:
     """Lease due rows (skipping rows another worker holds) and return them."""
     now = now or timezone.now()
     limit = limit or int(_setting("METRICS_PULL_CLAIM_LIMIT", DEFAULT_CLAIM_LIMIT))
-    lease = datetime.timedelta(
-        seconds=int(_setting("METRICS_PULL_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
-    )
+    lease = _lease()
     with transaction.atomic():
         ids = list(
             PostMetrics.objects.select_for_update(skip_locked=True)
@@ -235,9 +241,11 @@ def pull_batch(
     cleared) calls nothing and writes nothing."""
     now = now or timezone.now()
     mine = uuid.uuid4()
+    # A full lease from now: a pull that starts late in its claim's lease is not re-claimed
+    # under it while it calls the platform.
     taken = PostMetrics.objects.filter(
         pk__in=list(metrics_ids), lease_token=lease, leased_until__gte=now
-    ).update(lease_token=mine)
+    ).update(lease_token=mine, leased_until=now + _lease())
     if not taken:
         return 0
     try:
@@ -252,7 +260,7 @@ def pull_batch(
         found = 0
         for (platform, creator_id), group in by_group.items():
             batch = _fetch(platform, creator_id, group)
-            found += _store(group, batch, now)
+            found += _store(group, batch, now, mine)
         return found
     finally:
         # Its own transaction: a failed write above still frees the rows for the next claim;
@@ -287,9 +295,18 @@ _UPDATED = [
 
 
 def _store(
-    group: list[PostMetrics], batch: PostBatch[PlatformMetrics], now: datetime.datetime
+    group: list[PostMetrics],
+    batch: PostBatch[PlatformMetrics],
+    now: datetime.datetime,
+    mine: uuid.UUID,
 ) -> int:
-    snapshots: list[PostMetricSnapshot] = []
+    """Write what the platform answered for the rows this run (``mine``) still holds.
+
+    A pull that outlived its lease (a stalled process, a slow platform) may have had its rows
+    claimed again and pulled by another run: writing its figures too would count the post
+    twice in the round. The rows are locked and checked in the writing transaction, so the
+    claim cannot slip in between (the dispatcher skips locked rows)."""
+    snapshots: dict[int, PostMetricSnapshot] = {}
     retry_after = batch.retry_after_seconds
     for row in group:
         post = row.live_post
@@ -297,7 +314,7 @@ def _store(
         row.updated_at = now
         if api_id in batch.found:
             figures = batch.found[api_id]
-            snapshots.append(_snapshot(row, figures))
+            snapshots[row.pk] = _snapshot(row, figures)
             if row.retrieved_at is None or figures.retrieved_at > row.retrieved_at:
                 for name in METRIC_FIELDS:
                     setattr(row, name, getattr(figures, name))
@@ -323,9 +340,23 @@ def _store(
                 row.status = PostMetrics.Status.ENDED
                 row.next_pull_at = None
     with transaction.atomic():
-        snapshots_write(snapshots)
-        PostMetrics.objects.bulk_update(group, _UPDATED)
-    return len(snapshots)
+        held = set(
+            PostMetrics.objects.select_for_update()
+            .filter(pk__in=[r.pk for r in group], lease_token=mine)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(held) < len(group):
+            logger.warning(
+                "metrics pull: %d of %d posts were claimed again while being pulled (lease "
+                "ran out); their figures are dropped, the new claim pulls them",
+                len(group) - len(held),
+                len(group),
+            )
+        written = [snapshots[pk] for pk in held if pk in snapshots]
+        snapshots_write(written)
+        PostMetrics.objects.bulk_update([r for r in group if r.pk in held], _UPDATED)
+    return len(written)
 
 
 def _snapshot(row: PostMetrics, figures: PlatformMetrics) -> PostMetricSnapshot:

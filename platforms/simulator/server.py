@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from socketserver import ThreadingMixIn
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from platforms.simulator import PLATFORMS
@@ -45,14 +47,30 @@ def short_link_base_urls(base_url: str) -> dict[str, str]:
     }
 
 
+def slowed(app: WSGIApp, call_delay: float) -> WSGIApp:
+    """``app`` with every platform call taking ``call_delay`` seconds longer (control calls
+    answer at once): a slow platform, so a test can act while calls are in flight."""
+
+    def slow(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if not str(environ.get("PATH_INFO", "")).startswith("/_control"):
+            time.sleep(call_delay)
+        return app(environ, start_response)
+
+    return slow
+
+
 @contextmanager
-def running_simulator(port: int = 0, host: str = "127.0.0.1") -> Iterator[str]:
+def running_simulator(
+    port: int = 0, host: str = "127.0.0.1", *, call_delay: float = 0.0
+) -> Iterator[str]:
     """Run a fresh simulator (own state) in a background thread; yield its base URL.
 
     ``port=0`` picks a free port. Platform base URLs are ``<base_url>/tiktok`` etc.
     (see :func:`platform_base_urls`); the control API is at ``<base_url>/_control``.
+    ``call_delay`` slows every platform call by that many seconds (see :func:`slowed`).
     """
-    server = create_server(host, port)
+    app = make_app()
+    server = create_server(host, port, slowed(app, call_delay) if call_delay else app)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},

@@ -3,6 +3,7 @@ simulator, PostgreSQL for the rows (leases, snapshots, latest figures)."""
 
 import datetime
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -407,3 +408,46 @@ def test_the_beat_task_tracks_claims_and_pulls(simulator, settings):
     finally:
         app.conf.task_always_eager = False
     assert metrics_of(post).status == PostMetrics.Status.OK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pull_that_outlives_its_lease_writes_nothing_and_the_new_claim_counts_once(settings):
+    """A pull still calling the platform when its lease runs out (a slow platform, a stalled
+    process): the dispatcher claims the posts again and another run pulls them. The late run
+    must not write its figures too — each post gets one snapshot for the round."""
+    with running_simulator(call_delay=1.5) as url:
+        settings.PLATFORM_BASE_URLS = platform_base_urls(url)
+        settings.PLATFORM_CREDENTIALS = {}
+        clear_client_cache()
+        control = SimulatorControl(url)
+        try:
+            posts = tracked(control, "youtube", 3)
+            (stale,) = pulls_dispatch()
+            found: list[int] = []
+
+            def late_pull() -> None:
+                try:
+                    found.append(pull_batch(stale.metrics_ids, lease=stale.lease))
+                finally:
+                    connection.close()
+
+            late = threading.Thread(target=late_pull)
+            late.start()
+            # Once it has taken the rows and is calling the platform, its lease runs out.
+            deadline = time.monotonic() + 20
+            while PostMetrics.objects.filter(lease_token=stale.lease).exists():
+                assert time.monotonic() < deadline, "the first pull never took its rows"
+                time.sleep(0.02)
+            later = timezone.now() + datetime.timedelta(minutes=11)
+            (fresh,) = pulls_dispatch(now=later)
+            assert pull_batch(fresh.metrics_ids, lease=fresh.lease, now=later) == 3
+            late.join(timeout=60)
+        finally:
+            control.close()
+            clear_client_cache()
+
+    assert found == [0]
+    assert PostMetricSnapshot.objects.count() == 3
+    for post in posts:
+        row = metrics_of(post)
+        assert (row.status, row.leased_until, row.lease_token) == ("ok", None, None)

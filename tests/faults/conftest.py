@@ -16,7 +16,8 @@ from tests.factories.creators import SocialAccountFactory
 # The batch: 800 rows, also in CI. Invite batches are processed in chunks by two
 # deliveries (discovery.services), so the whole `make faults` took 6.6-9.4 min at 800 rows on the
 # shared 2-core machine (7.8 min at 150 rows under heavier load): the size costs ~2 minutes.
-# CHORUS_FAULT_BATCH=150 make faults runs a smaller batch through the same code path.
+# CHORUS_FAULT_BATCH=150 make faults runs a smaller batch through the same code path. The
+# metrics fault tests (test_metrics_faults.py) use it too: tracked posts, and clicks per burst.
 BATCH_SIZE = int(os.environ.get("CHORUS_FAULT_BATCH", "800"))
 
 

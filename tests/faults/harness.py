@@ -5,6 +5,7 @@ the whole process group or one pool process) and started again."""
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import signal
 import socket
@@ -88,6 +89,13 @@ class Process:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             self.kill()
 
+    def pause(self) -> None:
+        """SIGSTOP the whole process group: frozen where it stands (to look before a kill)."""
+        os.killpg(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.killpg(self.pid, signal.SIGCONT)
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
@@ -101,6 +109,10 @@ class Stack:
     redis_port: int = field(default_factory=free_port)
     processes: list[Process] = field(default_factory=list)
     redis: Process | None = None
+    # Redis's persistence: none unless a test asks (e.g. production's append-only file).
+    redis_args: list[str] = field(default_factory=lambda: ["--save", "", "--appendonly", "no"])
+    # Added to every process's environment (settings read from it, or ``override_settings``).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def redis_url(self) -> str:
@@ -121,7 +133,15 @@ class Stack:
             PYTHONPATH=str(settings.BASE_DIR),
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
+
+    def override_settings(self, **values: Any) -> None:
+        """Django settings for the processes started from now on (JSON values;
+        tests.faults.worker_settings applies them last)."""
+        current = json.loads(self.extra_env.get("CHORUS_FAULT_SETTINGS", "{}"))
+        current.update(values)
+        self.extra_env["CHORUS_FAULT_SETTINGS"] = json.dumps(current)
 
     # -- Redis ----------------------------------------------------------------------------------
 
@@ -134,10 +154,7 @@ class Stack:
                 str(self.redis_port),
                 "--bind",
                 "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
+                *self.redis_args,
                 "--dir",
                 str(self.tmp),
             ],
@@ -158,10 +175,20 @@ class Stack:
         assert self.redis is not None
         self.redis.kill()
 
+    def shutdown_redis(self) -> None:
+        """SIGTERM: Redis's own graceful shutdown (flushes its append-only file, if any)."""
+        assert self.redis is not None
+        self.redis.stop()
+
     # -- Celery ---------------------------------------------------------------------------------
 
     def worker(
-        self, name: str = "worker", *, pool: str = "prefork", concurrency: int = 2
+        self,
+        name: str = "worker",
+        *,
+        pool: str = "prefork",
+        concurrency: int = 2,
+        queues: str = "default,email",
     ) -> Process:
         celery = str(Path(settings.BASE_DIR) / ".venv" / "bin" / "celery")
         proc = Process(
@@ -175,7 +202,7 @@ class Stack:
                 f"--pool={pool}",
                 f"--concurrency={concurrency}",
                 "-Q",
-                "default,email",
+                queues,
                 "--without-mingle",
                 "--without-gossip",
                 "-n",
@@ -275,9 +302,12 @@ def publishing_to(url: str) -> Iterator[None]:
 
 
 @contextmanager
-def stack(tmp: Path) -> Iterator[Stack]:
-    """Redis on its own port, publishing pointed at it; everything stopped afterwards."""
+def stack(tmp: Path, *, redis_args: list[str] | None = None) -> Iterator[Stack]:
+    """Redis on its own port (``redis_args``: its persistence, none by default), publishing
+    pointed at it; everything stopped afterwards."""
     s = Stack(tmp=tmp, db_name=str(connection.settings_dict["NAME"]))
+    if redis_args is not None:
+        s.redis_args = redis_args
     s.start_redis()
     try:
         with publishing_to(s.redis_url):
@@ -298,6 +328,23 @@ def install_sweep_schedules() -> None:
     ):
         for operation in importlib.import_module(module).Migration.operations:
             operation.code(apps, None)  # RunPython's forwards function
+
+
+def install_periodic_task(name: str, task: str, *, every_seconds: int, expire_seconds: int) -> None:
+    """A beat schedule row of the test's own (e.g. a job at a shorter interval than production's,
+    to keep a fault test short)."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    interval, _ = IntervalSchedule.objects.get_or_create(every=every_seconds, period="seconds")
+    PeriodicTask.objects.update_or_create(
+        name=name,
+        defaults={
+            "task": task,
+            "interval": interval,
+            "enabled": True,
+            "expire_seconds": expire_seconds,
+        },
+    )
 
 
 def report(label: str, **figures: Any) -> None:
