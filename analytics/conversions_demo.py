@@ -54,6 +54,11 @@ REFERRERS = {
 }
 
 
+def _referrer(participation: Participation) -> str:
+    account = participation.social_account
+    return REFERRERS.get(account.platform, "") if account is not None else ""
+
+
 def _visitor_ip(n: int) -> str:
     return f"198.51.100.{n}"  # TEST-NET-2: documentation addresses
 
@@ -117,9 +122,7 @@ def _seed_campaign(campaign: Campaign, visitors_from: int, unit: datetime.timede
                 participation=creators[i % len(creators)],
                 created_at=ordered_at - unit * before,
                 visitor_hash=visitor_hash(ip),
-                referrer_host=REFERRERS.get(
-                    creators[i % len(creators)].social_account.platform, ""
-                ),
+                referrer_host=_referrer(creators[i % len(creators)]),
             )
             for i, before in touches
         ]
