@@ -54,7 +54,6 @@ POSTS_PER_CREATOR = 2
 CAPTION = (
     "#ad First week with @glowskincare Glow Serum: two drops, then SPF. #GlowSerum #SummerGlow"
 )
-TITLE = "My morning glow routine"
 TIKTOK_ID_BASE = 7_391_000_000_000_000_000  # clear of submissions.demo's and the simulator's
 INSTAGRAM_MEDIA_ID_BASE = 17_900_000_000_000_000
 
@@ -218,7 +217,7 @@ def _post_in_review(
         post_id=address.api_post_id,
         author_id=account.external_id,
         author_handle=account.handle.lower(),
-        caption=f"{TITLE}\n{CAPTION}" if slot.platform == "youtube" else CAPTION,
+        caption=CAPTION,
         published_at=published,
         visibility=Visibility.PUBLIC,
         permalink=address.url,

@@ -24,7 +24,9 @@ from platforms.simulator.app import make_app
 from platforms.simulator.server import create_server, platform_base_urls
 from platforms.simulator.state import SimulatorState
 from recruitment.models import Participation
+from submissions.checks import post_results
 from submissions.models import LivePost, ReviewDecision, ReviewState, Submission
+from submissions.services.posts import _expectations
 from tests.factories.creators import SocialAccountFactory
 from tests.factories.recruitment import ParticipationFactory
 from tests.factories.submissions import LivePostFactory, SubmissionFactory
@@ -161,8 +163,12 @@ def test_the_demo_tracks_approved_posts_on_three_platforms_and_their_figures_gro
             batch = get_client(platform).lookup_posts(
                 [post.post_id], access_token=platform_access_token(account)
             )
-            assert batch.found[post.post_id].post_id == post.api_post_id
-            assert batch.found[post.post_id].permalink == post.url
+            found = batch.found[post.post_id]
+            assert found.post_id == post.api_post_id
+            assert found.permalink == post.url
+            results = post_results(found, _expectations(post, [account]))
+            assert {r.status for r in results} == {"passed"}
+            assert [r.key for r in results] == [r["key"] for r in post.check_results]
 
         first = pull_everything()
         assert first == LivePost.objects.filter(state=ReviewState.APPROVED).count()
