@@ -1,8 +1,10 @@
-"""Demo conversions on "Glow Serum Summer Launch": a connected Shopify store, visitors who clicked
-one to four creators' links over the past days, and orders attributed by promo code and by
-click, so the dashboard shows conversions and customers reached by several creators.
+"""Demo conversions on "Glow Serum Summer Launch" and "Glow Serum Early Access": a connected
+Shopify store, visitors who clicked one to four creators' links over the past days, and orders
+attributed by promo code and by click, so the dashboards show conversions and customers reached
+by several creators.
 
-Builds on ``recruitment.demo`` (Glow's participations). Runs inside the caller's transaction
+Builds on ``recruitment.demo`` (Glow's participations) and ``analytics.posts_demo`` (Early
+Access's); each campaign has its own visitors. Runs inside the caller's transaction
 (``conversion_record_in_transaction``); commissions accrue when the worker's sweep runs
 (``payouts.commissions``), as for real orders. Idempotent: a campaign that has any conversion
 is left as it is. The store's secret is a fixed demo value, so ``manage.py
@@ -23,6 +25,8 @@ from campaigns.models import Campaign
 from recruitment.models import Participation
 
 GLOW = "Glow Serum Summer Launch"
+EARLY_ACCESS = "Glow Serum Early Access"  # analytics.posts_demo: creators who posted already
+EARLY_ACCESS_VISITORS = 100
 DEMO_SHOP = "glow-demo.myshopify.com"
 DEMO_SECRET = "shpss_demo_glow_store_secret_0001"  # demo data only: never a real secret
 
@@ -42,60 +46,96 @@ PLAN: list[tuple[int, list[tuple[int, float]], int | None, int, int]] = [
 ]
 
 
+# Where a creator's followers click their link from: the app of the creator's main account.
+REFERRERS = {
+    "tiktok": "www.tiktok.com",
+    "instagram": "l.instagram.com",
+    "youtube": "www.youtube.com",
+}
+
+
+def _referrer(participation: Participation) -> str:
+    account = participation.social_account
+    return REFERRERS.get(account.platform, "") if account is not None else ""
+
+
 def _visitor_ip(n: int) -> str:
     return f"198.51.100.{n}"  # TEST-NET-2: documentation addresses
 
 
-def seed_conversions_demo() -> int:
-    """Seed Glow's store, clicks and orders; returns how many orders were recorded."""
-    glow = (
+def _campaign(name: str) -> Campaign | None:
+    return (
         Campaign.objects.select_related("brand")
-        .filter(organization__slug="northstar", name=GLOW)
+        .filter(organization__slug="northstar", name=name)
         .first()
     )
-    if glow is None or Conversion.objects.filter(campaign=glow).exists():
+
+
+def seed_conversions_demo() -> int:
+    """Seed Glow's store, and clicks and orders on both Glow campaigns; returns how many orders
+    were recorded."""
+    recorded = 0
+    for name, visitors_from, unit in (
+        (GLOW, 0, datetime.timedelta(days=1)),
+        (EARLY_ACCESS, EARLY_ACCESS_VISITORS, datetime.timedelta(minutes=30)),
+    ):
+        campaign = _campaign(name)
+        if campaign is not None:
+            recorded += _seed_campaign(campaign, visitors_from, unit)
+    return recorded
+
+
+def _seed_campaign(campaign: Campaign, visitors_from: int, unit: datetime.timedelta) -> int:
+    """One campaign's clicks and orders (``PLAN``, its visitors numbered from
+    ``visitors_from`` so no two campaigns share one, its days counted in ``unit``: a campaign
+    whose posts went up today has its orders within hours); nothing if it has any order."""
+    if Conversion.objects.filter(campaign=campaign).exists():
         return 0
     creators = list(
-        Participation.objects.filter(campaign=glow, status=Participation.Status.ACTIVE).order_by(
-            "created_at", "id"
-        )[:5]
+        Participation.objects.filter(
+            campaign=campaign,
+            status__in=(Participation.Status.ACTIVE, Participation.Status.COMPLETED),
+        )
+        .select_related("social_account")
+        .order_by("created_at", "id")[:5]
     )
     if not creators:
         return 0
     StoreConnection.objects.get_or_create(
         shop_domain=DEMO_SHOP,
         defaults={
-            "organization_id": glow.organization_id,
-            "brand_id": glow.brand_id,
+            "organization_id": campaign.organization_id,
+            "brand_id": campaign.brand_id,
             "secret_encrypted": secret_encrypt(DEMO_SECRET),
             "secret_hint": DEMO_SECRET[-4:],
         },
     )
     now = timezone.now()
     recorded = 0
-    for visitor, touches, code_of, days_ago, revenue in PLAN:
-        ordered_at = now - datetime.timedelta(days=days_ago, hours=visitor)
+    for number, touches, code_of, days_ago, revenue in PLAN:
+        visitor = visitors_from + number
+        ordered_at = now - unit * days_ago - unit * number / 24
         ip = _visitor_ip(visitor)
         clicks = [
             Click(
-                organization_id=glow.organization_id,
+                organization_id=campaign.organization_id,
                 participation=creators[i % len(creators)],
-                created_at=ordered_at - datetime.timedelta(days=before),
+                created_at=ordered_at - unit * before,
                 visitor_hash=visitor_hash(ip),
-                referrer_host="www.tiktok.com",
+                referrer_host=_referrer(creators[i % len(creators)]),
             )
             for i, before in touches
         ]
         Click.objects.bulk_create(clicks, ignore_conflicts=True)
         codes = [creators[code_of % len(creators)].promo_code] if code_of is not None else []
         _, created = conversion_record_in_transaction(
-            organization_id=glow.organization_id,
-            brand_id=glow.brand_id,
+            organization_id=campaign.organization_id,
+            brand_id=campaign.brand_id,
             source=Conversion.Source.SHOPIFY,
             order=OrderIn(
                 order_id=str(5_100_000_000_000 + visitor),
                 occurred_at=ordered_at,
-                currency=glow.currency,
+                currency=campaign.currency,
                 revenue_cents=revenue,
                 customer_ref=f"id:{6_200_000_000 + visitor}",
                 browser_ip=ip,

@@ -1,5 +1,7 @@
 """Demo metrics: the approved demo live posts exist on the platform simulator, so the embedded
-default's metric pulls find them and their figures grow while you watch.
+default's metric pulls find them and their figures grow while you watch: TikTok videos and
+YouTube Shorts by their ids, Instagram reels by their media id (what the metric pulls ask for)
+and their shortcode (what their address names).
 
 ``make run`` seeds the database before it starts the simulator, which then loads its posts file
 (``PLATFORM_SIMULATOR_POSTS_FILE``): each approved live post whose id the file lacks is added,
@@ -40,6 +42,9 @@ def seed_pulls_demo() -> int:
         api_id = post.api_post_id or post.post_id
         if post.platform == "instagram" and not post.api_post_id:
             continue  # the media id is only known after a lookup
+        # An Instagram post's address (shortcode) and API id (media id) differ: both are kept,
+        # so a lookup of the pasted link and the metric pulls find the same post.
+        extra = {"shortcode": post.post_id} if post.platform == "instagram" else {}
         if known.post(post.platform, api_id) is not None:
             continue
         account = creator_account(post.creator_id, post.platform)
@@ -54,6 +59,7 @@ def seed_pulls_demo() -> int:
                 "caption": post.platform_caption[:2_000],
                 "published_at": published.isoformat(),
                 "final_views": DEMO_FINAL_VIEWS[post.pk % len(DEMO_FINAL_VIEWS)],
+                **extra,
             }
         )
     if wanted:

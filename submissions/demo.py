@@ -10,7 +10,8 @@ demo creator's first Boots slot has changes requested on its first draft, the se
 Drafts are real image files (small PNGs drawn here, stored through core.files under the
 organization), so the review desk and the slot page show them. Rows are written directly (no
 e-mails, no durable transactions: this may run inside the caller's transaction), with the
-decision history and audit rows the services would have written. Idempotent: a campaign that
+decision history and audit rows the services would have written; the one done post is approved
+through the review service (``decide_locked``), so its fee accrues as a real approval's does. Idempotent: a campaign that
 has any submission is left as it is.
 """
 
@@ -24,9 +25,11 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from core import files
+from organizations.access import access_for_user
 from organizations.audit import audit_record
 from recruitment.models import Participation, ParticipationSlot
 from submissions.models import DraftVersion, LivePost, ReviewDecision, ReviewState, Submission
+from submissions.services.review import decide_locked
 from submissions.uploads import DRAFT
 from users.models import User
 
@@ -225,6 +228,7 @@ class _Seeder:
         stage = {
             "draft_review_v2": "draft_review",
             "post_review_failed": "post_review",
+            "done": "post_review",  # then approved below, through the review service
         }.get(plan, plan)
         submission = self.submission(slot)
         waited = datetime.timedelta(hours=2 + 9 * index)  # the queue is oldest first
@@ -242,17 +246,25 @@ class _Seeder:
         submission.stage = stage
         fields = ["current_draft", "stage"]
         if plan in ("post_review", "post_review_failed", "done"):
-            state = ReviewState.APPROVED if plan == "done" else ReviewState.IN_REVIEW
             checks = CHECKS_FAILED if plan == "post_review_failed" else CHECKS_PASSED
-            submission.current_post = self.post(submission, state=state, checks=checks)
+            submission.current_post = self.post(
+                submission, state=ReviewState.IN_REVIEW, checks=checks
+            )
             fields.append("current_post")
         if stage in Submission.IN_REVIEW:
             submission.review_since = self.now - waited
             fields.append("review_since")
-        if stage == Submission.Stage.DONE:
-            submission.done_at = self.now - datetime.timedelta(hours=1)
-            fields.append("done_at")
         submission.save(update_fields=fields)
+        if plan == "done" and self.reviewer is not None:
+            # The reviewer approves it as the review desk would: the decision, its audit row
+            # and the slot's fee accrued in the ledger (committed → payable) happen there.
+            decide_locked(
+                submission_pk=submission.pk,
+                decision=ReviewDecision.Decision.APPROVE,
+                feedback="",
+                access=access_for_user(self.reviewer, self.campaign.organization.slug),
+            )
+            submission.refresh_from_db()
         return submission
 
 

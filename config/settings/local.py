@@ -19,3 +19,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Demo seeding puts the approved demo posts on the simulator (analytics.pulls_demo), so their
 # metrics pulls find them; tests and production leave the simulator's posts file alone.
 DEMO_SIMULATOR_POSTS = True
+# The demo's posts are on the local simulator, which has no rate limits: a post's first day is
+# pulled at every run of the dispatcher (each minute; due 50 s after its last pull, so never
+# skipped by a run that starts a few seconds early) instead of every 15 minutes, so its figures
+# move while a newcomer watches. Older posts keep the usual tiers (analytics.pulls.DEFAULT_TIERS).
+METRICS_PULL_TIERS = (
+    (86_400, 50),
+    (7 * 86_400, 3_600),
+    (30 * 86_400, 86_400),
+    (90 * 86_400, 7 * 86_400),
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,6 +33,7 @@ CREATE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "final_views": int,
     "hide_likes": bool,
     "media_type": str,
+    "shortcode": str,  # Instagram only: the permalink code (else one is drawn from the id)
 }
 UPDATE_FIELDS = frozenset(
     {"caption", "title", "visibility", "paid_partnership", "final_views", "hide_likes"}
@@ -112,6 +114,9 @@ def new_ids(platform: str, owner: str, serial: int) -> dict[str, str]:
     return {"id": code[:11]}
 
 
+_SHORTCODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def build_post(values: dict[str, Any], *, serial: int, now: datetime) -> SimPost | str:
     """A post from control-API values, or an error message."""
     unknown = set(values) - set(CREATE_FIELDS)
@@ -144,6 +149,13 @@ def build_post(values: dict[str, Any], *, serial: int, now: datetime) -> SimPost
     ids = new_ids(platform, owner, serial)
     if values.get("id"):
         ids["id"] = values["id"]
+    if "shortcode" in values:
+        # A caller that already gave the post an address (demo seeding) keeps it.
+        if platform != "instagram":
+            return "shortcode is for Instagram posts only"
+        if not _SHORTCODE.fullmatch(values["shortcode"]):
+            return "shortcode must be 1-64 letters, digits, '-' or '_'"
+        ids["shortcode"] = values["shortcode"]
     default_type = {"tiktok": "VIDEO", "instagram": "REELS", "youtube": "video"}[platform]
     post = SimPost(
         platform=platform,

@@ -140,7 +140,12 @@ def test_a_creator_finds_their_stats_on_a_phone(
     phone.get_by_test_id("stats-link").click()
     expect(phone.get_by_role("heading", level=1, name="My stats")).to_be_visible()
     _chart_drawn(phone, "daily")
-    expect(phone.get_by_test_id("campaign-stats")).to_have_count(1)
+    # Winter Glow's figures, and the demo's own campaign the creator has posted in.
+    expect(phone.get_by_test_id("campaign-stats")).to_have_count(2)
+    expect(phone.get_by_test_id("campaign-stats").filter(has_text="Winter Glow")).to_have_count(1)
+    expect(
+        phone.get_by_test_id("campaign-stats").filter(has_text="Glow Serum Early Access")
+    ).to_have_count(1)
     fits_the_phone(phone)
     for target in (phone.locator("summary").first, phone.get_by_role("button", name="Log out")):
         box = target.bounding_box()

@@ -494,3 +494,27 @@ def test_instagram_creator_tokens_go_to_graph_instagram_com() -> None:
 
 
 MEDIA = "18000000000000009"
+
+
+def test_an_instagram_post_made_with_its_own_shortcode_is_found_by_it(
+    make_client: MakeClient, simulator: SimulatorControl
+) -> None:
+    # Demo seeding gives a reel its address first (the shortcode) and its API id (media id).
+    made = simulator.create_post(
+        "instagram", owner=OWNER, id="17900000000000042", shortcode="DemoReel_42"
+    )
+    assert (made["id"], made["shortcode"]) == ("17900000000000042", "DemoReel_42")
+    assert made["url"] == "https://www.instagram.com/reel/DemoReel_42/"
+
+    batch = make_client("instagram").lookup_posts(["DemoReel_42"], access_token=_token("instagram"))
+
+    assert batch.found["DemoReel_42"].post_id == "17900000000000042"
+    assert batch.found["DemoReel_42"].permalink == made["url"]
+    metrics = make_client("instagram").fetch_post_metrics(
+        ["17900000000000042"], access_token=_token("instagram")
+    )
+    assert "17900000000000042" in metrics.found
+    # Only a reel has a shortcode, and only one that fits in its address.
+    for platform, shortcode in [("tiktok", "DemoReel_43"), ("instagram", "not/a/code")]:
+        with pytest.raises(RuntimeError, match="400"):
+            simulator.create_post(platform, owner=OWNER, shortcode=shortcode)

@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from campaigns.demo import seed_campaigns_demo
 from creators.demo import seed_creators_demo
+from ledger.models import Transaction, TransactionKind
+from ledger.selectors import campaign_figures, ledger_check_campaign
 from recruitment.demo import seed_recruitment_demo
 from submissions.demo import seed_submissions_demo
 from submissions.models import DraftVersion, ReviewDecision, Submission
@@ -58,3 +60,22 @@ def test_the_demo_creator_sees_the_changes_asked_on_their_slot(
     page = client.get(reverse("submissions:slot", args=[submission.slot.public_id]))
     assert page.status_code == 200
     assert "Please open with #ad" in page.content.decode()
+
+
+def test_the_demo_post_that_is_done_earned_its_fee_through_the_review_service(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    _seed_all()
+    done = Submission.objects.get(stage=Submission.Stage.DONE)
+    post = done.current_post
+    assert post is not None
+    assert post.state == "approved"
+    assert post.approved_at is not None
+    assert ReviewDecision.objects.filter(live_post=post, decision="approve").count() == 1
+    accrual = Transaction.objects.get(kind=TransactionKind.ACCRUE)
+    assert accrual.key == f"accrue:slot:{done.slot_id}"
+    assert campaign_figures(done.campaign).payable == post.fee_cents
+    assert ledger_check_campaign(done.campaign).ok
+    _seed_all()
+    assert Transaction.objects.filter(kind=TransactionKind.ACCRUE).count() == 1

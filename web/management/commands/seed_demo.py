@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from analytics.conversions_demo import seed_conversions_demo
+from analytics.posts_demo import seed_posts_demo
 from analytics.pulls_demo import seed_pulls_demo
 from campaigns.demo import seed_campaigns_demo
 from creators.demo import seed_creators_demo
@@ -16,7 +17,9 @@ from web.demo import DEMO_PASSWORD, seed_demo
 class Command(BaseCommand):
     help = (
         "Load demo data (idempotent): organizations, members in every role, creators with "
-        "verified accounts, campaigns, applications and participations, submissions in review, shortlists."
+        "verified accounts, campaigns, applications and participations, submissions in review, shortlists, "
+        "approved live posts on TikTok, Instagram and YouTube (put on the platform simulator), "
+        "clicks and attributed orders."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,6 +31,7 @@ class Command(BaseCommand):
             seed_recruitment_demo()
             seed_submissions_demo()
             seed_discovery_demo()
+            seed_posts_demo()  # approved posts on three platforms (before their orders)
             seed_conversions_demo()
             seed_pulls_demo()
         self.stdout.write(
