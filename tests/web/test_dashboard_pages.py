@@ -284,5 +284,9 @@ def test_figures_rolled_up_from_snapshots_reach_the_dashboard(client_for) -> Non
         reverse("web:campaign_dashboard", args=[campaign.organization.slug, campaign.public_id])
     )
 
-    assert 'data-testid="views">250<' in response.content.decode()
-    assert 'data-testid="engagements">13<' in response.content.decode()
+    html = response.content.decode()
+    assert 'data-testid="views">250<' in html
+    assert 'data-testid="engagements">13<' in html
+    # The top-posts list names the platform as it spells itself ("TikTok", not "Tiktok").
+    label = {"tiktok": "TikTok", "instagram": "Instagram", "youtube": "YouTube"}[post.platform]
+    assert f" on {label}<" in html
