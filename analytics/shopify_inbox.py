@@ -58,8 +58,10 @@ logger = logging.getLogger(__name__)
 
 PROCESS_TASK = "analytics.tasks.process_shopify_delivery"
 MAX_ATTEMPTS = 8
-RETRY_BASE = timedelta(seconds=30)  # 30 s, 1, 2, 4 … min: ~64 min of tries before failing
-RETRY_MAX = timedelta(hours=1)
+RETRY_BASE = timedelta(seconds=30)  # 30 s, 1, 2, 4 … 30 min: about an hour before failing
+# The longest wait between tries: a worker holds a retry's message until then, and must hand it
+# back before the broker's visibility timeout (1 h) would deliver it a second time.
+RETRY_MAX = timedelta(minutes=30)
 # A refund waits this long for its order: past Shopify's own 4 hours of retries of the order.
 ORDER_WAIT = timedelta(hours=24)
 ORDER_WAIT_BASE = timedelta(minutes=1)  # its tries: 1, 2, 4 … min, at most RETRY_MAX apart
