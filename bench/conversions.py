@@ -4,6 +4,8 @@ Since the inbox (``analytics.shopify_inbox``) the request only checks and stores
 (and publishes its task to the broker of ``REDIS_URL``, or the file-system broker): its time and
 queries are measured apart from the worker's (``shopify_delivery_process`` run here, in order,
 on every stored delivery: attribution and credits), and a replay is the same webhook id again.
+At load about 2, 300 orders against 100,000 clicks: request median 10.9 ms, p95 19.7 ms, 10 SQL
+queries; worker median 32.1 ms, 22 queries; the same run before the inbox: 26.7 ms, 21 queries.
 
 Creates a dedicated database (``chorus_bench_conversions`` next to the one in ``DATABASE_URL``, or
 ``BENCH_DATABASE_URL``), migrates it, makes one campaign with ``--creators`` participations and a
