@@ -26,7 +26,7 @@ from analytics.shopify_inbox import (
     shopify_deliveries_resume,
     shopify_delivery_process,
 )
-from analytics.tasks import resume_shopify_deliveries
+from analytics.tasks import process_shopify_delivery, resume_shopify_deliveries
 from analytics.webhooks_shopify import signature
 from config.celery import app as celery_app
 from core.models import OutboxTask
@@ -502,3 +502,23 @@ def test_a_failed_delivery_is_not_shown_to_another_tenant_and_its_retry_answers_
         assert attacker.post(url).status_code == 404
     victim.refresh_from_db()
     assert victim.status == ShopifyDelivery.Status.FAILED
+
+
+def test_the_task_retries_a_waiting_refund_after_its_back_off(scene, client):
+    """On a worker (not eager) the task hands a try that must be repeated back to Celery with
+    the row's back-off (its message goes to the real broker)."""
+    from celery.exceptions import Retry
+
+    send(client, refund_payload(ORDER_ID, 1001, "5.00"), topic="refunds/create")
+    refund = ShopifyDelivery.objects.get()
+    process_shopify_delivery.push_request(
+        id="outbox-test", retries=0, is_eager=False, called_directly=False
+    )
+    try:
+        with pytest.raises(Retry) as retry:
+            process_shopify_delivery(refund.pk)
+    finally:
+        process_shopify_delivery.pop_request()
+    refund.refresh_from_db()
+    assert refund.attempts == 1
+    assert retry.value.when == 60  # the first wait for an order: one minute
