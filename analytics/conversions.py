@@ -2,14 +2,14 @@
 
 ``conversion_record`` is idempotent by ``(organization, source, order_id)``: the insert is
 guarded by the unique constraint inside a savepoint, so a replayed webhook or two concurrent
-deliveries of one order record one row; the loser reads the winner's. A delivery id (Shopify's
-``X-Shopify-Webhook-Id``) is recorded in the same transaction, so a redelivery changes nothing.
+deliveries of one order record one row; the loser reads the winner's. Shopify deliveries are
+deduplicated by webhook id before they get here (``analytics.shopify_inbox``).
 
 ``conversion_refund_record`` records a refund once per ``refund_id``; ``refunded_cents`` rises by
 the refund, never past the revenue (the excess is dropped: the order cannot lose more than it
 brought). A refund for an order we never recorded raises ``order_unknown`` (404) and records
-nothing: Shopify retries failed deliveries for hours, so a refund that overtook its order lands
-once the order is in; an API caller can send it again.
+nothing: a Shopify refund that overtook its order waits in the inbox until the order is in; an
+API caller can send it again.
 
 Both rebuild the order's credits and, after commit, ask payouts (through the outbox, by task
 name: analytics never imports payouts) to sweep commissions; the periodic sweep finds anything
@@ -33,13 +33,7 @@ from analytics.attribution import (
     credits_build,
     largest_remainder,
 )
-from analytics.models import (
-    Conversion,
-    ConversionCredit,
-    ConversionRefund,
-    ShopifyDelivery,
-    StoreConnection,
-)
+from analytics.models import Conversion, ConversionCredit, ConversionRefund
 from analytics.services import visitor_hash
 from core.errors import ChorusError
 from core.outbox import outbox_enqueue
@@ -68,34 +62,10 @@ class RefundIn:
     occurred_at: datetime
 
 
-@dataclass(frozen=True)
-class Delivery:
-    store: StoreConnection
-    webhook_id: str
-    topic: str
-
-
 def customer_hash(ref: str) -> str:
     """A keyed hash of a store's customer id or e-mail (trimmed, lower-cased)."""
     ref = ref.strip().lower()
     return visitor_hash(f"customer:{ref}") if ref else ""
-
-
-def _delivery_seen(organization_id: int, delivery: Delivery | None) -> bool:
-    """Record the delivery; True when it was recorded before (a redelivery)."""
-    if delivery is None or not delivery.webhook_id:
-        return False
-    try:
-        with transaction.atomic():
-            ShopifyDelivery.objects.create(
-                organization_id=organization_id,
-                store=delivery.store,
-                webhook_id=delivery.webhook_id[:100],
-                topic=delivery.topic[:40],
-            )
-    except IntegrityError:
-        return True
-    return False
 
 
 def _commissions_requested() -> None:
@@ -114,16 +84,11 @@ def conversion_record(
     brand_id: int | None,
     source: str,
     order: OrderIn,
-    delivery: Delivery | None = None,
 ) -> tuple[Conversion, bool]:
     """Record an order (attributed, credited); returns it and whether it is new."""
     with transaction.atomic(durable=True):
         return conversion_record_in_transaction(
-            organization_id=organization_id,
-            brand_id=brand_id,
-            source=source,
-            order=order,
-            delivery=delivery,
+            organization_id=organization_id, brand_id=brand_id, source=source, order=order
         )
 
 
@@ -133,13 +98,8 @@ def conversion_record_in_transaction(
     brand_id: int | None,
     source: str,
     order: OrderIn,
-    delivery: Delivery | None = None,
 ) -> tuple[Conversion, bool]:
-    """``conversion_record`` inside the caller's transaction (demo loaders, batch imports)."""
-    if _delivery_seen(organization_id, delivery):
-        existing = _existing(organization_id, source, order.order_id)
-        if existing is not None:
-            return existing, False
+    """``conversion_record`` inside the caller's transaction (demo loaders, the Shopify inbox)."""
     conversion = Conversion(
         organization_id=organization_id,
         source=source,
@@ -179,47 +139,55 @@ def conversion_refund_record(
     brand_id: int | None,
     source: str,
     refund: RefundIn,
-    delivery: Delivery | None = None,
 ) -> tuple[ConversionRefund, bool]:
     """Record a refund of a recorded order; returns it and whether it is new."""
     with transaction.atomic(durable=True):
-        conversions = Conversion.objects.select_for_update().filter(
-            organization_id=organization_id, source=source, order_id=refund.order_id
+        return conversion_refund_record_in_transaction(
+            organization_id=organization_id, brand_id=brand_id, source=source, refund=refund
         )
-        if brand_id is not None:
-            conversions = conversions.filter(campaign__brand_id=brand_id)
-        conversion = conversions.first()
-        if conversion is None:
-            raise ChorusError(
-                "order_unknown",
-                f"No order {refund.order_id!r} was recorded: send the order first.",
-                status_code=404,
-            )
-        existing = ConversionRefund.objects.filter(
-            organization_id=organization_id, conversion=conversion, refund_id=refund.refund_id
-        ).first()
-        if existing is not None:
-            return existing, False
-        # The order's row lock serialises its refunds, so the refund id is the guard here; the
-        # delivery is recorded for the log of what Shopify sent.
-        _delivery_seen(organization_id, delivery)
-        applied = max(
-            0, min(refund.amount_cents, conversion.revenue_cents - conversion.refunded_cents)
+
+
+def conversion_refund_record_in_transaction(
+    *,
+    organization_id: int,
+    brand_id: int | None,
+    source: str,
+    refund: RefundIn,
+) -> tuple[ConversionRefund, bool]:
+    """``conversion_refund_record`` inside the caller's transaction (the Shopify inbox)."""
+    conversions = Conversion.objects.select_for_update().filter(
+        organization_id=organization_id, source=source, order_id=refund.order_id
+    )
+    if brand_id is not None:
+        conversions = conversions.filter(campaign__brand_id=brand_id)
+    conversion = conversions.first()
+    if conversion is None:
+        raise ChorusError(
+            "order_unknown",
+            f"No order {refund.order_id!r} was recorded: send the order first.",
+            status_code=404,
         )
-        row = ConversionRefund.objects.create(
-            organization_id=organization_id,
-            conversion=conversion,
-            refund_id=refund.refund_id,
-            amount_cents=applied,
-            occurred_at=refund.occurred_at,
-        )
-        if applied:
-            conversion.refunded_cents += applied
-            conversion.save(update_fields=["refunded_cents"])
-            _credits_rescale(conversion)
-        if conversion.participation_id is not None:
-            _commissions_requested()  # an outbox row: published after commit
-        return row, True
+    existing = ConversionRefund.objects.filter(
+        organization_id=organization_id, conversion=conversion, refund_id=refund.refund_id
+    ).first()
+    if existing is not None:
+        return existing, False
+    # The order's row lock serialises its refunds, so the refund id is the guard here.
+    applied = max(0, min(refund.amount_cents, conversion.revenue_cents - conversion.refunded_cents))
+    row = ConversionRefund.objects.create(
+        organization_id=organization_id,
+        conversion=conversion,
+        refund_id=refund.refund_id,
+        amount_cents=applied,
+        occurred_at=refund.occurred_at,
+    )
+    if applied:
+        conversion.refunded_cents += applied
+        conversion.save(update_fields=["refunded_cents"])
+        _credits_rescale(conversion)
+    if conversion.participation_id is not None:
+        _commissions_requested()  # an outbox row: published after commit
+    return row, True
 
 
 def _credits_rescale(conversion: Conversion) -> None:

@@ -1,5 +1,6 @@
 """Store connections page (``/o/<org>/stores/``): brand admins connect a Shopify store, remove
-it, and send a signed test order through the real webhook endpoint. Thin."""
+it, send a signed test order through the real webhook endpoint, and see (and retry) the
+deliveries that could not be recorded. Thin."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ from analytics.conversions_stores import (
     stores_for_access,
 )
 from analytics.conversions_testorder import signed_test_order
+from analytics.shopify_inbox import (
+    deliveries_failed_for_access,
+    delivery_get_for_access,
+    shopify_delivery_retry,
+)
 from analytics.webhooks_shopify import shopify_webhook
 from core.errors import ChorusError
 from organizations.access import OrgAccess
@@ -69,6 +75,7 @@ def stores_page(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     webhook_url = request.build_absolute_uri("/webhooks/shopify/")
     context = {
         "stores": stores_for_access(access),
+        "failed_deliveries": deliveries_failed_for_access(access),
         "form": form,
         "can_manage": can_manage,
         "webhook_url": webhook_url,
@@ -104,4 +111,13 @@ def store_test_order(request: HttpRequest, access: OrgAccess, store_id: str) -> 
         messages.success(request, f"Test order sent to {store.shop_domain}: {result['status']}.")
     else:
         messages.error(request, f"The test order was refused: {result.get('message')}")
+    return redirect("analytics:stores", org_slug=access.organization.slug)
+
+
+@require_POST
+@org_view(Scope.BRANDS_WRITE)
+def store_delivery_retry(request: HttpRequest, access: OrgAccess, delivery_id: str) -> HttpResponse:
+    delivery = delivery_get_for_access(access, delivery_id)
+    shopify_delivery_retry(access=access, delivery=delivery)
+    messages.success(request, f"The {delivery.topic} delivery is queued again.")
     return redirect("analytics:stores", org_slug=access.organization.slug)

@@ -350,14 +350,41 @@ class StoreConnection(PublicIdModel):
 
 
 class ShopifyDelivery(models.Model):
-    """One accepted webhook delivery, by ``X-Shopify-Webhook-Id``: a redelivery is answered
-    200 and changes nothing. Written in the transaction that records its order or refund."""
+    """The inbox: one accepted webhook delivery, by ``X-Shopify-Webhook-Id``.
+
+    The webhook view writes it (signature checked, body kept as received) and answers 200; a
+    worker processes it (``analytics.shopify_inbox``) and marks it ``processed``, or ``failed``
+    with ``last_error`` once it has given up (shown on the Stores page). A redelivery of the
+    same webhook id finds the row and records nothing. ``next_attempt_at`` is when the next try
+    is due: a pending row still waiting long after it is found by the sweep (its message was
+    lost, or its worker died: the row lock died with it). Rows from before the inbox (0012)
+    have no body and are ``processed``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     store = models.ForeignKey(StoreConnection, on_delete=models.CASCADE, related_name="+")
+    # Opaque id for the Stores page (retry button); null only on rows from before 0012.
+    public_id = models.CharField(max_length=32, unique=True, null=True, editable=False)
     webhook_id = models.CharField(max_length=100)
+    # Shopify's headers, kept for support: the event (one per order, shared by several
+    # subscriptions) and when Shopify triggered it (a retry carries the original time).
+    event_id = models.CharField(max_length=100, blank=True)
+    triggered_at = models.DateTimeField(null=True, blank=True)
     topic = models.CharField(max_length=40)
+    body = models.TextField(blank=True)  # the raw JSON body, exactly as signed
     received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A refund that arrived before its order: the order it waits for (its arrival retries it).
+    waiting_for_order = models.CharField(max_length=64, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     brand_path: ClassVar[str | None] = "store__brand"
     objects: ClassVar[Any] = OrgScopedQuerySet.as_manager()
@@ -368,9 +395,26 @@ class ShopifyDelivery(models.Model):
                 fields=("organization", "store", "webhook_id"), name="shopify_delivery_unique"
             ),
         ]
+        indexes = [
+            # The sweep's scan: only the (few) pending rows are indexed.
+            models.Index(
+                fields=("next_attempt_at",),
+                name="shopify_delivery_due",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=("organization", "store", "status", "received_at"),
+                name="shopify_delivery_store",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.webhook_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.public_id:
+            self.public_id = new_public_id("whd")
+        super().save(*args, **kwargs)
 
 
 # Daily rollups live in their own module (analytics.rollups_models); imported so Django sees them.

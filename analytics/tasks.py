@@ -1,8 +1,17 @@
 """Background work of analytics. Thin: call a service."""
 
+from datetime import timedelta
+from typing import Any
+
 from celery import shared_task
 
 from analytics.services import clicks_flush
+from analytics.shopify_inbox import (
+    SWEEP_SECONDS,
+    shopify_deliveries_resume,
+    shopify_delivery_process,
+)
+from core.periodic import once_per_interval
 from core.queues import Queue
 
 
@@ -45,3 +54,26 @@ def rollup_daily() -> bool:
     from analytics.rollups import rollup_run
 
     return rollup_run().ran
+
+
+@shared_task(bind=True, queue=Queue.WEBHOOKS, acks_late=True, max_retries=None)
+def process_shopify_delivery(self: Any, delivery_id: int) -> str:
+    """Record one stored Shopify delivery (the outbox publishes it after the request commits).
+    Safe to run twice and side by side: the row is locked, skipped when held, done once. A try
+    that must be repeated is retried after the row's back-off (the sweep also finds it)."""
+    outcome = shopify_delivery_process(delivery_id=delivery_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        # max_retries=None: the row counts its tries and fails itself (MAX_ATTEMPTS).
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+SHOPIFY_SWEEP_TASK = "analytics.tasks.resume_shopify_deliveries"
+
+
+@shared_task(queue=Queue.DEFAULT, acks_late=True)
+@once_per_interval(SHOPIFY_SWEEP_TASK, every=timedelta(seconds=SWEEP_SECONDS))
+def resume_shopify_deliveries() -> int:
+    """Beat (every 30 s): publish again Shopify deliveries still pending long after their try
+    was due (the message was lost, or the worker holding it died)."""
+    return shopify_deliveries_resume()

@@ -19,4 +19,9 @@ urlpatterns = [
         conversions_views.store_test_order,
         name="store_test_order",
     ),
+    path(
+        "o/<slug:org_slug>/stores/deliveries/<str:delivery_id>/retry/",
+        conversions_views.store_delivery_retry,
+        name="store_delivery_retry",
+    ),
 ]

@@ -47,6 +47,15 @@ class Tenant:
         return user
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _every_task_registered() -> None:
+    """Load every app's tasks module, as a worker does at start: eager outbox runs look tasks up
+    by name, so a test run alone must not depend on another test having imported them."""
+    from celery import current_app
+
+    current_app.loader.import_default_modules()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_api_throttle_counters(settings: Any) -> None:
     """Each test counts API requests and failed authentications from zero (organizations.

@@ -4,6 +4,7 @@ commission, creators with codes, and helpers to sign and send webhooks."""
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,8 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from analytics.conversions_stores import store_connect
-from analytics.models import Click, StoreConnection
+from analytics.models import Click, ShopifyDelivery, StoreConnection
 from analytics.services import visitor_hash
+from analytics.tasks import process_shopify_delivery
 from analytics.webhooks_shopify import signature
 from campaigns.models import Campaign
 from recruitment.models import Participation
@@ -94,7 +96,7 @@ def send(
     topic: str = "orders/create",
     shop: str = SHOP,
     secret: str = SECRET,
-    webhook_id: str = "",
+    webhook_id: str | None = None,
     raw: bytes | None = None,
     hmac_header: str | None = None,
 ) -> Any:
@@ -107,9 +109,28 @@ def send(
         else signature(secret, body),
         "X-Shopify-API-Version": "2025-01",
     }
+    # Shopify names every delivery; a fresh id unless the test replays one ("" sends none).
+    webhook_id = f"wh-{uuid.uuid4()}" if webhook_id is None else webhook_id
     if webhook_id:
         headers["X-Shopify-Webhook-Id"] = webhook_id
     return client.post(WEBHOOK, data=body, content_type="application/json", headers=headers)
+
+
+def process_pending() -> list[str]:
+    """What a worker does with the stored deliveries: each pending one, in arrival order, run
+    through the real task (in this process). Returns the outcomes."""
+    pending = ShopifyDelivery.objects.filter(status=ShopifyDelivery.Status.PENDING).order_by("pk")
+    return [
+        process_shopify_delivery.apply(args=[pk], throw=True).get()
+        for pk in pending.values_list("pk", flat=True)
+    ]
+
+
+def deliver(client: Client, payload: Any, **kwargs: Any) -> Any:
+    """Send a webhook, then let the worker process what it stored."""
+    answer = send(client, payload, **kwargs)
+    process_pending()
+    return answer
 
 
 def click(participation: Participation, *, ip: str, at: datetime | None = None) -> Click:

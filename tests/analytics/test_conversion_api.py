@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from analytics.models import Conversion, StoreConnection
 from organizations.roles import Role
-from tests.analytics.conversion_scene import SECRET, scene_build
+from tests.analytics.conversion_scene import SECRET, process_pending, scene_build
 
 ORDER = {
     "order_id": "ord-1001",
@@ -178,6 +178,7 @@ def test_store_page_connects_sends_a_test_order_and_removes(tenant_a, client_for
         kwargs={"org_slug": tenant_a.org.slug, "store_id": scene.store.public_id},
     )
     assert client.post(test_url).status_code == 302
+    assert process_pending() == ["processed"]  # stored by the webhook, recorded by the worker
     conversion = Conversion.objects.get()
     assert conversion.source == Conversion.Source.SHOPIFY
     assert conversion.participation in (scene.alice, scene.bob)

@@ -15,6 +15,7 @@ from creators.demo import seed_creators_demo
 from ledger.models import Transaction, TransactionKind
 from payouts.commissions import commissions_sweep
 from recruitment.demo import seed_recruitment_demo
+from tests.analytics.conversion_scene import process_pending
 from web.demo import seed_demo
 
 
@@ -50,6 +51,8 @@ def test_test_order_command_posts_a_signed_order_over_http(live_server):
     _seed()
     before = Conversion.objects.count()
     call_command("conversions_test_order", DEMO_SHOP, url=f"{live_server.url}/webhooks/shopify/")
+    assert Conversion.objects.count() == before  # stored and queued: the worker records it
+    assert process_pending() == ["processed"]
     assert Conversion.objects.count() == before + 1
     newest = Conversion.objects.order_by("-created_at").first()
     assert newest.participation is not None

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from analytics.conversions import OrderIn, conversion_record
 from analytics.conversions_stores import store_connect
-from analytics.models import Conversion, StoreConnection
+from analytics.models import Conversion, ShopifyDelivery, StoreConnection
 from tests.cross_tenant.objects_recruitment import _participation
 from tests.cross_tenant.registry import Owner, url_param
 
@@ -56,3 +56,22 @@ def api_store(owner: Owner) -> str:
 @url_param("api:conversion")
 def api_conversion(owner: Owner) -> str:
     return str(victim_conversion(owner).public_id)
+
+
+@url_param("delivery_id")
+def delivery_id(owner: Owner) -> str:
+    """A failed Shopify delivery of the victim's store (the Stores page's "Try again")."""
+
+    def make() -> ShopifyDelivery:
+        store = victim_store(owner)
+        return ShopifyDelivery.objects.create(
+            organization_id=store.organization_id,
+            store=store,
+            webhook_id="victim-webhook-1",
+            topic="refunds/create",
+            body="{}",
+            status=ShopifyDelivery.Status.FAILED,
+            last_error="victim's failure",
+        )
+
+    return str(owner.once("conversions:delivery", make).public_id)
