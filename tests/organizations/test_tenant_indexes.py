@@ -54,7 +54,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("submissions.LivePost", "live_post_checks_due"): SWEEP,
     ("submissions.UploadTicket", "upload_ticket_open"): CREATOR_PORTAL + " (uploads)",
     ("analytics.PostMetrics", "post_metrics_due"): SWEEP + " (metric pulls)",
-    ("analytics.ShopifyDelivery", "shopify_delivery_due"): SWEEP + " (Shopify deliveries to resume)",
+    ("analytics.ShopifyDelivery", "shopify_delivery_due"): SWEEP
+    + " (Shopify deliveries to resume)",
     ("payouts.Payout", "payout_state"): SWEEP + " (scheduled payout runs)",
     ("payouts.Payout", "payout_in_transit"): SWEEP + " (settling transfers in transit)",
     ("payouts.Payout", "payout_creator"): CREATOR_PORTAL + " (payouts)",
