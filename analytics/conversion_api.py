@@ -155,7 +155,9 @@ class RefundSerializer(serializers.ModelSerializer):
 
 class ConversionFilter(django_filters.FilterSet):
     campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", max_length=REF_MAX_LENGTH
+        field_name="campaign__public_id",
+        max_length=REF_MAX_LENGTH,
+        help_text="Campaign id (cmp_…).",
     )
     source = django_filters.ChoiceFilter(choices=Conversion.Source.choices)
     method = django_filters.ChoiceFilter(choices=Conversion.Method.choices)
@@ -278,7 +280,7 @@ class ConversionViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
 class StoreSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     brand = serializers.CharField(
-        source="brand.public_id", max_length=REF_MAX_LENGTH, help_text="The brand's id."
+        source="brand.public_id", max_length=REF_MAX_LENGTH, help_text="Brand id (brd_…)."
     )
     secret = serializers.CharField(
         write_only=True,
