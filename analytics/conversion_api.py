@@ -175,8 +175,10 @@ class ConversionFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Get a conversion"),
     create=extend_schema(
         summary="Record an order",
-        description="Idempotent by `order_id`: the same order again answers 200 with the order "
-        "recorded the first time (nothing changes). Attributed by promo code first, then by "
+        description="Idempotent by `order_id`: the same order id again answers 200 with the "
+        "order recorded the first time and nothing changes — even when the amount, currency "
+        "or codes differ (a lower amount later is a refund: `POST /conversions/refunds/`). "
+        "Attributed by promo code first, then by "
         "tracking code, then by the buyer's clicks within the attribution window.",
         request=ConversionInSerializer,
         responses={

@@ -492,3 +492,17 @@ def test_a_garbage_tracking_code_is_a_friendly_404_and_counts_nothing(
 def live_link() -> Any:
     """A live link exists, so a garbage code is not simply "no links at all"."""
     return ParticipationFactory()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/conversions/", "/api/v1/conversions/refunds/", "/api/v1/stores/"]
+)
+def test_an_oversized_body_answers_a_4xx_json_and_records_nothing(scene, api_client_for, path):
+    api = api_client_for(scene.tenant, Role.ADMIN)
+    huge = b'{"order_id": "ord-big", "promo_codes": ["' + b"a" * 3_000_000 + b'"]}'
+
+    answer = api.post(path, huge, content_type="application/json")
+
+    assert 400 <= answer.status_code < 500, answer.status_code
+    assert answer.json()["code"]
+    assert not Conversion.objects.exists()
