@@ -6,6 +6,9 @@
   id; each answer must be exactly the answer to an id that names nothing, and change nothing.
   Every operation is attacked (not only issue 11's): a filter or body that forgets the brand
   limit is the same leak wherever it is.
+- Lists (pages and endpoints without an object in their URL) were checked across
+  organizations only; here a brand-limited key and member read every one and must find no id
+  of the other brand's objects (its campaigns, posts and their figures, orders, stores…).
 - Issue 11's own pages and endpoints are named here, so a refactor that drops one from the
   generic harnesses (a route renamed, an id no longer documented) fails loudly.
 """
@@ -18,7 +21,7 @@ from django.db import transaction
 from organizations.models import Brand
 from tests.conftest import Tenant
 from tests.cross_tenant import snapshot
-from tests.cross_tenant.routes import all_routes
+from tests.cross_tenant.routes import ORG_SLUG, Route, all_routes
 from tests.cross_tenant.test_body_and_query_refs import (
     CASES,
     CREATOR_API,
@@ -31,6 +34,7 @@ from tests.cross_tenant.test_body_and_query_refs import (
     _send,
 )
 from tests.cross_tenant.test_brand_limited_attacker import LimitedWorld, limited  # noqa: F401
+from tests.cross_tenant.test_harness import LIST_CASES
 from tests.cross_tenant.test_page_refs import own_values
 from tests.cross_tenant.test_page_refs_brand_limited import other_brand_ids
 from tests.cross_tenant.world import import_builders, savepoint
@@ -181,3 +185,50 @@ def _attack(
             f"    a missing id answered {ms} {mb[:300]}"
         )
     return failures
+
+
+# -- lists seen by a brand-limited key and member -------------------------------------------------
+
+_LIST_ROUTES = {route.label: route for route, _ in LIST_CASES}
+LIMITED_LIST_CASES = [
+    (route, attacker)
+    for route in _LIST_ROUTES.values()
+    for attacker in (("limited_member", "limited_key") if route.is_api else ("limited_member",))
+]
+ISSUE_11_LISTS = {
+    "web:organization_dashboard",
+    "analytics:stores",
+    "api-v1:post-metrics-list",
+    "api-v1:conversion-list",
+    "api-v1:store-list",
+    "api-v1:campaign-performance-list",
+}
+
+
+def test_issue_11_lists_are_checked_for_the_brand_limited() -> None:
+    labels = {route.label for route, _ in LIMITED_LIST_CASES}
+    assert labels >= ISSUE_11_LISTS, sorted(ISSUE_11_LISTS - labels)
+
+
+@pytest.mark.parametrize(
+    ("route", "attacker"),
+    LIMITED_LIST_CASES,
+    ids=[f"{r.label}-{a}" for r, a in LIMITED_LIST_CASES],
+)
+def test_lists_of_a_brand_limited_member_show_nothing_of_the_other_brand(
+    route: Route,
+    attacker: str,
+    limited: LimitedWorld,  # noqa: F811
+    db: None,
+) -> None:
+    """The other brand's objects (campaigns, posts with their figures, orders, stores…) never
+    appear in a list, page or endpoint, of a key or member limited to their own brand."""
+    kwargs = {ORG_SLUG: limited.org_slug} if ORG_SLUG in route.kwargs else {}
+    url = route.url(kwargs)
+    response = limited.clients[attacker].get(url)
+    assert response.status_code < 400 or response.status_code in (403, 405), (
+        f"GET {url} as {attacker} answered {response.status_code}"
+    )
+    body = response.content.decode(errors="replace")
+    leaks = sorted(v for v in limited.other_brand_values if v in body)
+    assert not leaks, f"GET {url} as {attacker} shows the other brand's {leaks}"
