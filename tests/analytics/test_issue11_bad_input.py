@@ -16,7 +16,14 @@ from allauth.socialaccount.models import SocialAccount as AllauthAccount
 from allauth.socialaccount.models import SocialToken
 from django.utils import timezone
 
-from analytics.models import Click, Conversion, ConversionRefund, PostMetrics, PostMetricSnapshot
+from analytics.models import (
+    Click,
+    Conversion,
+    ConversionRefund,
+    PostMetrics,
+    PostMetricSnapshot,
+    StoreConnection,
+)
 from analytics.pulls import creator_account
 from analytics.services import clicks_flush
 from creators.tokens import decrypt_secret
@@ -506,3 +513,67 @@ def test_an_oversized_body_answers_a_4xx_json_and_records_nothing(scene, api_cli
     assert 400 <= answer.status_code < 500, answer.status_code
     assert answer.json()["code"]
     assert not Conversion.objects.exists()
+
+
+# -- stores ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"shop_domain": "evil.example.com"}, id="not shopify"),
+        pytest.param({"shop_domain": "x.myshopify.com.evil.com"}, id="shopify as a prefix"),
+        pytest.param({"shop_domain": "ünï.myshopify.com"}, id="unicode"),
+        pytest.param({"shop_domain": "a" * 300 + ".myshopify.com"}, id="too long"),
+        pytest.param({"shop_domain": "shop\x00.myshopify.com"}, id="NUL"),
+        pytest.param({"shop_domain": None}, id="null domain"),
+        pytest.param({"secret": "short"}, id="short secret"),
+        pytest.param({"secret": "s" * 201}, id="long secret"),
+        pytest.param({"brand": None}, id="null brand"),
+        pytest.param({"brand": "brd_" + "x" * 100}, id="long brand id"),
+    ],
+)
+def test_an_odd_store_connection_answers_400_naming_the_field(tenant_a, api_client_for, change):
+    api = api_client_for(tenant_a, Role.ADMIN)
+    body = {
+        "brand": tenant_a.brand.public_id,
+        "shop_domain": "odd-input.myshopify.com",
+        "secret": "shpss_0123456789abcdef",
+        **change,
+    }
+
+    answer = api.post("/api/v1/stores/", body, format="json")
+
+    assert answer.status_code == 400, answer.content
+    assert set(change) <= set(answer.json()["fields"]), answer.json()
+    assert not StoreConnection.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "odd_id", ["x" * 5_000, "cmp_ünïcode", "%00", "cmp_" + "z" * 20 + "%0a"], ids=str
+)
+def test_an_odd_id_in_a_path_answers_404_never_a_500(
+    scene, tenant_a, api_client_for, client_for, odd_id
+):
+    api = api_client_for(tenant_a, Role.ADMIN)
+    browser = client_for(tenant_a.owner)
+    slug = tenant_a.org.slug
+    for path in (
+        f"/api/v1/post-metrics/{odd_id}/",
+        f"/api/v1/campaign-performance/{odd_id}/",
+        f"/api/v1/conversions/{odd_id}/",
+        f"/api/v1/stores/{odd_id}/",
+    ):
+        answer = api.get(path)
+        assert answer.status_code == 404, path
+        assert answer.json()["code"] == "not_found"
+    assert api.post(f"/api/v1/stores/{odd_id}/rotate-secret/", {}).status_code == 404
+    assert api.delete(f"/api/v1/stores/{odd_id}/").status_code == 404
+    for path in (
+        f"/o/{slug}/campaigns/{odd_id}/performance/",
+        f"/o/{slug}/campaigns/{odd_id}/performance.csv",
+    ):
+        assert browser.get(path).status_code == 404, path
+    for path in (f"/o/{slug}/stores/{odd_id}/delete/", f"/o/{slug}/stores/{odd_id}/test-order/"):
+        assert browser.post(path).status_code == 404, path
+    assert StoreConnection.objects.count() == 1  # the scene's, untouched
