@@ -361,6 +361,9 @@ def test_a_refund_larger_than_the_order_is_capped_and_a_repeat_counts_once(scene
         {"page_size": "100000"},
         {"source": "carrier pigeon"},
         {"order_id": "o" * 65},
+        {"order_id": "ord\x00"},
+        {"campaign": "cmp_\x00"},
+        {"method": "\x00"},
     ],
     ids=lambda q: ",".join(f"{k}={str(v)[:12]}" for k, v in q.items()),
 )
@@ -390,6 +393,7 @@ GARBAGE_QUERIES = [
     {"from": "2026-02-30", "to": "yesterday"},
     {"day": "\x00"},
     {"campaign": "cmp_" + "z" * 300},
+    {"campaign": "cmp_\x00"},
     {"status": "nope"},
     {"platform": "myspace"},
 ]
