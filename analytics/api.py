@@ -42,7 +42,9 @@ class PostMetricsSerializer(serializers.ModelSerializer[PostMetrics]):
             "retrieved_at": {"help_text": "When the platform reported these figures."},
             "status": {
                 "help_text": "`unavailable`: the post was deleted or made private (permanent); "
-                "`retrying`: the platform failed, figures are the last ones it gave."
+                "`retrying`: the platform failed, figures are the last ones it gave; "
+                "`reconnect`: the platform refused the creator's token even after a refresh — "
+                "the creator must connect the account again (pulls resume by themselves)."
             },
         }
 

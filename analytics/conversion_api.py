@@ -155,7 +155,9 @@ class RefundSerializer(serializers.ModelSerializer):
 
 class ConversionFilter(django_filters.FilterSet):
     campaign = django_filters.CharFilter(
-        field_name="campaign__public_id", max_length=REF_MAX_LENGTH
+        field_name="campaign__public_id",
+        max_length=REF_MAX_LENGTH,
+        help_text="Campaign id (cmp_…).",
     )
     source = django_filters.ChoiceFilter(choices=Conversion.Source.choices)
     method = django_filters.ChoiceFilter(choices=Conversion.Method.choices)
@@ -173,10 +175,11 @@ class ConversionFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Get a conversion"),
     create=extend_schema(
         summary="Record an order",
-        description="Idempotent by `order_id`: the same order again answers 200 with the order "
-        "recorded the first time (nothing changes). Attributed by promo code first, then by "
-        "tracking code, then by the buyer's clicks, each within its campaign's "
-        "`attribution_window_days`.",
+        description="Idempotent by `order_id`: the same order id again answers 200 with the "
+        "order recorded the first time and nothing changes — even when the amount, currency "
+        "or codes differ (a lower amount later is a refund: `POST /conversions/refunds/`). "
+        "Attributed by promo code first, then by tracking code, then by the buyer's clicks, "
+        "each within its campaign's `attribution_window_days`.",
         request=ConversionInSerializer,
         responses={
             201: ConversionSerializer,
@@ -279,7 +282,7 @@ class ConversionViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
 class StoreSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     brand = serializers.CharField(
-        source="brand.public_id", max_length=REF_MAX_LENGTH, help_text="The brand's id."
+        source="brand.public_id", max_length=REF_MAX_LENGTH, help_text="Brand id (brd_…)."
     )
     secret = serializers.CharField(
         write_only=True,

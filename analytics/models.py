@@ -118,6 +118,9 @@ class PostMetrics(models.Model):
         PENDING = "pending", "Waiting for the first figures"
         OK = "ok", "Up to date"
         RETRYING = "retrying", "Platform unavailable, retrying"
+        # The creator's token was refused even after a refresh: still retried (slowly), so
+        # figures resume by themselves once the creator connects the account again.
+        RECONNECT = "reconnect", "Creator must reconnect the account"
         UNAVAILABLE = "unavailable", "Post deleted or private"
         ENDED = "ended", "No longer tracked"
 
@@ -155,7 +158,7 @@ class PostMetrics(models.Model):
             models.Index(
                 fields=("next_pull_at",),
                 name="post_metrics_due",
-                condition=models.Q(status__in=("pending", "ok", "retrying")),
+                condition=models.Q(status__in=("pending", "ok", "retrying", "reconnect")),
             ),
             models.Index(fields=("organization", "campaign"), name="post_metrics_campaign"),
         ]

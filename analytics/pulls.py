@@ -16,8 +16,12 @@ Three steps, each safe to run twice and concurrently:
 
 Post age sets the cadence (``METRICS_PULL_TIERS``): often while fresh, rarely when old, and
 not at all after the last tier (status ended). A permanent answer (deleted, private) ends
-tracking with its reason; a temporary one (5xx, timeout, 429, expired token) is retried with
-exponential back-off and jitter, never sooner than the platform's ``Retry-After``.
+tracking with its reason; a temporary one (5xx, timeout, 429, an unreadable answer) is retried
+with exponential back-off and jitter, never sooner than the platform's ``Retry-After``. A
+creator's token the platform refuses is refreshed and the posts asked once more in the same
+pull; refused again (or no refresh possible), the posts are marked ``reconnect`` (the creator
+must connect the account again) and still retried with the same back-off, so figures resume by
+themselves after a reconnect. An odd figure fails its own post only (see ``platforms``).
 """
 
 from __future__ import annotations
@@ -38,8 +42,8 @@ from django.utils import timezone
 
 from analytics.models import PostMetrics, PostMetricSnapshot
 from creators.models import SocialAccount
-from creators.tokens import platform_access_token
-from platforms.errors import PlatformError, UnexpectedResponse
+from creators.tokens import batch_with_fresh_token
+from platforms.errors import AuthError, PlatformError, UnexpectedResponse
 from platforms.registry import get_client
 from platforms.types import Platform, PostBatch
 from platforms.types import PostMetrics as PlatformMetrics
@@ -63,7 +67,12 @@ DEFAULT_CLAIM_LIMIT = 5_000
 DEFAULT_RETRY_FIRST_SECONDS = 300
 DEFAULT_RETRY_MAX_SECONDS = 6 * 3_600
 
-PULLABLE = (PostMetrics.Status.PENDING, PostMetrics.Status.OK, PostMetrics.Status.RETRYING)
+PULLABLE = (
+    PostMetrics.Status.PENDING,
+    PostMetrics.Status.OK,
+    PostMetrics.Status.RETRYING,
+    PostMetrics.Status.RECONNECT,
+)
 METRIC_FIELDS = ("views", "likes", "comments", "shares", "saves")
 
 
@@ -219,13 +228,6 @@ def creator_account(creator_id: int, platform: str) -> SocialAccount | None:
     return account
 
 
-def _token(platform: str, creator_id: int | None) -> str:
-    if creator_id is None:
-        return ""
-    account = creator_account(creator_id, platform)
-    return platform_access_token(account) if account else ""
-
-
 def _api_id(post: LivePost) -> str:
     return post.api_post_id or post.post_id
 
@@ -273,8 +275,14 @@ def _fetch(
 ) -> PostBatch[PlatformMetrics]:
     wanted = [_api_id(r.live_post) for r in group]
     try:
-        token = _token(platform, creator_id)
-        return get_client(platform).fetch_post_metrics(wanted, access_token=token)
+        client = get_client(platform)
+        account = creator_account(creator_id, platform) if creator_id is not None else None
+        if account is None:  # YouTube (the app's key), or a creator with no account to use
+            return client.fetch_post_metrics(wanted, access_token="")
+        # A token the platform refuses is refreshed and the posts asked once more.
+        return batch_with_fresh_token(
+            account, wanted, lambda ids, token: client.fetch_post_metrics(ids, access_token=token)
+        )
     except PlatformError as exc:
         return PostBatch(failed=dict.fromkeys(wanted, exc))
     except (ValueError, OSError) as exc:  # an answer the client could not read
@@ -333,6 +341,10 @@ def _store(
             error = batch.failed.get(api_id)
             row.consecutive_failures = min(row.consecutive_failures + 1, 32_000)
             row.status = PostMetrics.Status.RETRYING
+            if isinstance(error, AuthError) and row.platform != Platform.YOUTUBE:
+                # The creator's own token was refused after a refresh (or there is none):
+                # only the creator can cure it by connecting again. Still retried, slowly.
+                row.status = PostMetrics.Status.RECONNECT
             row.status_reason = (str(error) if error else "no answer for this post")[:300]
             row.next_pull_at = now + retry_delay(row.consecutive_failures, retry_after)
             if next_pull_at(post.published_at or post.approved_at or now, now) is None:

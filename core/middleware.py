@@ -87,6 +87,19 @@ class ApiJsonErrorsMiddleware:
         return replacement
 
 
+class NulPathMiddleware:
+    """A path holding a NUL character (``/…/%00/``) names nothing: 404 before any view looks
+    an id up, since PostgreSQL text cannot hold NUL and the driver would raise (a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404("No such page.")
+        return self.get_response(request)
+
+
 class ChorusErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -8,6 +8,9 @@ from typing import Any
 from platforms.errors import UnexpectedResponse
 
 JSONObject = dict[str, Any]
+# Counts are stored in PostgreSQL bigint columns: a figure past it is no real count, and
+# storing it would fail the whole batch's write.
+MAX_COUNT = 2**63 - 1
 
 
 class Reader:
@@ -38,6 +41,27 @@ class Reader:
             raise self.fail(f"{key} is not a list")
         return [self.obj(v, f"an item of {key}") for v in value]
 
+    def by_id(
+        self, parent: JSONObject, key: str, id_key: str = "id"
+    ) -> tuple[dict[str, JSONObject], int]:
+        """A list of objects keyed by their id, and how many items could not be read (not an
+        object, or no id). Such an item is some post we cannot name, so a post left out of
+        the answer is then no verdict on it."""
+        value = parent.get(key)
+        if value is None:
+            return {}, 0
+        if not isinstance(value, list):
+            raise self.fail(f"{key} is not a list")
+        found: dict[str, JSONObject] = {}
+        unreadable = 0
+        for item in value:
+            ident = item.get(id_key) if isinstance(item, dict) else None
+            if isinstance(ident, str | int) and not isinstance(ident, bool) and str(ident):
+                found.setdefault(str(ident), item)
+            else:
+                unreadable += 1
+        return found, unreadable
+
     def string(self, parent: JSONObject, key: str, *, required: bool = False) -> str:
         value = parent.get(key)
         if value is None:
@@ -65,6 +89,8 @@ class Reader:
             raise self.fail(f"{key} is not a count")
         if number < 0:
             raise self.fail(f"{key} is negative")
+        if number > MAX_COUNT:
+            raise self.fail(f"{key} is out of range")
         return number
 
     def opt_count(self, parent: JSONObject, key: str) -> int | None:

@@ -269,6 +269,32 @@ class BaseClient:
     def _gone(self, post_id: str, reason: UnavailableReason, message: str) -> PostUnavailable:
         return PostUnavailable(self.platform, post_id, reason, message)
 
+    def _read_post[T](self, part: PostBatch[T], post_id: str, read: Callable[[], T]) -> None:
+        """One post of an answer, read on its own: an unreadable item (a count such as "1,234"
+        or "12K", a negative or absurd figure, a broken time) fails that post only — to retry,
+        never a verdict — and the other posts of its call keep their figures."""
+        try:
+            part.found[post_id] = read()
+        except UnexpectedResponse as exc:
+            part.failed[post_id] = exc
+        except (ValueError, OverflowError, OSError) as exc:  # e.g. an absurd timestamp
+            part.failed[post_id] = UnexpectedResponse(
+                f"unexpected response: {exc}", platform=self.platform.value
+            )
+
+    def _left_out[T](
+        self, part: PostBatch[T], post_id: str, unreadable: int, gone: PostUnavailable
+    ) -> None:
+        """A post the answer left out: gone for good, unless the answer held items we could not
+        read (one of them may be this post), when it is only retried."""
+        if unreadable:
+            part.failed[post_id] = UnexpectedResponse(
+                f"unexpected response: {unreadable} unreadable item(s); this post may be one",
+                platform=self.platform.value,
+            )
+        else:
+            part.unavailable[post_id] = gone
+
     # Throttle memory ---------------------------------------------------------
     def _park(self, scope: str, seconds: int, reason: str = "") -> None:
         self._throttle.park(self.platform.value, scope, seconds, reason)

@@ -25,6 +25,7 @@ Posts are read with the creator's own token (Instagram Login, ``instagram_busine
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -205,7 +206,8 @@ class InstagramClient(BaseClient):
         def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
             part: PostBatch[PostMetrics] = PostBatch()
             now = self._now()
-            for media_id, media in self._metrics_media(chunk, token, part).items():
+
+            def figures(media_id: str, media: JSONObject) -> PostMetrics:
                 insights = self._insights(media)
                 likes = self._read.opt_count(media, "like_count")  # absent when likes hidden
                 comments = self._read.opt_count(media, "comments_count")
@@ -214,7 +216,7 @@ class InstagramClient(BaseClient):
                     value = insights.get(name)
                     if value is not None:
                         extra[name] = value
-                part.found[media_id] = PostMetrics(
+                return PostMetrics(
                     platform=self.platform,
                     post_id=media_id,
                     retrieved_at=now,
@@ -225,6 +227,9 @@ class InstagramClient(BaseClient):
                     saves=insights.get("saved"),
                     extra=extra,
                 )
+
+            for media_id, media in self._metrics_media(chunk, token, part).items():
+                self._read_post(part, media_id, functools.partial(figures, media_id, media))
             return part
 
         found = self._batched(ids.values(), size=MAX_IDS, valid=_valid_media_id, fetch=fetch)
@@ -293,8 +298,10 @@ class InstagramClient(BaseClient):
                     part.unavailable[media_id] = self._gone(
                         media_id, UnavailableReason.NOT_FOUND, "Instagram returned nothing for it."
                     )
+                elif not isinstance(media, dict):  # this post only: retried, no verdict
+                    part.failed[media_id] = self._read.fail(f"{media_id} is not an object")
                 else:
-                    result[media_id] = self._read.obj(media, media_id)
+                    result[media_id] = media
             return result
         return {}
 

@@ -24,6 +24,7 @@ carries ``error``; success is ``error.code == "ok"`` even inside a 200.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Sequence
@@ -228,13 +229,10 @@ class TikTokClient(BaseClient):
             if not owner:  # one user-info call per batch names the token's account
                 owner.update(self._token_owner(access_token))
             part: PostBatch[PostInfo] = PostBatch()
-            videos = self._query_videos(chunk, POST_FIELDS, access_token)
-            for video_id in chunk:
-                video = videos.get(video_id)
-                if video is None:
-                    part.unavailable[video_id] = self._not_returned(video_id)
-                    continue
-                part.found[video_id] = PostInfo(
+            videos, unreadable = self._query_videos(chunk, POST_FIELDS, access_token)
+
+            def info(video_id: str, video: JSONObject) -> PostInfo:
+                return PostInfo(
                     platform=self.platform,
                     post_id=video_id,
                     author_id=owner.get("open_id", ""),
@@ -253,6 +251,13 @@ class TikTokClient(BaseClient):
                     paid_partnership=None,  # the content-disclosure toggle is not exposed
                     media_type="VIDEO",
                 )
+
+            for video_id in chunk:
+                video = videos.get(video_id)
+                if video is None:
+                    self._left_out(part, video_id, unreadable, self._not_returned(video_id))
+                    continue
+                self._read_post(part, video_id, functools.partial(info, video_id, video))
             return part
 
         return self._batched(post_ids, size=MAX_VIDEO_IDS, valid=_valid_video_id, fetch=fetch)
@@ -262,14 +267,11 @@ class TikTokClient(BaseClient):
     ) -> PostBatch[PostMetrics]:
         def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
             part: PostBatch[PostMetrics] = PostBatch()
-            videos = self._query_videos(chunk, METRIC_FIELDS, access_token)
+            videos, unreadable = self._query_videos(chunk, METRIC_FIELDS, access_token)
             now = self._now()
-            for video_id in chunk:
-                video = videos.get(video_id)
-                if video is None:
-                    part.unavailable[video_id] = self._not_returned(video_id)
-                    continue
-                part.found[video_id] = PostMetrics(
+
+            def figures(video_id: str, video: JSONObject) -> PostMetrics:
+                return PostMetrics(
                     platform=self.platform,
                     post_id=video_id,
                     retrieved_at=now,
@@ -279,11 +281,21 @@ class TikTokClient(BaseClient):
                     shares=self._read.opt_count(video, "share_count"),
                     saves=None,  # not in the Display API's video object
                 )
+
+            for video_id in chunk:
+                video = videos.get(video_id)
+                if video is None:
+                    self._left_out(part, video_id, unreadable, self._not_returned(video_id))
+                    continue
+                self._read_post(part, video_id, functools.partial(figures, video_id, video))
             return part
 
         return self._batched(post_ids, size=MAX_VIDEO_IDS, valid=_valid_video_id, fetch=fetch)
 
-    def _query_videos(self, ids: list[str], fields: str, token: str) -> dict[str, JSONObject]:
+    def _query_videos(
+        self, ids: list[str], fields: str, token: str
+    ) -> tuple[dict[str, JSONObject], int]:
+        """The videos TikTok returned by id, and how many items it returned we cannot read."""
         if not token:
             raise AuthError(
                 "TikTok posts need the creator's own access token (Display API)",
@@ -297,10 +309,9 @@ class TikTokClient(BaseClient):
             json_body={"filters": {"video_ids": ids}},
             headers={"Authorization": f"Bearer {token}"},
         )
-        data = self._read.opt_obj(payload, "data")
-        return {
-            self._read.string(v, "id", required=True): v for v in self._read.items(data, "videos")
-        }
+        # Every v2 answer carries ``data``: without it, nothing says the videos are gone.
+        data = self._read.obj(payload.get("data"), "data")
+        return self._read.by_id(data, "videos")
 
     def _token_owner(self, token: str) -> dict[str, str]:
         """open_id (+ username when the token has user.info.profile) of the token's user."""

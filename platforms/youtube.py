@@ -13,6 +13,7 @@ Statistics are uint64 *strings*; an absent one (likes hidden) is None, not 0.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
@@ -128,16 +129,17 @@ class YouTubeClient(BaseClient):
     ) -> PostBatch[PostInfo]:
         def fetch(chunk: list[str]) -> PostBatch[PostInfo]:
             part: PostBatch[PostInfo] = PostBatch()
-            videos = self._videos(chunk, "snippet,status,contentDetails")
+            videos, unreadable = self._videos(chunk, "snippet,status,contentDetails")
             for video_id in chunk:
                 video = videos.get(video_id)
                 if video is None:
-                    part.unavailable[video_id] = self._gone(
+                    gone = self._gone(
                         video_id,
                         UnavailableReason.NOT_FOUND,
                         "YouTube has no public or unlisted video with this id: it was "
                         "deleted, made private, or never existed.",
                     )
+                    self._left_out(part, video_id, unreadable, gone)
                     continue
                 snippet = self._read.opt_obj(video, "snippet")
                 status = self._read.opt_obj(video, "status")
@@ -181,20 +183,13 @@ class YouTubeClient(BaseClient):
     ) -> PostBatch[PostMetrics]:
         def fetch(chunk: list[str]) -> PostBatch[PostMetrics]:
             part: PostBatch[PostMetrics] = PostBatch()
-            videos = self._videos(chunk, "statistics")
+            videos, unreadable = self._videos(chunk, "statistics")
             now = self._now()
-            for video_id in chunk:
-                video = videos.get(video_id)
-                if video is None:
-                    part.unavailable[video_id] = self._gone(
-                        video_id,
-                        UnavailableReason.NOT_FOUND,
-                        "YouTube no longer returns this video: deleted or made private.",
-                    )
-                    continue
+
+            def figures(video_id: str, video: JSONObject) -> PostMetrics:
                 stats = self._read.opt_obj(video, "statistics")
                 favorites = self._read.opt_count(stats, "favoriteCount")
-                part.found[video_id] = PostMetrics(
+                return PostMetrics(
                     platform=self.platform,
                     post_id=video_id,
                     retrieved_at=now,
@@ -205,19 +200,35 @@ class YouTubeClient(BaseClient):
                     saves=None,
                     extra={} if favorites is None else {"favorites": favorites},
                 )
+
+            for video_id in chunk:
+                video = videos.get(video_id)
+                if video is None:
+                    gone = self._gone(
+                        video_id,
+                        UnavailableReason.NOT_FOUND,
+                        "YouTube no longer returns this video: deleted or made private.",
+                    )
+                    self._left_out(part, video_id, unreadable, gone)
+                    continue
+                self._read_post(part, video_id, functools.partial(figures, video_id, video))
             return part
 
         return self._batched(
             post_ids, size=MAX_VIDEO_IDS, valid=lambda v: bool(_VIDEO_ID.fullmatch(v)), fetch=fetch
         )
 
-    def _videos(self, ids: list[str], part: str) -> dict[str, JSONObject]:
+    def _videos(self, ids: list[str], part: str) -> tuple[dict[str, JSONObject], int]:
+        """The videos YouTube returned by id, and how many items it returned we cannot read."""
         if not self._api_key:
             raise AuthError("api_key is required", platform="youtube")
         payload = self._get("videos", part=part, id=",".join(ids))
-        return {
-            self._read.string(v, "id", required=True): v for v in self._read.items(payload, "items")
-        }
+        # Deleted ids are left out of ``items`` (which may itself be absent when none is
+        # left), but a videoListResponse always says what it is: an answer that is neither
+        # (``{}`` from a proxy) says nothing about the videos, so it is no verdict on them.
+        if "items" not in payload and payload.get("kind") != "youtube#videoListResponse":
+            raise self._read.fail("not a video list")
+        return self._read.by_id(payload, "items")
 
     def _recent_video_stats(self, uploads_playlist: str) -> list[JSONObject]:
         """Statistics objects of the newest uploads (empty when there are none)."""

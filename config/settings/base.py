@@ -56,6 +56,7 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "core.middleware.ApiJsonErrorsMiddleware",  # outermost: sees every /api/ error response
+    "core.middleware.NulPathMiddleware",  # a NUL in the path names nothing: 404, not a 500
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -261,7 +261,8 @@ def test_an_expired_token_is_retried_not_ended(simulator):
     pull_all()
 
     row = metrics_of(post)
-    assert row.status == PostMetrics.Status.RETRYING
+    # No refresh token to cure it (the simulator's stand-in token): the creator must reconnect.
+    assert row.status == PostMetrics.Status.RECONNECT
     assert row.next_pull_at is not None
     assert not PostMetricSnapshot.objects.exists()
 

@@ -38,6 +38,10 @@ MISSING_SUFFIX = "_zzzzzzzzzzzzzzzzzzzz"
 # The rest of a body that a rule across fields needs before the reference is looked at.
 CONTEXT_FIELDS = {
     ("/api/v1/invite-batches/", "campaign"): {"handles": "someone", "platform": "tiktok"},
+    ("/api/v1/stores/", "brand"): {
+        "shop_domain": "attacker-new-store.myshopify.com",
+        "secret": "shpss_attacker_0123456789abcdef",
+    },
 }
 CREATOR_API = "/api/v1/creator/"
 
@@ -130,6 +134,10 @@ def test_the_schema_marks_the_references_we_know_of() -> None:
         "GET /api/v1/content-library/ query:brand",
         "GET /api/v1/creator/slots/ query:campaign",
         "GET /api/v1/creator/slots/ query:participation",
+        # Issue 11: metrics, conversions, stores.
+        "GET /api/v1/post-metrics/ query:campaign",
+        "GET /api/v1/conversions/ query:campaign",
+        "POST /api/v1/stores/ body:brand",
     ):
         assert expected in found, f"{expected} is not documented as an id (… id (<prefix>_…))"
 
