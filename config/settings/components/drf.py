@@ -65,6 +65,9 @@ SPECTACULAR_SETTINGS = {
         "StorePlatformEnum": "analytics.models.StoreConnection.Platform",
         "PlatformEnum": "platforms.types.Platform",
         "SourceEnum": "discovery.models.InviteBatch.Source",
+        # A campaign's dashboard model and a credit's model are the same set (last touch, linear,
+        # time decay).
+        "CreditModelEnum": "campaigns.models.Campaign.CreditModel",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every error status an operation can answer, with the {code, message, fields} shape, and
