@@ -332,7 +332,10 @@ def test_a_forged_token_gives_a_clear_page_and_changes_nothing(
         client.post(url, {"full_name": "X", "password1": PASSWORD, "password2": PASSWORD}),
     ):
         assert response.status_code == 404
-        assert "This invitation link is not valid" in response.content.decode()
+        # A NUL in a path is refused before any view (core.middleware.NulPathMiddleware): the
+        # site's own "not found" page, with a way back, instead of the invitation's.
+        expected = "Page not found" if "%00" in token else "This invitation link is not valid"
+        assert expected in response.content.decode()
     assert _state() == before
 
 
