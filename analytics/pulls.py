@@ -41,6 +41,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from analytics.models import PostMetrics, PostMetricSnapshot
+from analytics.reconnect import reconnect_notify
 from creators.models import SocialAccount
 from creators.tokens import batch_with_fresh_token
 from platforms.errors import AuthError, PlatformError, UnexpectedResponse
@@ -368,6 +369,14 @@ def _store(
         written = [snapshots[pk] for pk in held if pk in snapshots]
         snapshots_write(written)
         PostMetrics.objects.bulk_update([r for r in group if r.pk in held], _UPDATED)
+        # The creator hears of it once per account (analytics.reconnect dedupes), with the rows.
+        refused = {
+            (r.live_post.creator_id, r.platform)
+            for r in group
+            if r.pk in held and r.status == PostMetrics.Status.RECONNECT
+        }
+        if refused:
+            reconnect_notify(creator_platforms=refused)
     return len(written)
 
 
