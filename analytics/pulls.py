@@ -21,7 +21,8 @@ with exponential back-off and jitter, never sooner than the platform's ``Retry-A
 creator's token the platform refuses is refreshed and the posts asked once more in the same
 pull; refused again (or no refresh possible), the posts are marked ``reconnect`` (the creator
 must connect the account again) and still retried with the same back-off, so figures resume by
-themselves after a reconnect. An odd figure fails its own post only (see ``platforms``).
+themselves after a reconnect (which makes them due at once, and tells the creator once per
+account: ``analytics.reconnect``). An odd figure fails its own post only (see ``platforms``).
 """
 
 from __future__ import annotations

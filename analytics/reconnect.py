@@ -92,7 +92,7 @@ def reconnect_notify(*, creator_platforms: Iterable[tuple[int, str]]) -> int:
 
 def reconnect_resume(account: SocialAccount) -> int:
     """The creator connected ``account`` again: its posts waiting in ``reconnect`` are due now
-    (back-off restarted). Returns how many posts were made due."""
+    (back-off restarted, any claim on them void). Returns how many posts were made due."""
     now = timezone.now()
     return int(
         PostMetrics.objects.filter(
@@ -105,5 +105,10 @@ def reconnect_resume(account: SocialAccount) -> int:
             next_pull_at=now,
             consecutive_failures=0,
             updated_at=now,
+            # A pull in flight asked with the old token: its claim is void, so it writes
+            # nothing (pulls write only rows they still hold) and cannot put the rows back in
+            # ``reconnect`` with a back-off, or notify about the token just replaced.
+            leased_until=None,
+            lease_token=None,
         )
     )

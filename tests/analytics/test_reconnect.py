@@ -15,11 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import PostMetrics
+from analytics.pulls import pull_batch, pulls_dispatch
 from analytics.reconnect import KIND, account_for
 from config.celery import app as celery_app
 from creators.models import SocialAccount
 from creators.services import social_account_verify_oauth
 from notifications.models import Notification
+from organizations.models import Membership
+from organizations.roles import Role
 from platforms.registry import clear_client_cache
 from platforms.simulator.client import SimulatorControl
 from platforms.simulator.server import platform_base_urls, running_simulator
@@ -176,6 +179,24 @@ def test_after_a_reconnect_a_new_refusal_is_notified_again(simulator):
     assert Notification.objects.filter(kind=KIND).count() == 2
 
 
+def test_a_pull_in_flight_during_the_reconnect_writes_nothing(simulator):
+    posts = _paused_pull(simulator, 1)
+    account = _account(posts[0])
+    row = PostMetrics.objects.get(live_post=posts[0])
+    # The dispatcher claimed the post (due again) and queued its pull with the old token...
+    (batch,) = pulls_dispatch(now=row.next_pull_at + datetime.timedelta(seconds=1))
+    simulator.fail("auth", platform="tiktok", count=1)
+    social_account_verify_oauth(creator=account.creator, platform="tiktok", handle=account.handle)
+
+    # ...which then runs: its claim was voided by the reconnect, so it does nothing.
+    assert pull_batch(batch.metrics_ids, lease=batch.lease) == 0
+    row.refresh_from_db()
+    assert row.status == PostMetrics.Status.RETRYING
+    assert row.next_pull_at is not None
+    assert row.next_pull_at <= timezone.now()
+    assert Notification.objects.filter(kind=KIND).count() == 1
+
+
 # The creator's notice ---------------------------------------------------------------------
 
 
@@ -244,6 +265,9 @@ def test_the_campaign_dashboard_counts_paused_posts_with_creator_names(
     assert "3 posts paused: creator must reconnect." in html
     assert "Creators: Fay Paused, Sam Paused" in html
     assert "Olu Fine" not in html.split('data-testid="paused-posts"')[1].split("</div>")[0]
+    limited = tenant_a.add_member(Role.VIEWER)
+    Membership.objects.filter(user=limited).update(brand=tenant_a.brand)
+    assert "3 posts paused" in client_for(limited).get(url).content.decode()
 
     # Organization B's member, on B's campaign: one post, and nothing of A's.
     b_campaign = elsewhere[0].campaign
