@@ -21,7 +21,8 @@ with exponential back-off and jitter, never sooner than the platform's ``Retry-A
 creator's token the platform refuses is refreshed and the posts asked once more in the same
 pull; refused again (or no refresh possible), the posts are marked ``reconnect`` (the creator
 must connect the account again) and still retried with the same back-off, so figures resume by
-themselves after a reconnect. An odd figure fails its own post only (see ``platforms``).
+themselves after a reconnect (which makes them due at once, and tells the creator once per
+account: ``analytics.reconnect``). An odd figure fails its own post only (see ``platforms``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from analytics.models import PostMetrics, PostMetricSnapshot
+from analytics.reconnect import reconnect_notify
 from creators.models import SocialAccount
 from creators.tokens import batch_with_fresh_token
 from platforms.errors import AuthError, PlatformError, UnexpectedResponse
@@ -368,6 +370,14 @@ def _store(
         written = [snapshots[pk] for pk in held if pk in snapshots]
         snapshots_write(written)
         PostMetrics.objects.bulk_update([r for r in group if r.pk in held], _UPDATED)
+        # The creator hears of it once per account (analytics.reconnect dedupes), with the rows.
+        refused = {
+            (r.live_post.creator_id, r.platform)
+            for r in group
+            if r.pk in held and r.status == PostMetrics.Status.RECONNECT
+        }
+        if refused:
+            reconnect_notify(creator_platforms=refused)
     return len(written)
 
 

@@ -146,6 +146,10 @@ class SocialAccount(PublicIdModel):
         max_length=10, choices=VerificationMethod.choices, blank=True
     )
     verification_code = models.CharField(max_length=20, blank=True)
+    # When the creator was told this account must be connected again (its token was refused
+    # for metric pulls). Set once by a conditional UPDATE, so one notice per account however
+    # many posts or pulls fail; cleared when the account is connected again.
+    reconnect_notified_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -11,14 +11,16 @@ their ``AppConfig.ready()``::
     register_home_section("recruitment.campaigns", campaign_cards, order=10)
 
 The creator home renders each section's template (with the request) below the checklist,
-in ``order``. A section that raises is logged and left out, so one app cannot break the home.
+in ``order``; a section registered with ``slot="top"`` (an alert the creator must act on) is
+rendered above everything else instead. A section that raises is logged and left out, so one
+app cannot break the home.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -29,21 +31,30 @@ from creators.models import CreatorProfile
 logger = logging.getLogger(__name__)
 
 HomeSection = Callable[[HttpRequest, CreatorProfile], tuple[str, dict[str, Any]] | None]
-_SECTIONS: dict[str, tuple[int, HomeSection]] = {}
+Slot = Literal["top", "main"]
+_SECTIONS: dict[str, tuple[int, HomeSection, Slot]] = {}
 
 
-def register_home_section(key: str, section: HomeSection, *, order: int = 100) -> None:
+def register_home_section(
+    key: str, section: HomeSection, *, order: int = 100, slot: Slot = "main"
+) -> None:
     """Add (or replace, by ``key``) a section of the creator home page."""
-    _SECTIONS[key] = (order, section)
+    _SECTIONS[key] = (order, section, slot)
 
 
 def unregister_home_section(key: str) -> None:
     _SECTIONS.pop(key, None)
 
 
-def render_home_sections(request: HttpRequest, profile: CreatorProfile) -> list[SafeString]:
+def render_home_sections(
+    request: HttpRequest, profile: CreatorProfile, *, slot: Slot = "main"
+) -> list[SafeString]:
     rendered: list[SafeString] = []
-    for key, (_, section) in sorted(_SECTIONS.items(), key=lambda item: (item[1][0], item[0])):
+    for key, (_, section, where) in sorted(
+        _SECTIONS.items(), key=lambda item: (item[1][0], item[0])
+    ):
+        if where != slot:
+            continue
         try:
             result = section(request, profile)
             if result is None:

@@ -28,6 +28,7 @@ from core import files
 from core.errors import ChorusError, NotFound
 from core.ownership import require_owns
 from core.taxonomy import COUNTRIES, LANGUAGES, Niche
+from creators.connections import account_connected
 from creators.models import (
     CREATOR_PHOTO,
     CreatorNiche,
@@ -383,12 +384,15 @@ def social_account_verify_oauth(
             account.profile_url = profile_url(platform, handle)
         account.verified_at = account.verified_at or timezone.now()
         account.verification_method = SocialAccount.VerificationMethod.OAUTH
+        # A fresh token: a later refusal is news again, worth a new notice.
+        account.reconnect_notified_at = None
         try:
             with transaction.atomic():
                 account.save()
         except IntegrityError as exc:
             raise _taken_error(label, handle) from exc
         creator_stats_recompute(creator=creator)
+        account_connected(account=account)
     return account
 
 

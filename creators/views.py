@@ -81,6 +81,7 @@ def portal_home(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
             "step_count": len(checklist),
             "percent_complete": round(100 * done / len(checklist)),
             "home_sections": render_home_sections(request, profile),
+            "home_alerts": render_home_sections(request, profile, slot="top"),
         },
     )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from analytics import attribution
 from analytics import rollups_selectors as perf
 from analytics.models import ConversionCredit
+from analytics.reconnect_selectors import campaign_paused_posts, reconnect_notices_for_creator
 from campaigns.selectors import campaign_get_for_org, campaigns_for_org
 from creators.models import CreatorProfile
 from creators.views import creator_view
@@ -65,6 +66,7 @@ def campaign_dashboard(request: HttpRequest, access: OrgAccess, campaign_id: str
             "credit_models": ConversionCredit.Model.choices,
             # Credited revenue is money: only for roles that may read it.
             "credits": attribution.campaign_credits_under(campaign, model) if show_money else None,
+            "paused": campaign_paused_posts(access, campaign),
         },
     )
 
@@ -159,5 +161,9 @@ def creator_stats(request: HttpRequest, creator: CreatorProfile) -> HttpResponse
     return render(
         request,
         "web/dashboard_creator.html",
-        {"stats": stats, "charts": {"daily": _day_series(stats.days)}},
+        {
+            "stats": stats,
+            "charts": {"daily": _day_series(stats.days)},
+            "reconnect_notices": reconnect_notices_for_creator(request, creator),
+        },
     )

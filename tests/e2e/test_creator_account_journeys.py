@@ -118,3 +118,56 @@ def test_creator_verifies_a_tiktok_account_by_bio_code_on_a_phone(
     creator.refresh_from_db()
     assert creator.has_verified_account
     assert creator.total_followers == 18_950
+
+
+def test_creator_with_a_refused_token_is_told_to_reconnect_on_a_phone(
+    phone: Page, screenshot: Callable[..., Any]
+) -> None:
+    """Metric pulls were refused the creator's TikTok token: home and My stats say so, with a
+    44-px button to connect the account again (axe audits each page at 390 px)."""
+    from django.utils import timezone
+
+    from analytics.models import PostMetrics
+    from analytics.pulls import posts_track
+    from submissions.models import ReviewState
+    from tests.factories.creators import SocialAccountFactory
+    from tests.factories.recruitment import ParticipationFactory
+    from tests.factories.submissions import LivePostFactory, SubmissionFactory
+
+    creator = CreatorProfileFactory(
+        user=UserFactory(email="casey@creators.example"), display_name="Casey"
+    )
+    participation = ParticipationFactory(creator=creator)
+    creator.social_accounts.all().delete()  # the factories' own: the notice names this one
+    SocialAccountFactory(creator=creator, platform="tiktok", handle="casey.makes")
+    submission = SubmissionFactory(slot=participation.slots.order_by("id").first())
+    for i in range(2):
+        LivePostFactory(
+            submission=submission,
+            platform="tiktok",
+            post_id=f"730000000000000000{i}",
+            state=ReviewState.APPROVED,
+            approved_at=timezone.now(),
+        )
+    posts_track()
+    PostMetrics.objects.update(status=PostMetrics.Status.RECONNECT)
+
+    log_in(phone, "casey@creators.example")
+    expect(phone).to_have_url(re.compile(r"/creator/$"))
+    notice = phone.get_by_test_id("reconnect-notice")
+    expect(notice).to_contain_text(
+        "Reconnect your TikTok account (@casey.makes): figures for 2 approved posts are paused"
+    )
+    button = notice.get_by_role("button", name="Reconnect TikTok")
+    box = button.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+    fits_the_phone(phone)
+    screenshot(phone, "home", full_page=False)
+
+    phone.goto(phone.url.replace("/creator/", "/creator/stats/"))
+    expect(phone.get_by_test_id("reconnect-notice")).to_be_visible()
+    fits_the_phone(phone)
+
+    phone.get_by_role("button", name="Reconnect TikTok").click()
+    expect(phone.get_by_role("heading", name="Social accounts")).to_be_visible()
