@@ -130,24 +130,22 @@ def _longest_window(organization_id: int, brand_id: int | None) -> timedelta:
     return timedelta(days=days or ATTRIBUTION_WINDOW_DEFAULT_DAYS)
 
 
-def clicked_touches(conversion: Conversion, brand_id: int | None) -> list[Touch]:
-    """One touch per participation clicked before the order within its campaign's window (its
-    last such click), newest first."""
-    hashes = visitor_hashes(conversion)
-    if not hashes:
-        return []
+def clicks_of_visitors(conversion: Conversion, brand_id: int | None, hashes: set[str]) -> Any:
+    """The clicks of ``hashes`` up to the order within the longest window, with their
+    campaign's settings. Organization, visitor hash and time range are one probe of the index
+    ``click_org_visitor_time`` per hash, so the cost follows the buyer's clicks, not the
+    organization's."""
     longest = _longest_window(conversion.organization_id, brand_id)
     earliest = datetime.min.replace(tzinfo=UTC) + longest  # an order dated in year 1
     clicks = Click.objects.filter(
         organization_id=conversion.organization_id,
-        visitor_hash__in=hashes,
+        visitor_hash__in=sorted(hashes),  # sorted: one statement text for the same hashes
         created_at__gte=max(conversion.occurred_at, earliest) - longest,
         created_at__lte=conversion.occurred_at,
     )
     if brand_id is not None:
         clicks = clicks.filter(participation__campaign__brand_id=brand_id)
-    latest: dict[int, Touch] = {}
-    rows = clicks.values_list(
+    return clicks.values_list(
         "participation_id",
         "participation__campaign_id",
         "participation__creator_id",
@@ -155,6 +153,16 @@ def clicked_touches(conversion: Conversion, brand_id: int | None) -> list[Touch]
         "participation__campaign__attribution_window_days",
         "participation__campaign__attribution_half_life_days",
     )
+
+
+def clicked_touches(conversion: Conversion, brand_id: int | None) -> list[Touch]:
+    """One touch per participation clicked before the order within its campaign's window (its
+    last such click), newest first."""
+    hashes = visitor_hashes(conversion)
+    if not hashes:
+        return []
+    latest: dict[int, Touch] = {}
+    rows = clicks_of_visitors(conversion, brand_id, hashes)
     for participation_id, campaign_id, creator_id, at, window_days, half_life_days in rows:
         if conversion.occurred_at - at > timedelta(days=window_days):
             continue  # outside its own campaign's window

@@ -45,6 +45,12 @@ class Click(models.Model):
                 fields=("organization", "participation", "created_at"),
                 name="click_org_participation_time",
             ),
+            # Attribution reads a buyer's clicks by visitor hash within a window: a probe per
+            # hash, not a scan of the organization's clicks in the window (bench/conversions).
+            models.Index(
+                fields=("organization", "visitor_hash", "created_at"),
+                name="click_org_visitor_time",
+            ),
         ]
         constraints = [
             # With created_at: a unique key of a table partitioned by month must hold it.
