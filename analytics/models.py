@@ -23,7 +23,11 @@ class Click(models.Model):
     visitor clicks, so a batch written twice inserts nothing the second time.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every composite index below (and the unique key) leads with it, and
+    # one more index on this append-only table costs every click batch (bench/conversions).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     participation = models.ForeignKey(
         Participation, on_delete=models.CASCADE, related_name="clicks"
     )
