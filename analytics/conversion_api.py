@@ -203,6 +203,7 @@ class ConversionFilter(django_filters.FilterSet):
             200: ConversionSerializer,
             400: error_response("Invalid input."),
             403: error_response("Your key lacks campaigns:write."),
+            413: error_response("`payload_too_large`: the body is over 64 kB."),
             409: error_response(
                 "`order_recorded_elsewhere`: the order id is recorded for a brand this key "
                 "is not limited to."
@@ -219,6 +220,7 @@ class ConversionFilter(django_filters.FilterSet):
             200: RefundSerializer,
             400: error_response("Invalid input."),
             404: error_response("`order_unknown`: no order with this id was recorded."),
+            413: error_response("`payload_too_large`: the body is over 64 kB."),
         },
     ),
 )

@@ -101,7 +101,9 @@ def read_body(request: HttpRequest, limit: int) -> bytes | None:
     chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
     if declared is None and not chunked:
         return b""
-    stream = request if declared is not None else request.META["wsgi.input"]
+    # Without a length only the server's own stream holds the body (none under ASGI: the request).
+    server_stream = request.META.get("wsgi.input")
+    stream = request if declared is not None or server_stream is None else server_stream
     chunks: list[bytes] = []
     total = 0
     while total <= limit:
