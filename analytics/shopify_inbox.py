@@ -32,6 +32,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -65,10 +66,20 @@ RETRY_MAX = timedelta(minutes=30)
 # A refund waits this long for its order: past Shopify's own 4 hours of retries of the order.
 ORDER_WAIT = timedelta(hours=24)
 ORDER_WAIT_BASE = timedelta(minutes=1)  # its tries: 1, 2, 4 … min, at most RETRY_MAX apart
-SWEEP_SECONDS = 30
+# Both are settings only so a fault test (tests/faults/test_shopify_inbox_faults.py) can shorten
+# them for the processes it starts; production uses these defaults. SWEEP_SECONDS is read once, at
+# import (analytics.tasks' once-per-interval guard is built from it).
+SWEEP_SECONDS = int(getattr(settings, "SHOPIFY_SWEEP_SECONDS", 30))
 # A pending row whose try was due this long ago has no live message: long enough that a normal
 # backlog (a flash sale queued behind the workers) is not published twice.
 STALL = timedelta(minutes=2)
+
+
+def _stall() -> timedelta:
+    seconds = getattr(settings, "SHOPIFY_SWEEP_STALL_SECONDS", None)
+    return STALL if seconds is None else timedelta(seconds=seconds)
+
+
 SWEEP_LIMIT = 500
 # A message may arrive a moment before the row's time (clocks of workers differ slightly).
 EARLY = timedelta(seconds=2)
@@ -272,11 +283,11 @@ def shopify_deliveries_resume(*, now: datetime | None = None) -> int:
         # Rows a worker holds right now are skipped: they are being tried.
         stalled = list(
             ShopifyDelivery.objects.select_for_update(skip_locked=True)
-            .filter(status=ShopifyDelivery.Status.PENDING, next_attempt_at__lte=now - STALL)
+            .filter(status=ShopifyDelivery.Status.PENDING, next_attempt_at__lte=now - _stall())
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:SWEEP_LIMIT]
         )
-        # Due now, so the next sweep leaves them alone for another STALL.
+        # Due now, so the next sweep leaves them alone for another stall period.
         ShopifyDelivery.objects.filter(pk__in=stalled).update(next_attempt_at=now)
         for pk in stalled:
             _enqueue(pk)

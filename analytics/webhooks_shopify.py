@@ -2,8 +2,9 @@
 
 The request stores the delivery and answers; a worker records it (``analytics.shopify_inbox``),
 so a burst of orders never makes Shopify wait past its 5 seconds. Checked in this order, each
-failure answering JSON ``{code, message}`` and storing nothing: the body is at most ``MAX_BODY``
-bytes (else 413 ``too_large``); the shop (``X-Shopify-Shop-Domain``) must be connected (else 401
+failure answering JSON ``{code, message, fields}`` and storing nothing: the body is at most
+``MAX_BODY`` bytes (else 413 ``payload_too_large``: a declared length over it is refused unread,
+and at most ``MAX_BODY + 1`` bytes are ever read, chunked bodies too); the shop (``X-Shopify-Shop-Domain``) must be connected (else 401
 ``unknown_shop``); ``X-Shopify-Hmac-Sha256`` must be the base64 HMAC-SHA256 of the raw body under
 the store's secret (or the previous one during a rotation), compared in constant time (else 401
 ``bad_signature``); the topic (``X-Shopify-Topic``) one we handle (else 400
@@ -23,7 +24,6 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.utils.dateparse import parse_datetime
@@ -44,7 +44,16 @@ from core.middleware import DATABASE_RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY = 1_000_000  # an order with hundreds of lines is ~100 kB
+# The largest body we take. Shopify documents no cap for HTTPS deliveries, and its staff say bodies
+# "can be upwards of a megabyte" (an order with hundreds of line items, each with its tax lines,
+# discount allocations, properties and money in two currencies, is 2-5 kB a line); its own
+# EventBridge channel now carries 1,000,000 bytes inline. A refusal is final for that order:
+# Shopify retries 8 times over 4 hours, then drops it (and may drop the subscription). So 1 MB is
+# too tight: 5 MB is twice the largest order we can imagine, and still bounds what one request
+# holds in memory (gunicorn workers x 5 MB). The body is read by us, not by Django's
+# ``request.body`` (whose DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB, would refuse it first).
+MAX_BODY = 5_000_000
+READ_CHUNK = 64 * 1024
 WEBHOOK_ID_MAX = 100
 
 
@@ -66,15 +75,44 @@ def signature_valid(store: StoreConnection, body: bytes, header: str) -> bool:
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status=status)
+    # The project's error shape (core.api.errors): {code, message, fields}.
+    return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
 
 
-def _too_large(request: HttpRequest) -> bool:
+def _declared_length(request: HttpRequest) -> int | None:
+    """Content-Length, or None when the request has none (or one we cannot read)."""
+    raw = request.META.get("CONTENT_LENGTH")
+    if not raw:
+        return None
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        return max(int(raw), 0)
     except ValueError:
-        declared = 0  # Django reads no body for a length it cannot parse
-    return declared > MAX_BODY
+        return None
+
+
+def read_body(request: HttpRequest, limit: int) -> bytes | None:
+    """The raw body, or None when it is longer than ``limit``; never reads more than ``limit``
+    + 1 bytes. A declared length over the limit is refused before reading anything. A chunked
+    body (no Content-Length; gunicorn decodes it into ``wsgi.input``) is read from the server's
+    stream, which Django's request stream would show as empty."""
+    declared = _declared_length(request)
+    if declared is not None and declared > limit:
+        return None
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if declared is None and not chunked:
+        return b""
+    # Without a length only the server's own stream holds the body (none under ASGI: the request).
+    server_stream = request.META.get("wsgi.input")
+    stream = request if declared is not None or server_stream is None else server_stream
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(min(READ_CHUNK, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return None if total > limit else b"".join(chunks)
 
 
 def _triggered_at(value: str) -> datetime | None:
@@ -94,18 +132,15 @@ def _triggered_at(value: str) -> datetime | None:
 @csrf_exempt
 @require_POST
 def shopify_webhook(request: HttpRequest) -> JsonResponse:
-    too_large = _error(413, "too_large", f"The body is larger than {MAX_BODY} bytes.")
-    if _too_large(request):
-        return too_large
+    too_large = _error(413, "payload_too_large", f"The body is larger than {MAX_BODY} bytes.")
+    if (_declared_length(request) or 0) > MAX_BODY:
+        return too_large  # refused unread, before even looking the shop up
     domain = request.headers.get("X-Shopify-Shop-Domain", "").strip().lower()
     store = unscoped_store_by_domain(domain)
     if store is None:
         return _error(401, "unknown_shop", "This shop is not connected to Chorus.")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return too_large
-    if len(body) > MAX_BODY:
+    body = read_body(request, MAX_BODY)  # only for a connected shop: a stranger costs no read
+    if body is None:
         return too_large
     if not signature_valid(store, body, request.headers.get("X-Shopify-Hmac-Sha256", "")):
         return _error(401, "bad_signature", "The HMAC signature does not match the body.")

@@ -10,7 +10,11 @@ class Queue(StrEnum):
     PAYOUTS = (
         "payouts"  # Stripe transfers; one or two workers, never more concurrency than Stripe allows
     )
-    WEBHOOKS = "webhooks"  # outbound agency webhooks with retries
+    # Webhooks both ways: outbound agency webhooks with retries, and inbound Shopify deliveries
+    # (analytics.tasks.process_shopify_delivery) recorded from the inbox. Consumed by the worker
+    # of docker-compose.yml and scripts/run.sh (every queue): a worker without it leaves Shopify
+    # orders pending (the sweep only republishes them).
+    WEBHOOKS = "webhooks"
 
 
 ALL_QUEUES = ",".join(q.value for q in Queue)

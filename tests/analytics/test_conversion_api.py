@@ -1,5 +1,7 @@
 """The conversion API (any store) and the store connections API and page."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -227,3 +229,15 @@ def test_a_brand_limited_key_never_sees_another_brands_order_by_reusing_its_id(
     assert recorded.json()["id"] not in body
     assert scene.alice.creator.public_id not in body
     assert Conversion.objects.count() == 1
+
+
+def test_an_oversize_body_answers_413_json_and_records_nothing(scene, api_client_for):
+    api = api_client_for(scene.tenant, Role.ADMIN)
+    # 3 MB: over Django's DATA_UPLOAD_MAX_MEMORY_SIZE too (which answered a generic 400).
+    for path, size in (("/api/v1/conversions/", 70_000), ("/api/v1/conversions/refunds/", 3 << 20)):
+        body = json.dumps({**ORDER, "padding": "x" * size}).encode()
+        answer = api.post(path, data=body, content_type="application/json")
+        assert answer.status_code == 413, answer.content
+        assert answer.json()["code"] == "payload_too_large"
+        assert answer.json()["fields"] == {}
+    assert not Conversion.objects.exists()

@@ -8,10 +8,12 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,11 +29,13 @@ from analytics.shopify_inbox import (
     shopify_delivery_process,
 )
 from analytics.tasks import process_shopify_delivery, resume_shopify_deliveries
-from analytics.webhooks_shopify import signature
+from analytics.webhooks_shopify import MAX_BODY, shopify_webhook, signature
 from config.celery import app as celery_app
 from core.models import OutboxTask
 from tests.analytics.conversion_scene import (
     SECRET,
+    SHOP,
+    WEBHOOK,
     Scene,
     order_payload,
     process_pending,
@@ -199,12 +203,112 @@ def test_malformed_json_answers_400_and_stores_nothing(scene, client, raw):
     assert not ShopifyDelivery.objects.exists()
 
 
-def test_an_oversize_body_answers_413_and_stores_nothing(scene, client):
-    payload = order_payload(note=("x" * 1_000_001))
-    answer = send(client, payload)
+def _padded_order(size: int) -> bytes:
+    """An order body of exactly ``size`` bytes (a long note: a big order's many lines)."""
+    base = len(json.dumps(order_payload(note="")).encode())
+    body = json.dumps(order_payload(note="x" * (size - base))).encode()
+    assert len(body) == size
+    return body
+
+
+def test_a_body_over_djangos_upload_limit_but_within_ours_is_stored(scene, client, settings):
+    # 3 MB: over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), which request.body would refuse (400).
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < 3_000_000 < MAX_BODY
+    answer = send(client, None, raw=_padded_order(3_000_000))
+    assert answer.status_code == 200, answer.content
+    assert len(ShopifyDelivery.objects.get().body) == 3_000_000
+
+
+def test_a_body_exactly_at_the_limit_is_stored(scene, client):
+    answer = send(client, None, raw=_padded_order(MAX_BODY))
+    assert answer.status_code == 200, answer.content
+    assert ShopifyDelivery.objects.count() == 1
+
+
+def test_an_oversize_body_answers_413_json_and_stores_nothing(scene, client):
+    answer = send(client, None, raw=_padded_order(MAX_BODY + 1))
     assert answer.status_code == 413
-    assert answer.json()["code"] == "too_large"
+    assert answer["Content-Type"] == "application/json"
+    assert answer.json() == {
+        "code": "payload_too_large",
+        "message": f"The body is larger than {MAX_BODY} bytes.",
+        "fields": {},
+    }
     assert not ShopifyDelivery.objects.exists()
+
+
+class _Endless:
+    """A client that never stops sending: counts what the server read."""
+
+    def __init__(self, body: bytes = b"") -> None:
+        self.body = body
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        assert size > 0, "an unbounded read"
+        start = self.read_bytes
+        self.read_bytes += size
+        head = self.body[start : start + size]
+        return head + b"x" * (size - len(head))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
+def _raw_request(
+    stream: Any, *, content_length: str | None, chunked: bool, body: bytes = b""
+) -> WSGIRequest:
+    """A request as the WSGI server hands it over: ``stream`` is the socket's body."""
+    meta = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": WEBHOOK,
+        "CONTENT_TYPE": "application/json",
+        "wsgi.input": stream,
+        "HTTP_X_SHOPIFY_TOPIC": "orders/create",
+        "HTTP_X_SHOPIFY_SHOP_DOMAIN": SHOP,
+        "HTTP_X_SHOPIFY_HMAC_SHA256": signature(SECRET, body),
+        "HTTP_X_SHOPIFY_WEBHOOK_ID": "wh-raw",
+    }
+    if content_length is not None:
+        meta["CONTENT_LENGTH"] = content_length
+    if chunked:
+        meta["HTTP_TRANSFER_ENCODING"] = "chunked"
+    environ = RequestFactory()._base_environ(**meta)
+    return WSGIRequest(environ)
+
+
+def test_a_declared_length_over_the_limit_is_refused_without_reading(scene):
+    stream = _Endless()
+    answer = shopify_webhook(_raw_request(stream, content_length=str(50_000_000), chunked=False))
+    assert answer.status_code == 413
+    assert json.loads(answer.content)["code"] == "payload_too_large"
+    assert stream.read_bytes == 0
+    assert not ShopifyDelivery.objects.exists()
+
+
+def test_an_endless_chunked_body_is_refused_after_reading_the_limit_plus_one_byte(scene):
+    stream = _Endless()
+    answer = shopify_webhook(_raw_request(stream, content_length=None, chunked=True))
+    assert answer.status_code == 413
+    assert json.loads(answer.content)["code"] == "payload_too_large"
+    assert stream.read_bytes == MAX_BODY + 1
+    assert not ShopifyDelivery.objects.exists()
+
+
+def test_a_chunked_body_without_content_length_is_read_and_stored(scene):
+    body = json.dumps(order_payload()).encode()
+
+    class Chunked(_Endless):
+        def read(self, size: int = -1) -> bytes:
+            head = self.body[self.read_bytes : self.read_bytes + size]
+            self.read_bytes += len(head)
+            return head
+
+    answer = shopify_webhook(
+        _raw_request(Chunked(body), content_length=None, chunked=True, body=body)
+    )
+    assert answer.status_code == 200, answer.content
+    assert ShopifyDelivery.objects.get().body == body.decode()
 
 
 def test_a_refund_before_its_order_answers_200_not_404(scene, client):
