@@ -6,7 +6,12 @@ import logging
 from collections.abc import Callable
 
 import structlog
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -25,7 +30,7 @@ _STATUS_CODES = {
     403: ("permission_denied", "You do not have permission to do this."),
     404: ("not_found", "There is nothing here, or it is not yours to see."),
     405: ("method_not_allowed", "This method is not allowed here."),
-    413: ("too_large", "The request is too large."),
+    413: ("payload_too_large", "The request is too large."),
     429: ("throttled", "Too many requests; try again later."),
     500: ("server_error", "Something went wrong on our side. We have been told; please try again."),
     503: ("unavailable", "The service is briefly unavailable; please try again in a few seconds."),
@@ -41,6 +46,10 @@ def api_error_for_exception(exception: Exception) -> JsonResponse | None:
     e.g. a 404, and ApiJsonErrorsMiddleware makes that JSON)."""
     if isinstance(exception, ChorusError):
         return JsonResponse(exception.as_dict(), status=exception.status_code)
+    if isinstance(exception, RequestDataTooBig):
+        # A body past DATA_UPLOAD_MAX_MEMORY_SIZE is the client's to shrink, not a bad request
+        # nor a security event worth an error-level log line.
+        return _error_json(413, *_STATUS_CODES[413])
     if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation | BadRequest):
         return None
     if isinstance(exception, OperationalError | InterfaceError):
