@@ -302,7 +302,9 @@ class ExposureBucket:
 @dataclass(frozen=True)
 class CreatorCredit:
     participation_id: int
+    participation_public_id: str
     creator_id: int
+    creator_public_id: str
     creator_name: str
     conversions_last_touch: int
     revenue_cents: dict[str, int]  # model → credited net revenue
@@ -360,7 +362,9 @@ def campaign_creator_credits(campaign: Campaign) -> list[CreatorCredit]:
         result.append(
             CreatorCredit(
                 participation_id=p.pk,
+                participation_public_id=p.public_id,
                 creator_id=p.creator_id,
+                creator_public_id=p.creator.public_id,
                 creator_name=p.creator.display_name,
                 conversions_last_touch=last_touch_counts.get(p.pk, 0),
                 revenue_cents=revenue,
@@ -373,6 +377,8 @@ def campaign_creator_credits(campaign: Campaign) -> list[CreatorCredit]:
 @dataclass(frozen=True)
 class ModelCreditRow:
     participation_id: int
+    participation_public_id: str
+    creator_public_id: str
     creator_name: str
     revenue_cents: int  # credited net revenue under the model
     share_pct: Decimal  # of the campaign's credited revenue under the model, one decimal
@@ -394,6 +400,8 @@ def campaign_credits_under(campaign: Campaign, model: str, *, limit: int = 10) -
     rows = [
         ModelCreditRow(
             participation_id=c.participation_id,
+            participation_public_id=c.participation_public_id,
+            creator_public_id=c.creator_public_id,
             creator_name=c.creator_name,
             revenue_cents=c.revenue_cents[model],
             share_pct=(Decimal(c.revenue_cents[model] * 100) / total).quantize(Decimal("0.1"))

@@ -1,19 +1,22 @@
 """The performance API: ``/api/v1/campaign-performance/`` (each campaign's totals) and
 ``/api/v1/campaign-performance/<campaign id>`` (totals, days, cumulative creators posting and
-conversions, leaderboards, customers reached by 1/2/3/4+ creators). The same selectors as the
-dashboard pages. Money fields are null for a key whose role cannot read money (payouts:read).
+conversions, leaderboards, customers reached by 1/2/3/4+ creators, revenue credited per creator
+under a credit model). The same selectors as the dashboard pages. Money fields are null for a key whose role cannot read money (payouts:read).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from analytics import attribution
 from analytics import rollups_selectors as perf
+from analytics.models import ConversionCredit
 from campaigns.models import Campaign
 from campaigns.selectors import campaigns_for_org
 from organizations.access import OrgAccess
@@ -88,6 +91,26 @@ class ReachSerializer(serializers.Serializer):
     four_or_more = serializers.IntegerField(source="4+")
 
 
+class CreditRowSerializer(serializers.Serializer):
+    creator = serializers.CharField(source="creator_public_id")
+    participation = serializers.CharField(source="participation_public_id")
+    name = serializers.CharField(source="creator_name")
+    revenue_cents = serializers.IntegerField(help_text="Net revenue credited under the model.")
+    share_pct = serializers.DecimalField(
+        max_digits=5, decimal_places=1, help_text="Of the campaign's credited revenue."
+    )
+
+
+class CreditsSerializer(serializers.Serializer):
+    """Revenue credited per creator under one model: the dashboard's "Revenue credited by
+    creator" table (the ten highest)."""
+
+    model = serializers.ChoiceField(choices=ConversionCredit.Model.choices)
+    total_cents = serializers.IntegerField()
+    creators = serializers.IntegerField(help_text="Creators credited under any model.")
+    rows = CreditRowSerializer(many=True)
+
+
 class CampaignPerformanceSerializer(serializers.Serializer):
     campaign = serializers.CharField(source="campaign.public_id")
     name = serializers.CharField(source="campaign.name")
@@ -101,6 +124,15 @@ class CampaignPerformanceDetailSerializer(CampaignPerformanceSerializer):
     creators = CreatorRowSerializer(many=True, help_text="The ten creators with most views.")
     posts = PostRowSerializer(many=True, help_text="The ten posts with most views.")
     reach = ReachSerializer()
+    credits = serializers.SerializerMethodField(
+        help_text="Under `?model=` (last_touch, linear, time_decay; default: the campaign's "
+        "attribution_model). Null for a key whose role cannot read money (payouts:read)."
+    )
+
+    @extend_schema_field(CreditsSerializer(allow_null=True))
+    def get_credits(self, instance: Any) -> dict[str, Any] | None:
+        credits = self.context.get("credits")
+        return None if credits is None else dict(CreditsSerializer(credits).data)
 
 
 class CampaignPerformanceViewSet(
@@ -137,7 +169,22 @@ class CampaignPerformanceViewSet(
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    @extend_schema(responses=CampaignPerformanceDetailSerializer)
+    @extend_schema(
+        responses=CampaignPerformanceDetailSerializer,
+        parameters=[
+            OpenApiParameter(
+                "model",
+                OpenApiTypes.STR,
+                enum=ConversionCredit.Model.values,
+                description="Credit model of `credits` (default: the campaign's own).",
+            )
+        ],
+    )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         campaign = self.get_object()
-        return Response(self.get_serializer(perf.campaign_performance(self.access, campaign)).data)
+        context = self.get_serializer_context()
+        if context["money"]:  # credited revenue is money
+            model = attribution.dashboard_credit_model(campaign, request.query_params.get("model"))
+            context["credits"] = attribution.campaign_credits_under(campaign, model)
+        performance = perf.campaign_performance(self.access, campaign)
+        return Response(self.get_serializer(performance, context=context).data)

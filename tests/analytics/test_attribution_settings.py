@@ -209,3 +209,34 @@ def test_a_viewer_sees_the_settings_but_no_credited_revenue(scene, client_for):
     assert _between(html, "attribution-window") == "30 days"
     assert 'data-testid="credit-table"' not in html
     assert "Change the settings" not in html
+
+
+def test_the_performance_api_gives_the_same_credits_and_hides_them_from_a_viewer(
+    scene, api_client_for
+):
+    _set(scene.campaign, 14, 3, Campaign.CreditModel.LINEAR)
+    click(scene.bob, ip=IP, at=AT - timedelta(days=1))
+    _order(scene, promo_codes=["ALICE10"], browser_ip=IP)
+    url = f"/api/v1/campaign-performance/{scene.campaign.public_id}/"
+    api = api_client_for(scene.tenant, Role.ADMIN)
+
+    linear = api.get(url).json()["credits"]
+    last = api.get(url + "?model=last_touch").json()["credits"]
+    bogus = api.get(url + "?model=bogus").json()["credits"]
+
+    assert linear["model"] == "linear" and linear["total_cents"] == 10_000
+    assert {(r["participation"], r["revenue_cents"], r["share_pct"]) for r in linear["rows"]} == {
+        (scene.alice.public_id, 5_000, "50.0"),
+        (scene.bob.public_id, 5_000, "50.0"),
+    }
+    assert linear["rows"][0]["creator"] in {
+        scene.alice.creator.public_id,
+        scene.bob.creator.public_id,
+    }
+    assert [(r["participation"], r["revenue_cents"]) for r in last["rows"]] == [
+        (scene.alice.public_id, 10_000),
+        (scene.bob.public_id, 0),
+    ]
+    assert bogus == linear  # an unknown model falls back to the campaign's own
+    viewer = api_client_for(scene.tenant, Role.VIEWER).get(url).json()
+    assert viewer["credits"] is None
