@@ -224,7 +224,8 @@ def test_the_performance_api_gives_the_same_credits_and_hides_them_from_a_viewer
     last = api.get(url + "?model=last_touch").json()["credits"]
     bogus = api.get(url + "?model=bogus").json()["credits"]
 
-    assert linear["model"] == "linear" and linear["total_cents"] == 10_000
+    assert linear["model"] == "linear"
+    assert linear["total_cents"] == 10_000
     assert {(r["participation"], r["revenue_cents"], r["share_pct"]) for r in linear["rows"]} == {
         (scene.alice.public_id, 5_000, "50.0"),
         (scene.bob.public_id, 5_000, "50.0"),
