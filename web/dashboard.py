@@ -9,6 +9,7 @@ Spend and the ratios made of it (CPM, CPE, CPA, ROAS) are shown to roles that ma
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -28,12 +29,21 @@ from organizations.tenancy import org_view
 
 
 def _day_series(days: list[perf.Day]) -> dict[str, list[Any]]:
-    """What the charts draw (the same figures as the tables next to them)."""
-    return {
-        "labels": [d.day.isoformat() for d in days],
-        "views": [d.totals.views for d in days],
-        "conversions": [d.totals.conversions for d in days],
-    }
+    """What the charts draw: the figures of the tables next to them, and 0 for each day between
+    them that has none. The axis is a list of labels, so a missing day would otherwise squeeze
+    a quiet week into one step."""
+    series: dict[str, list[Any]] = {"labels": [], "views": [], "conversions": []}
+    if not days:
+        return series
+    by_day = {d.day: d.totals for d in days}
+    day, last = min(by_day), max(by_day)
+    while day <= last:
+        totals = by_day.get(day)
+        series["labels"].append(day.isoformat())
+        series["views"].append(totals.views if totals else 0)
+        series["conversions"].append(totals.conversions if totals else 0)
+        day += timedelta(days=1)
+    return series
 
 
 @org_view(Scope.ANALYTICS_READ)

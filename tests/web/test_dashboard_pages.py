@@ -290,3 +290,21 @@ def test_figures_rolled_up_from_snapshots_reach_the_dashboard(client_for) -> Non
     # The top-posts list names the platform as it spells itself ("TikTok", not "Tiktok").
     label = {"tiktok": "TikTok", "instagram": "Instagram", "youtube": "YouTube"}[post.platform]
     assert f" on {label}<" in html
+
+
+def test_the_daily_chart_draws_a_quiet_day_as_zero_and_the_table_keeps_its_rows(
+    tenant_a: Tenant, client_for
+) -> None:
+    campaign = CampaignFactory(brand=tenant_a.brand)
+    _creator(campaign, views=100, conversions=1, day=date(2026, 11, 10))
+    _creator(campaign, views=300, conversions=2, day=date(2026, 11, 13))
+    _campaign_day(campaign)
+
+    response = client_for(tenant_a.owner).get(_url(tenant_a, campaign))
+
+    assert response.context["charts"]["daily"] == {
+        "labels": ["2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13"],
+        "views": [100, 0, 0, 300],
+        "conversions": [1, 0, 0, 2],
+    }
+    assert [d.day for d in response.context["p"].days] == [date(2026, 11, 10), date(2026, 11, 13)]
